@@ -1,0 +1,58 @@
+# Thin wrapper over CMake: install missing Debian packages, build, demo, test, bench.
+# `make demo` and `make check` work on a fresh Debian 12 machine as root.
+
+BUILD    ?= build
+JOBS     ?= 2
+CMAKE_FLAGS ?=
+# Debian packages the build, tests and benchmarks need (DESIGN.md §4).
+DEB_PACKAGES := cmake make gcc pkg-config libopenblas-dev liblapacke-dev libsleef-dev \
+                libcjson-dev python3-numpy python3-scipy valgrind
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian's python3 (with numpy), not whatever python3 is first on PATH.
+PYTHON ?= /usr/bin/python3
+
+.PHONY: all deps build demo check asan valgrind bench fuzz format clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "partobs: installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/partobs demo
+
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer run of the whole suite.
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPO_SANITIZE=ON -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+# Every test binary under valgrind memcheck (one BLAS thread keeps it fast and deterministic).
+valgrind: deps
+	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-vg -j $(JOBS)
+	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_TEST_QUICK=1 ctest --output-on-failure -j $(JOBS) \
+	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
+	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes" \
+	  -T memcheck -E '^cli_'
+
+bench: build
+	PYTHON=$(PYTHON) bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan build-vg

@@ -1,0 +1,60 @@
+/* partobs: NumPy .npy files in and out (DESIGN.md §5).
+ *
+ * Reading accepts format versions 1.0, 2.0 and 3.0, little- or big-endian
+ * float64 and float32 (float32 is widened), C or Fortran order, and 0 to 3
+ * dimensions; the result is always a C-ordered array of doubles. Anything else
+ * (integers, complex, object arrays, truncated data, bad headers) is refused
+ * with PO_EFORMAT and a po_errmsg() naming the file and the problem.
+ *
+ * Writing produces version 1.0 (2.0 if the header needs it), '<f8', C order.
+ * The data goes to a temporary file in the same directory that is renamed over
+ * `path` only once everything was written, so a failed write leaves no file.
+ */
+#ifndef PARTOBS_NPY_H
+#define PARTOBS_NPY_H
+
+#include <stddef.h>
+
+#include "partobs/error.h"
+#include "partobs/mat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PO_NPY_MAX_DIMS 3
+
+typedef struct po_array {
+    double *data; /* C order, prod(shape) elements */
+    size_t ndim;  /* 0 .. PO_NPY_MAX_DIMS */
+    size_t shape[PO_NPY_MAX_DIMS];
+} po_array;
+
+/* Number of elements (1 for a 0-d array). */
+size_t po_array_size(const po_array *a);
+
+void po_array_free(po_array *a);
+
+/* Parse an in-memory .npy image. `name` labels error messages. */
+po_status po_npy_parse(const void *buf, size_t len, const char *name, po_array **out);
+
+/* Read a .npy file. */
+po_status po_npy_read(const char *path, po_array **out);
+
+/* Read a .npy file as a matrix: 2-D arrays as they are, 1-D arrays of length n
+ * as n x 1. Other ranks give PO_ESHAPE. */
+po_status po_npy_read_mat(const char *path, po_mat **out);
+
+/* Write an ndim-dimensional C-ordered array of doubles atomically. */
+po_status po_npy_write(const char *path, const double *data, size_t ndim, const size_t *shape);
+
+/* Write a matrix (any ld) as a 2-D array atomically. */
+po_status po_npy_write_mat(const char *path, const po_mat *m);
+
+/* Write a length-n vector as a 1-D array atomically. */
+po_status po_npy_write_vec(const char *path, const double *x, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

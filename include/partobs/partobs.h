@@ -1,0 +1,17 @@
+/* partobs: data-constrained models of neural dynamics under partial
+ * observation. Umbrella header: include this one. See README.md and
+ * docs/api.md. */
+#ifndef PARTOBS_PARTOBS_H
+#define PARTOBS_PARTOBS_H
+
+#include "partobs/error.h"
+#include "partobs/mat.h"
+#include "partobs/rng.h"
+#include "partobs/npy.h"
+#include "partobs/version.h"
+#include "partobs/teacher.h"
+#include "partobs/sim.h"
+#include "partobs/fit.h"
+#include "partobs/dyn.h"
+
+#endif

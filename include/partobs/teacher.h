@@ -1,0 +1,91 @@
+/* partobs: teacher connectivity generators (SPEC.md §2).
+ *
+ * Nine generators with the reference defaults, and the orthogonal (Haar),
+ * permutation and similarity post-transforms, applied in that order when
+ * enabled. All randomness comes from the caller's rng (use the
+ * PO_STREAM_CONNECTIVITY stream). "N(0, s)" in SPEC.md means standard
+ * deviation s.
+ */
+#ifndef PARTOBS_TEACHER_H
+#define PARTOBS_TEACHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "partobs/error.h"
+#include "partobs/mat.h"
+#include "partobs/rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum po_net {
+    PO_NET_GAUSSIAN,       /* "gaussian": W_ij ~ N(0, scale/sqrt(D)) */
+    PO_NET_SYMMETRIC,      /* "symmetric": (Q + Q^T)/2 */
+    PO_NET_LINE_ATTRACTOR, /* "line-attractor": symmetric with the line_attractor spectrum */
+    PO_NET_TRIANGULAR,     /* "triangular": strictly upper triangular, or Schur variant */
+    PO_NET_CHAIN,          /* "chain": feedforward delay line, optional skips */
+    PO_NET_LOWRANK,        /* "lowrank": null-overlap non-normal M N^T */
+    PO_NET_LOWRANK_OSC,    /* "lowrank-osc": M Sigma M^dagger, eigenvalues 0.5 +- 0.5i */
+    PO_NET_LOWRANK_NORMAL, /* "lowrank-normal": U diag(e) U^T */
+    PO_NET_LOWRANK_RANDOM, /* "lowrank-random": scale * M N^T, unit-norm columns */
+    PO_NET_COUNT_
+} po_net;
+
+/* Post-transform flags (SPEC.md §2), applied in the order listed. */
+enum {
+    PO_TRANSFORM_ORTHO = 1u << 0,      /* W <- U W U^T, U Haar orthogonal */
+    PO_TRANSFORM_PERM = 1u << 1,       /* W <- P W P^T, P a random permutation */
+    PO_TRANSFORM_SIMILARITY = 1u << 2  /* W <- S W S^{-1}, S_ij ~ N(0, 1/sqrt(D)), unit columns */
+};
+
+typedef struct po_teacher_opts {
+    po_net net;
+    size_t D;             /* number of neurons, >= 1 */
+    double scale;         /* gaussian 0.8, symmetric/line-attractor 0.6, triangular 3,
+                             chain 1, lowrank 1, lowrank-random 1 */
+    bool self_loops;      /* gaussian, symmetric: keep the diagonal (true) */
+    double diagonal_comp; /* triangular, chain: added to the diagonal (0) */
+    bool use_schur;       /* triangular: complex-Schur variant (false) */
+    size_t skip_interval; /* chain: 0 = no skips */
+    double skip_scale;    /* chain: beta (0.5) */
+    size_t rank;          /* lowrank 2, lowrank-normal 2, lowrank-random 2 */
+    double shift_scale;   /* lowrank-osc: sigma_V * sqrt(D) (12) */
+    double max_eval;      /* lowrank-normal: 0.999 */
+    double min_eval;      /* lowrank-normal: 0.2 */
+    bool diagonal;        /* lowrank-normal: U = I instead of Haar (false) */
+    unsigned transforms;  /* PO_TRANSFORM_* flags (0) */
+} po_teacher_opts;
+
+/* The reference defaults for generator `net` with D neurons (SPEC.md §2). */
+po_teacher_opts po_teacher_opts_defaults(po_net net, size_t D);
+
+/* NULL if the options are valid, else a sentence naming the problem
+ * (e.g. "rank must be between 1 and D/2 for lowrank"). */
+const char *po_teacher_opts_check(const po_teacher_opts *opts);
+
+/* Generator name <-> enum ("gaussian", ..., "lowrank-random"). */
+const char *po_net_name(po_net net);
+po_status po_net_from_name(const char *name, po_net *net);
+
+typedef struct po_teacher {
+    po_mat *W; /* D x D connectivity, W[i][j] from j to i */
+    po_mat *U; /* the last post-transform applied (D x D), or NULL */
+    po_mat *M; /* if known: W = M N^T exactly (D x r), after transforms; else NULL */
+    po_mat *N;
+} po_teacher;
+
+/* Draw a teacher. On error *out is NULL and nothing is leaked. */
+po_status po_teacher_generate(const po_teacher_opts *opts, po_rng *rng, po_teacher **out);
+
+void po_teacher_free(po_teacher *t);
+
+/* Fill the square matrix q with a Haar-distributed orthogonal matrix (QR of a
+ * Gaussian matrix with the signs of diag(R) folded into Q). */
+po_status po_haar_orthogonal(po_rng *rng, po_mat *q);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,57 @@
+/* Internal: thin, checked wrappers over CBLAS and LAPACKE.
+ *
+ * This is the only header that includes <cblas.h> or <lapacke.h> (DESIGN.md
+ * §2). Every wrapper takes po_mat (row-major, with ld) and maps LAPACK `info`
+ * codes to po_status with a readable po_errmsg(). Shapes are the caller's
+ * responsibility and are asserted.
+ */
+#ifndef PARTOBS_LINALG_H
+#define PARTOBS_LINALG_H
+
+#include <stdbool.h>
+
+#include "partobs/mat.h"
+
+/* C = alpha * op(A) op(B) + beta * C, op(X) = X or X^T. */
+void po_la_gemm(bool trans_a, bool trans_b, double alpha, const po_mat *a, const po_mat *b,
+                double beta, po_mat *c);
+
+/* y = alpha * op(A) x + beta * y (contiguous x and y). */
+void po_la_gemv(bool trans_a, double alpha, const po_mat *a, const double *x, double beta,
+                double *y);
+
+/* C = alpha * A^T A + beta * C, computing the upper triangle only (C is n x n,
+ * A is k x n). Call po_la_symmetrize_upper() when the full matrix is needed. */
+void po_la_syrk_t(double alpha, const po_mat *a, double beta, po_mat *c);
+
+/* Copy the upper triangle of the square matrix c into its lower triangle. */
+void po_la_symmetrize_upper(po_mat *c);
+
+/* Cholesky factor of the SPD matrix g (upper triangle used, overwritten by
+ * the factor). PO_ESINGULAR if g is not numerically positive definite. */
+po_status po_la_cholesky(po_mat *g);
+
+/* Given the Cholesky factor from po_la_cholesky, overwrite b (m x n) with
+ * b g^{-1}, i.e. solve x g = b. */
+void po_la_cholesky_solve_right(const po_mat *factor, po_mat *b);
+
+/* Eigenvalues of the square matrix a (not modified): re[i] + i im[i], in
+ * LAPACK's order. If v is non-NULL it receives the right eigenvectors in
+ * dgeev's real packed format (complex pairs in consecutive columns). */
+po_status po_la_eig(const po_mat *a, double *re, double *im, po_mat *v);
+
+/* Singular values (descending) of the m x n matrix a (not modified); u (m x k)
+ * and vt (k x n), k = min(m, n), are filled when non-NULL (both or neither). */
+po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt);
+
+/* Thin QR: overwrite the m x n matrix a (m >= n) with Q (orthonormal columns);
+ * rdiag (length n, may be NULL) receives the diagonal of R. */
+po_status po_la_qr(po_mat *a, double *rdiag);
+
+/* Number of threads the BLAS uses. */
+int po_la_blas_threads(void);
+
+/* BLAS identification string (e.g. OpenBLAS config), for manifests. */
+const char *po_la_blas_name(void);
+
+#endif
