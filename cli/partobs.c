@@ -1,16 +1,93 @@
-/* partobs command-line tool: subcommand table and dispatch.
+/* partobs command-line tool: subcommand table and dispatch (DESIGN.md §5).
  * Each subcommand lives in cmd_<name>.c and uses only the public header. */
 #include <stdio.h>
 #include <string.h>
 
-#include "partobs/partobs.h"
+#include "cli.h"
+#include "cli_output.h"
+
+static const cli_cmd commands[] = {
+    {"teacher", "draw a teacher connectivity matrix W (SPEC.md §2)", cmd_teacher, cmd_teacher_help},
+    {"simulate", "simulate the teacher network from W (SPEC.md §1)", cmd_simulate,
+     cmd_simulate_help},
+    {"observe", "keep the first d neurons (or a list) of the activity (SPEC.md §3)", cmd_observe,
+     cmd_observe_help},
+    {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit, cmd_fit_help},
+    {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze,
+     cmd_analyze_help},
+    {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: partobs COMMAND [options]\n"
+            "       partobs help COMMAND | partobs COMMAND --help\n"
+            "       partobs --version\n"
+            "\n"
+            "Data-constrained models of neural dynamics under partial observation\n"
+            "(Qian et al., NeurIPS 2024). Every stage reads and writes .npy files.\n"
+            "\n"
+            "commands:\n");
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        fprintf(out, "  %-10s %s\n", commands[k].name, commands[k].summary);
+    fprintf(out,
+            "\n"
+            "exit status: 0 success, 1 runtime error (files, data, computation),\n"
+            "2 usage error (command line). Errors are one line on stderr:\n"
+            "  partobs: <command>: <message>\n"
+            "Every command that writes output also writes <output>.manifest.json.\n");
+}
+
+static const cli_cmd *find_command(const char *name)
+{
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        if (strcmp(commands[k].name, name) == 0) return &commands[k];
+    return NULL;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("partobs %s\n", po_version());
-        return 0;
+    cli_json_init();
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "usage: partobs COMMAND [options]\n");
-    return 2;
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("partobs %s\n", po_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc == 2) {
+            usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argc > 3) {
+            fprintf(stderr, "partobs: help: expected one command name (see 'partobs --help')\n");
+            return CLI_EXIT_USAGE;
+        }
+        const cli_cmd *c = find_command(argv[2]);
+        if (!c) {
+            fprintf(stderr, "partobs: help: unknown command '%s' (see 'partobs --help')\n",
+                    argv[2]);
+            return CLI_EXIT_USAGE;
+        }
+        c->help(stdout);
+        return CLI_EXIT_OK;
+    }
+    const cli_cmd *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, "partobs: unknown command '%s' (see 'partobs --help')\n", name);
+        return CLI_EXIT_USAGE;
+    }
+    cli_run run = {.cmd = c, .argc = argc, .argv = argv, .n_outputs = 0};
+    int rc = c->run(&run, argc - 2, argv + 2);
+    cli_run_release(&run);
+    return rc;
 }

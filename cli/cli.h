@@ -1,0 +1,65 @@
+/* partobs command-line tool: what every subcommand shares.
+ *
+ * A subcommand is an entry {name, summary, run, help} in the table of
+ * partobs.c. run() receives the arguments after the subcommand name and
+ * returns the process exit status:
+ *   0  success
+ *   1  runtime error: a file is missing, unreadable or malformed, the data
+ *      have the wrong shape or non-finite values, a computation failed
+ *   2  usage error: the command line itself is wrong (unknown command or
+ *      option, bad number, invalid option value), whatever the files hold
+ * Errors are one line on stderr: "partobs: <cmd>: <message>".
+ *
+ * The tool is a thin client: it includes only the public header
+ * partobs/partobs.h (DESIGN.md §1) and cJSON for manifests and reports.
+ */
+#ifndef PARTOBS_CLI_H
+#define PARTOBS_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "partobs/partobs.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_USAGE = 2 };
+
+/* Returned by cli_parse() when the command should go on (any other value is
+ * the exit status to return at once, e.g. 0 after --help). */
+#define CLI_PROCEED (-1)
+
+struct cli_run;
+
+typedef struct cli_cmd {
+    const char *name;
+    const char *summary; /* one line for `partobs --help` */
+    int (*run)(struct cli_run *run, int argc, char **argv);
+    void (*help)(FILE *out); /* usage, options and their defaults */
+} cli_cmd;
+
+#define CLI_MAX_FILES 16
+
+/* One invocation: the command line (for the manifest) and the files written
+ * so far (removed again if a later step fails). */
+typedef struct cli_run {
+    const cli_cmd *cmd;
+    int argc;
+    char **argv;
+    char *outputs[CLI_MAX_FILES]; /* owned copies of the paths written */
+    size_t n_outputs;
+} cli_run;
+
+/* The subcommands (cmd_<name>.c). */
+int cmd_teacher(cli_run *run, int argc, char **argv);
+void cmd_teacher_help(FILE *out);
+int cmd_simulate(cli_run *run, int argc, char **argv);
+void cmd_simulate_help(FILE *out);
+int cmd_observe(cli_run *run, int argc, char **argv);
+void cmd_observe_help(FILE *out);
+int cmd_fit(cli_run *run, int argc, char **argv);
+void cmd_fit_help(FILE *out);
+int cmd_analyze(cli_run *run, int argc, char **argv);
+void cmd_analyze_help(FILE *out);
+int cmd_demo(cli_run *run, int argc, char **argv);
+void cmd_demo_help(FILE *out);
+
+#endif

@@ -1,0 +1,70 @@
+/* partobs CLI: spectral reports (see cli_report.h). */
+#include "cli_report.h"
+
+#include <math.h>
+
+#include "cli_output.h"
+
+po_status cli_spectrum(const po_mat *W, po_spectrum **out)
+{
+    *out = NULL;
+    po_spectrum *s = po_spectrum_alloc(W->rows);
+    if (!s) return PO_ENOMEM;
+    po_status st = po_spectrum_compute(W, s);
+    if (st != PO_OK) {
+        po_spectrum_free(s);
+        return st;
+    }
+    *out = s;
+    return PO_OK;
+}
+
+cJSON *cli_spectrum_json(const po_spectrum *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "n", (double)s->n);
+    cJSON *eig = cJSON_AddArrayToObject(o, "eigenvalues");
+    cJSON *tau = cJSON_AddArrayToObject(o, "time_constants");
+    for (size_t i = 0; eig && tau && i < s->n; i++) {
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cli_json_number(s->re[i]));
+        cJSON_AddItemToArray(pair, cli_json_number(s->im[i]));
+        cJSON_AddItemToArray(eig, pair);
+        cJSON_AddItemToArray(tau, cli_json_number(s->tau[i]));
+    }
+    cJSON_AddItemToObject(o, "line_attractor_score", cli_json_number(s->las));
+    cJSON_AddItemToObject(o, "henrici", cli_json_number(s->henrici));
+    cJSON *sv = cJSON_AddArrayToObject(o, "singular_values");
+    for (size_t i = 0; sv && i < s->n; i++) cJSON_AddItemToArray(sv, cli_json_number(s->sv[i]));
+    cJSON_AddItemToObject(o, "max_real_eigenvalue", cli_json_number(s->max_re));
+    return o;
+}
+
+const char *cli_spectrum_note(const po_spectrum *s)
+{
+    if (s->n == 0) return "empty matrix.";
+    if (s->max_re >= 1.0)
+        return "max Re lambda >= 1: the linear dynamics dx/dt = (W - I) x are unstable or "
+               "marginal (a mode that never decays).";
+    if (s->las > 1.0)
+        return "LAS > 1: one mode is much slower than all others, i.e. line-attractor-like "
+               "dynamics (Nair et al. 2023).";
+    return "all modes decay (max Re lambda < 1) and none stands out as slow (LAS <= 1).";
+}
+
+void cli_spectrum_print(FILE *out, const po_spectrum *s, size_t top)
+{
+    size_t k_eig = top < s->n ? top : s->n;
+    fprintf(out, "n                      %zu\n", s->n);
+    fprintf(out, "max Re lambda          %.6g\n", s->max_re);
+    fprintf(out, "line attractor score   %.6g\n", s->las);
+    fprintf(out, "Henrici non-normality  %.6g\n", s->henrici);
+    fprintf(out, "\ntop %zu eigenvalues (descending real part)\n", k_eig);
+    fprintf(out, "  %4s  %14s  %14s  %12s\n", "k", "Re lambda", "Im lambda", "tau");
+    for (size_t i = 0; i < k_eig; i++)
+        fprintf(out, "  %4zu  %14.6g  %14.6g  %12.6g\n", i + 1, s->re[i], s->im[i], s->tau[i]);
+    fprintf(out, "\ntop %zu singular values\n", k_eig);
+    for (size_t i = 0; i < k_eig; i++) fprintf(out, "  %4zu  %14.6g\n", i + 1, s->sv[i]);
+    fprintf(out, "\nnote: %s\n", cli_spectrum_note(s));
+}

@@ -1,0 +1,116 @@
+/* partobs analyze: spectrum, time constants, LAS and non-normality (SPEC.md §5). */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+#include "cli_input.h"
+#include "cli_manifest.h"
+#include "cli_output.h"
+#include "cli_report.h"
+
+/* Rows shown in the table; SPEC.md §5 records the top 5 in its curves. */
+enum { TOP_DEFAULT = 5 };
+
+void cmd_analyze_help(FILE *out)
+{
+    fprintf(out,
+            "usage: partobs analyze W.npy [--json report.json] [--top K] [--teacher B.npy]\n"
+            "\n"
+            "Spectral analysis of a connectivity W for the continuous-time Jacobian -I + W\n"
+            "(SPEC.md §5): eigenvalues sorted by descending real part, time constants\n"
+            "tau = 1 / |1 - Re lambda|, the line attractor score LAS = log2(tau_1 / tau_2),\n"
+            "Henrici's departure from normality and the singular values. Prints a table on\n"
+            "stdout with a plain-words note (max Re lambda >= 1: unstable or marginal;\n"
+            "LAS > 1: line-attractor-like).\n"
+            "\n"
+            "  W.npy               square, finite matrix (required)\n"
+            "  --top K             eigenvalues and singular values shown, >= 1 (default %d)\n"
+            "  --teacher B.npy     also report the overlaps of W's top singular vectors with\n"
+            "                      the teacher's, truncated to W's size (SPEC.md §5)\n"
+            "  --json FILE         also write a JSON report (and FILE.manifest.json) with\n"
+            "                      n, eigenvalues ([re, im] pairs, all of them, descending\n"
+            "                      real part), time_constants (same order),\n"
+            "                      line_attractor_score, henrici, singular_values (all,\n"
+            "                      descending), max_real_eigenvalue and, with --teacher,\n"
+            "                      u_overlap and v_overlap. Infinite values (tau when\n"
+            "                      Re lambda = 1) are written as null.\n",
+            TOP_DEFAULT);
+}
+
+int cmd_analyze(cli_run *run, int argc, char **argv)
+{
+    const char *json_path = NULL, *teacher_path = NULL;
+    size_t top = TOP_DEFAULT;
+    cli_opt opts[] = {
+        {"json", 0, CLI_STRING, &json_path, false},
+        {"top", 0, CLI_SIZE, &top, false},
+        {"teacher", 0, CLI_STRING, &teacher_path, false},
+    };
+    const size_t nopts = sizeof opts / sizeof opts[0];
+    const char *pos[1] = {NULL};
+    size_t npos = 0;
+    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
+    if (rc != CLI_PROCEED) return rc;
+    if (npos == 0) return cli_usage(run, "missing the input W.npy (see 'partobs analyze --help')");
+    if (top == 0) return cli_usage(run, "--top must be at least 1");
+
+    const char *w_path = pos[0];
+    po_mat *W = NULL, *B = NULL;
+    po_spectrum *s = NULL;
+    double u_overlap = 0.0, v_overlap = 0.0;
+    rc = cli_read_square(run, w_path, "W", &W);
+    if (rc == CLI_EXIT_OK && teacher_path) {
+        rc = cli_read_square(run, teacher_path, "the teacher", &B);
+        if (rc == CLI_EXIT_OK && B->rows < W->rows)
+            rc = cli_fail(run, "%s: the teacher (D = %zu) is smaller than the student %s (d = %zu)",
+                          teacher_path, B->rows, w_path, W->rows);
+        if (rc == CLI_EXIT_OK) {
+            po_status st = po_singular_overlaps(B, W, &u_overlap, &v_overlap);
+            if (st != PO_OK) rc = cli_fail_status(run, st);
+        }
+    }
+    if (rc == CLI_EXIT_OK) {
+        po_status st = cli_spectrum(W, &s);
+        if (st != PO_OK) rc = cli_fail_status(run, st);
+    }
+    po_mat_free(W);
+    po_mat_free(B);
+    if (rc != CLI_EXIT_OK) return rc;
+
+    cJSON *report = NULL;
+    if (json_path) {
+        report = cli_spectrum_json(s);
+        if (report && teacher_path) {
+            cJSON_AddItemToObject(report, "u_overlap", cli_json_number(u_overlap));
+            cJSON_AddItemToObject(report, "v_overlap", cli_json_number(v_overlap));
+        }
+        rc = report ? cli_write_json(run, json_path, report, true)
+                    : cli_fail(run, "out of memory while building the report");
+        cJSON_Delete(report);
+    }
+    if (rc == CLI_EXIT_OK && json_path) {
+        cJSON *m = cli_manifest_new(run);
+        cJSON *mo = m ? cli_manifest_options(m) : NULL;
+        if (mo) {
+            cJSON_AddStringToObject(mo, "input", w_path);
+            cJSON_AddNumberToObject(mo, "top", (double)top);
+            if (teacher_path) cJSON_AddStringToObject(mo, "teacher", teacher_path);
+            cJSON_AddStringToObject(mo, "json", json_path);
+        }
+        if (m) {
+            cli_manifest_add_input(m, w_path);
+            if (teacher_path) cli_manifest_add_input(m, teacher_path);
+        }
+        rc = cli_manifest_beside(run, m, json_path);
+    }
+    if (rc == CLI_EXIT_OK) {
+        cli_spectrum_print(stdout, s, top);
+        if (teacher_path)
+            printf("overlap with the teacher's top singular vectors: u %.4g, v %.4g "
+                   "(chance ~ %.3g)\n",
+                   u_overlap, v_overlap, 1.0 / sqrt((double)s->n));
+    }
+    po_spectrum_free(s);
+    return rc;
+}
