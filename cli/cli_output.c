@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 /* Print the message of one error line, folding any newline so it stays one line. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static void vreport(const cli_run *run, const char *fmt, va_list ap)
 {
     char msg[1024];

@@ -40,7 +40,7 @@ void cmd_simulate_help(FILE *out)
             "                      exactly D columns (default: the seed's noise stream)\n"
             "  --input FILE        scalar input signal s_t: a vector of at least T-1 entries\n"
             "  --w-in FILE         input direction, a vector of D entries (with --input)\n"
-            "  --input-gain V0     input scale v0 (default %g; with --input)\n"
+            "  --input-gain V0     input scale v0, used with --input (default %g)\n"
             "  --seed S            seed of the IC and noise streams (default %llu)\n"
             "  -o, --output FILE   output .npy (T x D float64); FILE.manifest.json beside it\n",
             d.T, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.noise, d.g, d.ic_scale,
