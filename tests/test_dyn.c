@@ -258,7 +258,7 @@ static void test_eigen_residual(void)
 
 static void test_sort_ties(void)
 {
-    double re[] = {0.5, 0.5, 1.0, 0.5, -2.0, NAN, 1.0, 0.5};
+    double re[] = {0.5, 0.5, 1.0, 0.5, -2.0, (double)NAN, 1.0, 0.5};
     double im[] = {-0.3, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.3};
     const double want_re[] = {1.0, 1.0, 0.5, 0.5, 0.5, 0.5, -2.0};
     const double want_im[] = {0.0, 0.0, 0.3, 0.3, 0.0, -0.3, 0.0};

@@ -8,7 +8,8 @@
  * h = sqrt(| ||W||_F^2 - sum |lambda_i|^2 |) / ||W||_F, and singular values.
  *
  * Cost: po_spectrum_compute runs a dense nonsymmetric eigensolver (dgeev) and
- * an SVD, O(n^3): about a minute for n = 5000 on two cores.
+ * an SVD, O(n^3): about 0.2 s for n = 500 and 6-7 s for n = 2000 on two
+ * cores (bench/bench_dyn), so roughly 2 minutes for n = 5000 (extrapolated).
  */
 #ifndef PARTOBS_DYN_H
 #define PARTOBS_DYN_H
