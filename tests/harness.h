@@ -32,7 +32,9 @@ bool po_test_status(po_status got, po_status want, const char *expr, const char 
 
 /* Path of a fixture in tests/data (static buffer). */
 const char *po_test_data(const char *name);
-/* A fresh scratch file path under a per-process temporary directory. */
+
+/* A scratch file path in a per-process temporary directory (static buffer);
+ * the directory and its files are removed by po_test_finish(). */
 const char *po_test_tmp(const char *name);
 
 #define PO_RUN(fn)             \
