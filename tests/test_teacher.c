@@ -61,7 +61,7 @@ static double spectrum_distance(const po_mat *a, const po_mat *b)
     eigenvalues(a, &ar, &ai);
     eigenvalues(b, &br, &bi);
     for (size_t i = 0; i < a->rows; i++) {
-        double best = INFINITY;
+        double best = HUGE_VAL;
         for (size_t j = 0; j < b->rows; j++) best = fmin(best, hypot(ar[i] - br[j], ai[i] - bi[j]));
         worst = fmax(worst, best);
     }
@@ -144,7 +144,7 @@ static void test_opts_check_rejects(void)
     o = po_teacher_opts_defaults(PO_NET_GAUSSIAN, 10);
     o.net = PO_NET_COUNT_;
     expect_invalid(o, "unknown generator");
-    const double bad[] = {NAN, INFINITY};
+    const double bad[] = {(double)NAN, HUGE_VAL};
     for (int b = 0; b < 2; b++) {
         double *fields[6];
         for (int f = 0; f < 6; f++) {
@@ -323,6 +323,16 @@ static void test_triangular_plain(void)
     po_teacher_free(t);
 }
 
+/* re + i im without CMPLX (missing with clang + glibc) or the float-typed I;
+ * C11 6.2.5p13: a complex has the representation of double[2]. */
+static double complex make_complex(double re, double im)
+{
+    double complex z;
+    double parts[2] = {re, im};
+    memcpy(&z, parts, sizeof z);
+    return z;
+}
+
 /* Reference formula of SPEC.md §2 computed naively in complex arithmetic:
  * T = Z^* Q Z, diag(T) <- diag(T)/max|diag(T)| * c, W = Re(Z T Z^*). */
 static void schur_reference(const po_mat *q, double c, po_mat *w)
@@ -334,7 +344,7 @@ static void schur_reference(const po_mat *q, double c, po_mat *w)
     double complex *z = malloc(D * D * sizeof *z), *tm = malloc(D * D * sizeof *tm),
                    *qz = malloc(D * D * sizeof *qz);
     for (size_t i = 0; i < D; i++)
-        for (size_t j = 0; j < D; j++) z[i * D + j] = CMPLX(PO_MAT_AT(zr, i, j), PO_MAT_AT(zi, i, j));
+        for (size_t j = 0; j < D; j++) z[i * D + j] = make_complex(PO_MAT_AT(zr, i, j), PO_MAT_AT(zi, i, j));
     for (size_t i = 0; i < D; i++)
         for (size_t j = 0; j < D; j++) {
             double complex s = 0;

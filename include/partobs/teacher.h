@@ -44,13 +44,15 @@ typedef struct po_teacher_opts {
     po_net net;
     size_t D;             /* number of neurons, >= 1 */
     double scale;         /* gaussian 0.8, symmetric/line-attractor 0.6, triangular 3,
-                             chain 1, lowrank 1, lowrank-random 1 */
+                             chain 1, lowrank 1, lowrank-random 1 (others: unused, 1);
+                             must be >= 0 where it is a standard deviation or gamma^2 */
     bool self_loops;      /* gaussian, symmetric: keep the diagonal (true) */
     double diagonal_comp; /* triangular, chain: added to the diagonal (0) */
     bool use_schur;       /* triangular: complex-Schur variant (false) */
-    size_t skip_interval; /* chain: 0 = no skips */
+    size_t skip_interval; /* chain: 0 = no skips, else 1..D-2 (skip columns 1+k*interval) */
     double skip_scale;    /* chain: beta (0.5) */
-    size_t rank;          /* lowrank 2, lowrank-normal 2, lowrank-random 2 */
+    size_t rank;          /* lowrank 2 (1..D/2), lowrank-normal 2 and lowrank-random 2
+                             (1..D); lowrank-osc: must be 2 */
     double shift_scale;   /* lowrank-osc: sigma_V * sqrt(D) (12) */
     double max_eval;      /* lowrank-normal: 0.999 */
     double min_eval;      /* lowrank-normal: 0.2 */
