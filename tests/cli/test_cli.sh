@@ -13,6 +13,11 @@ if [ $# -lt 1 ]; then
     echo "usage: bash test_cli.sh PATH/TO/partobs [tests/data]" >&2
     exit 2
 fi
+if [ ! -x "$1" ]; then
+    echo "FAIL setup: '$1' is not an executable"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 W=$(mktemp -d)
 trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"' EXIT
