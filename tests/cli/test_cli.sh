@@ -174,6 +174,8 @@ check manifest_lists_replays json_has x1.npy.manifest.json ic noise_file
 mknpy sig.npy '<f8' '(5,)' "$(rep 5 "$F8_ONE")"
 check input_signal "$P" simulate --W g1.npy --T 5 --input sig.npy --w-in z20.npy -o xin.npy
 check observe_index bash -c "'$P' observe zX.npy --index 3,1 -o oi.npy && grep -q '\"index\":.*3, 1' oi.npy.manifest.json"
+"$P" analyze g1.npy --teacher g1.npy --json ov.json >/dev/null
+check analyze_teacher_overlaps json_has ov.json u_overlap v_overlap
 # tau = Inf (Re lambda = 1) is written as JSON null.
 mknpy eye.npy '<f8' '(2, 2)' "$F8_ONE$F8_ZERO$F8_ZERO$F8_HALF"
 "$P" analyze eye.npy --json eye.json >eye.txt
@@ -328,6 +330,22 @@ expect_error 2 index_and_d_disagree observe X.npy --d 3 --index 1,2 -o out.npy
 expect_error 2 analyze_top_0 analyze W.npy --top 0
 expect_error 2 demo_d_greater_than_D demo --D 10 --d 11
 expect_error 2 unknown_command frobnicate
+# The .npy reader's fixtures (tests/data, from tools/fixtures_npy.py), when present:
+# the same 3 x 4 matrix in C order, Fortran order and big-endian gives the same output.
+DATA=${2:-}
+if [ -n "$DATA" ] && [ -f "$DATA/npy_c2d.npy" ]; then
+    "$P" observe "$DATA/npy_c2d.npy" --d 2 -o "$W/c.npy" &&
+        "$P" observe "$DATA/npy_f2d.npy" --d 2 -o "$W/f.npy" &&
+        "$P" observe "$DATA/npy_be8.npy" --d 2 -o "$W/be.npy"
+    check npy_orders_accepted [ $? -eq 0 ]
+    check npy_fortran_order cmp -s "$W/c.npy" "$W/f.npy"
+    check npy_big_endian cmp -s "$W/c.npy" "$W/be.npy"
+    check npy_float32_widened "$P" observe "$DATA/npy_f4.npy" --d 1 -o "$W/f4.npy"
+    cp "$DATA/npy_i8.npy" "$DATA/npy_c16.npy" "$DATA/npy_3d.npy" .
+    expect_error 1 unsupported_dtype_fixture_int64 observe npy_i8.npy --d 1 -o out.npy
+    expect_error 1 unsupported_dtype_fixture_complex analyze npy_c16.npy
+    expect_error 1 three_dimensional_array fit npy_3d.npy -o out.npy
+fi
 # The unknown-option message has the documented form.
 "$P" teacher --net chain --D 4 --bogus=1 -o out.npy 2>"$W/err.txt"
 check unknown_option_message grep -qx "partobs: teacher: unknown option '--bogus' (see 'partobs teacher --help')" "$W/err.txt"
