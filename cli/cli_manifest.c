@@ -60,7 +60,9 @@ int cli_manifest_write(cli_run *run, cJSON *manifest, const char *path)
     cJSON *outputs = cJSON_GetObjectItemCaseSensitive(manifest, "outputs");
     for (size_t k = 0; outputs && k < run->n_outputs; k++)
         cJSON_AddItemToArray(outputs, cJSON_CreateString(run->outputs[k]));
-    int rc = cli_write_json(run, path, manifest, false);
+    /* Recorded after "outputs" was filled: listed nowhere, yet removed with the
+     * rest if the run still fails afterwards. */
+    int rc = cli_write_json(run, path, manifest);
     cJSON_Delete(manifest);
     return rc;
 }

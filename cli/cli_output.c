@@ -135,7 +135,7 @@ void cli_json_init(void)
     cJSON_InitHooks(&hooks);
 }
 
-int cli_write_json(cli_run *run, const char *path, const cJSON *json, bool record_it)
+int cli_write_json(cli_run *run, const char *path, const cJSON *json)
 {
     char *text = json_alloc_failed ? NULL : cJSON_Print(json);
     if (!text || json_alloc_failed) {
@@ -156,7 +156,7 @@ int cli_write_json(cli_run *run, const char *path, const cJSON *json, bool recor
     int rc = write_atomic(run, path, line, len + 1);
     free(line);
     if (rc != CLI_EXIT_OK) return rc;
-    return record_it ? record(run, path) : CLI_EXIT_OK;
+    return record(run, path);
 }
 
 char *cli_path_join(const char *dir, const char *name)

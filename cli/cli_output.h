@@ -45,10 +45,9 @@ void cli_run_release(cli_run *run);
  * (after printing the error and rolling back). */
 int cli_write_mat(cli_run *run, const char *path, const po_mat *m);
 
-/* Write `json` pretty-printed (atomically). The file is recorded when
- * `record` is true (reports: yes; the manifest, written last: no). 0 or
+/* Write `json` pretty-printed (atomically) and record it. 0 or
  * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
-int cli_write_json(cli_run *run, const char *path, const cJSON *json, bool record);
+int cli_write_json(cli_run *run, const char *path, const cJSON *json);
 
 /* "<dir>/<name>" in a new malloc'd string, or NULL. */
 char *cli_path_join(const char *dir, const char *name);

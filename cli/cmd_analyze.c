@@ -85,7 +85,7 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
             cJSON_AddItemToObject(report, "u_overlap", cli_json_number(u_overlap));
             cJSON_AddItemToObject(report, "v_overlap", cli_json_number(v_overlap));
         }
-        rc = report ? cli_write_json(run, json_path, report, true)
+        rc = report ? cli_write_json(run, json_path, report)
                     : cli_fail(run, "out of memory while building the report");
         cJSON_Delete(report);
     }

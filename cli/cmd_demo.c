@@ -204,7 +204,7 @@ static int write_outputs(cli_run *run, const char *dir, demo_case *cases, cJSON 
         }
     }
     char *path = cli_path_join(dir, "report.json");
-    int rc = path ? cli_write_json(run, path, report, true) : cli_fail(run, "out of memory");
+    int rc = path ? cli_write_json(run, path, report) : cli_fail(run, "out of memory");
     free(path);
     if (rc != CLI_EXIT_OK) {
         cJSON_Delete(manifest);

@@ -88,6 +88,9 @@ int main(int argc, char **argv)
     }
     cli_run run = {.cmd = c, .argc = argc, .argv = argv, .n_outputs = 0};
     int rc = c->run(&run, argc - 2, argv + 2);
+    /* A table that never reached stdout (a full disk, a closed pipe) is a failure too. */
+    if (rc == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        rc = cli_fail(&run, "cannot write to standard output");
     cli_run_release(&run);
     return rc;
 }

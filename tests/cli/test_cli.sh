@@ -330,6 +330,15 @@ expect_error 2 index_and_d_disagree observe X.npy --d 3 --index 1,2 -o out.npy
 expect_error 2 analyze_top_0 analyze W.npy --top 0
 expect_error 2 demo_d_greater_than_D demo --D 10 --d 11
 expect_error 2 unknown_command frobnicate
+# A table that cannot be written to stdout fails the command and removes its files.
+if [ -w /dev/full ]; then
+    before=$(ls -A)
+    "$P" analyze W.npy --json out.json >/dev/full 2>"$W/err.txt"
+    rc=$?
+    check stdout_failure_exit_1 [ "$rc" -eq 1 ]
+    check stdout_failure_one_line grep -qx 'partobs: analyze: cannot write to standard output' "$W/err.txt"
+    check stdout_failure_no_files [ "$before" = "$(ls -A)" ]
+fi
 # The .npy reader's fixtures (tests/data, from tools/fixtures_npy.py), when present:
 # the same 3 x 4 matrix in C order, Fortran order and big-endian gives the same output.
 DATA=${2:-}
