@@ -21,6 +21,7 @@ def formula(shape, dtype=np.float64):
 
 
 def main(out):
+    os.makedirs(out, exist_ok=True)
     def save(name, arr, **kw):
         np.save(os.path.join(out, "npy_" + name + ".npy"), arr, **kw)
 

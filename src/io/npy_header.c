@@ -93,6 +93,16 @@ static po_status parse_string(cursor *c, const char **s, size_t *n)
     return PO_OK;
 }
 
+/* A short printable copy of header text for messages, which must stay on one
+ * line: at most 32 bytes, anything outside printable ASCII shown as '?'. */
+static const char *quote_text(char out[36], const char *s, size_t n)
+{
+    size_t m = n > 32 ? 32 : n;
+    for (size_t i = 0; i < m; i++) out[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+    strcpy(out + m, n > m ? "..." : "");
+    return out;
+}
+
 static bool is_ident_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -187,9 +197,10 @@ static po_status parse_descr(cursor *c, po_npy_header *h)
         h->big_endian = big;
         return PO_OK;
     }
+    char shown[36];
     return po_error(PO_EFORMAT,
-                    "%s: dtype '%.*s' is not supported (partobs reads float64 or float32)",
-                    c->name, n > 32 ? 32 : (int)n, s);
+                    "%s: dtype '%s' is not supported (partobs reads float64 or float32)", c->name,
+                    quote_text(shown, s, n));
 }
 
 enum { KEY_DESCR, KEY_FORTRAN, KEY_SHAPE, KEY_COUNT };
@@ -203,9 +214,10 @@ static po_status parse_entry(cursor *c, po_npy_header *h, bool seen[KEY_COUNT])
     if (st) return st;
     int k = 0;
     while (k < KEY_COUNT && !(strlen(key_names[k]) == n && memcmp(key, key_names[k], n) == 0)) k++;
+    char shown[36];
     if (k == KEY_COUNT)
-        return po_error(PO_EFORMAT, "%s: unexpected key '%.*s' in the .npy header", c->name,
-                        n > 32 ? 32 : (int)n, key);
+        return po_error(PO_EFORMAT, "%s: unexpected key '%s' in the .npy header", c->name,
+                        quote_text(shown, key, n));
     if (seen[k])
         return po_error(PO_EFORMAT, "%s: duplicate key '%s' in the .npy header", c->name,
                         key_names[k]);

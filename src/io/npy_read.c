@@ -70,6 +70,7 @@ void po_npy_decode(const po_npy_header *h, const unsigned char *src, double *dst
 po_status po_npy_parse(const void *buf, size_t len, const char *name, po_array **out)
 {
     *out = NULL;
+    if (!name) name = "<buffer>";
     const unsigned char *b = buf;
     size_t dict_off, data_off;
     po_npy_header h;
