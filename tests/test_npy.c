@@ -139,6 +139,21 @@ static void test_refused_fixtures(void)
     REFUSED_FIXTURE("npy_4d.npy", "4-D arrays are not supported");
 }
 
+/* The byte-order helpers mean the same bytes on any host. */
+static void test_byte_order(void)
+{
+    CHECK(po_bswap64(0x0102030405060708u) == 0x0807060504030201u);
+    CHECK(po_bswap32(0x01020304u) == 0x04030201u);
+    unsigned char b[8];
+    po_store_le64(b, 0x0102030405060708u);
+    CHECK(b[0] == 0x08 && b[7] == 0x01);
+    CHECK(po_load64(b, false) == 0x0102030405060708u);
+    CHECK(po_load64(b, true) == 0x0807060504030201u);
+    CHECK(po_load32(b, false) == 0x05060708u && po_load32(b, true) == 0x08070605u);
+    po_store_le16(b, 0x1234);
+    CHECK(b[0] == 0x34 && b[1] == 0x12);
+}
+
 /* ---- hand-made images ---------------------------------------------------- */
 
 /* preamble (version major.0) + header text + data bytes into buf. */
@@ -609,11 +624,28 @@ static void test_prefixes_and_bit_flips(void)
     }
 }
 
+/* Inputs that once hung or crashed the parser (found by review or by
+ * tests/fuzz/fuzz_npy.c). */
+static void test_fuzz_regressions(void)
+{
+    /* Empty Fortran-ordered array with a 2^60 dimension: the gather loop ran
+     * over the other dimensions (2^60 iterations) before the fix. */
+    unsigned char buf[256];
+    size_t len = make_image(
+        buf, 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (1152921504606846976, 0), }",
+        NULL, 0);
+    po_array *a = NULL;
+    CHECK_OK(po_npy_parse(buf, len, "hang.npy", &a));
+    CHECK(same_shape(a, 2, (const size_t[]){(size_t)1 << 60, 0}) && po_array_size(a) == 0);
+    po_array_free(a);
+}
+
 int main(void)
 {
     PO_RUN(test_read_numpy_fixtures);
     PO_RUN(test_read_mat);
     PO_RUN(test_refused_fixtures);
+    PO_RUN(test_byte_order);
     PO_RUN(test_header_variants);
     PO_RUN(test_refused_preambles);
     PO_RUN(test_refused_headers);
@@ -627,5 +659,6 @@ int main(void)
     PO_RUN(test_write_errors);
     PO_RUN(test_write_replaces_and_respects_umask);
     PO_RUN(test_prefixes_and_bit_flips);
+    PO_RUN(test_fuzz_regressions);
     return po_test_finish();
 }

@@ -34,7 +34,7 @@ po_status po_npy_preamble(const unsigned char *buf, size_t avail, size_t total, 
         return po_error(PO_EFORMAT, "%s: truncated .npy file (%zu bytes, no header length)", name,
                         avail);
     size_t hlen = len_bytes == 2 ? (size_t)buf[8] | (size_t)buf[9] << 8
-                                 : (size_t)po_load_le32(buf + 8);
+                                 : (size_t)po_load32(buf + 8, false);
     if (hlen > total - start) /* total >= avail >= start */
         return po_error(PO_EFORMAT,
                         "%s: header length %zu points past the end of the file (%zu bytes)", name,

@@ -1,9 +1,10 @@
 /* Private pieces of the .npy reader and writer shared between src/io files.
  *
- * Byte order is handled by assembling and splitting integers with shifts, so
- * the same code is correct on little- and big-endian hosts: it never depends
- * on how the host lays out a double in memory beyond "the same as a 64-bit
- * integer" (true on every IEEE-754 platform we target).
+ * Byte order: elements are moved as 64- or 32-bit integers and swapped when
+ * the file's order differs from the host's, so the same code is correct on
+ * little- and big-endian hosts. It assumes only that a double is laid out
+ * like a 64-bit integer of the same order (true on every IEEE-754 platform
+ * we target).
  */
 #ifndef PO_IO_NPY_INTERNAL_H
 #define PO_IO_NPY_INTERNAL_H
@@ -60,49 +61,56 @@ po_array *po_npy_array_alloc(const po_npy_header *h, const char *name);
 /* Write "(3, 4)", "(5,)" or "()" into buf (PO_NPY_SHAPE_STR_CAP bytes). */
 void po_npy_format_shape(char *buf, size_t ndim, const size_t *shape);
 
-static inline uint64_t po_load_le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
-static inline uint64_t po_load_be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
-    return v;
-}
-
-static inline uint32_t po_load_le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint32_t po_load_be32(const unsigned char *p)
-{
-    return (uint32_t)p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 | (uint32_t)p[0] << 24;
-}
-
-static inline void po_store_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++, v >>= 8) p[i] = (unsigned char)(v & 0xffu);
-}
-
-static inline void po_store_le16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)(v & 0xffu);
-    p[1] = (unsigned char)(v >> 8);
-}
-
-/* True when the host stores multi-byte numbers most significant byte first:
- * the '=' and '|' byte-order marks of a descr mean this host's order. */
+/* True when the host stores multi-byte numbers most significant byte first.
+ * Constant-folded by the compiler, so the helpers below become plain loads
+ * and stores (or a bswap instruction) with no branch. The '=' and '|'
+ * byte-order marks of a descr also mean this host's order. */
 static inline bool po_host_is_big_endian(void)
 {
     const uint16_t one = 1;
     unsigned char first;
     memcpy(&first, &one, 1);
     return first == 0;
+}
+
+static inline uint64_t po_bswap64(uint64_t v)
+{
+    v = (v >> 32) | (v << 32);
+    v = ((v & 0xffff0000ffff0000u) >> 16) | ((v & 0x0000ffff0000ffffu) << 16);
+    return ((v & 0xff00ff00ff00ff00u) >> 8) | ((v & 0x00ff00ff00ff00ffu) << 8);
+}
+
+static inline uint32_t po_bswap32(uint32_t v)
+{
+    v = (v >> 16) | (v << 16);
+    return ((v & 0xff00ff00u) >> 8) | ((v & 0x00ff00ffu) << 8);
+}
+
+/* Unaligned loads and stores of explicitly ordered integers. */
+static inline uint64_t po_load64(const unsigned char *p, bool big_endian)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return big_endian == po_host_is_big_endian() ? v : po_bswap64(v);
+}
+
+static inline uint32_t po_load32(const unsigned char *p, bool big_endian)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return big_endian == po_host_is_big_endian() ? v : po_bswap32(v);
+}
+
+static inline void po_store_le64(unsigned char *p, uint64_t v)
+{
+    if (po_host_is_big_endian()) v = po_bswap64(v);
+    memcpy(p, &v, sizeof v);
+}
+
+static inline void po_store_le16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)(v & 0xffu);
+    p[1] = (unsigned char)(v >> 8);
 }
 
 #endif

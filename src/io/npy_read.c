@@ -39,12 +39,12 @@ po_array *po_npy_array_alloc(const po_npy_header *h, const char *name)
 static double load_element(const po_npy_header *h, const unsigned char *p)
 {
     if (h->itemsize == 8) {
-        uint64_t bits = h->big_endian ? po_load_be64(p) : po_load_le64(p);
+        uint64_t bits = po_load64(p, h->big_endian);
         double x;
         memcpy(&x, &bits, sizeof x);
         return x;
     }
-    uint32_t bits = h->big_endian ? po_load_be32(p) : po_load_le32(p);
+    uint32_t bits = po_load32(p, h->big_endian);
     float x;
     memcpy(&x, &bits, sizeof x);
     return (double)x;
@@ -52,10 +52,17 @@ static double load_element(const po_npy_header *h, const unsigned char *p)
 
 void po_npy_decode(const po_npy_header *h, const unsigned char *src, double *dst)
 {
+    if (!h->fortran_order && h->itemsize == 8 && h->big_endian == po_host_is_big_endian()) {
+        /* Already this host's doubles (the common case): nothing to convert. */
+        if ((const void *)src != (void *)dst) memcpy(dst, src, h->count * sizeof(double));
+        return;
+    }
     if (!h->fortran_order) {
         for (size_t i = h->count; i-- > 0;) dst[i] = load_element(h, src + i * h->itemsize);
         return;
     }
+    /* An empty array may still have huge other dimensions: do not loop over them. */
+    if (h->count == 0) return;
     /* Column-major: pad the shape to 3-D with leading 1s (which leaves the
      * column-major offsets of the real dimensions unchanged) and gather. */
     size_t n[3] = {1, 1, 1};

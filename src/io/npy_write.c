@@ -3,6 +3,7 @@
  * so that the data starts at a multiple of 64 bytes. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "io/atomic.h"
 #include "io/npy_internal.h"
@@ -54,27 +55,42 @@ static po_status write_failed(const char *path)
     return po_error(PO_EIO, "%s: write failed: %s", path, strerror(errno));
 }
 
+/* Elements are encoded into a buffer of this many bytes and written in large
+ * blocks regardless of row boundaries: one write per short row would cost a
+ * system call per row. */
+#define WRITE_BUFFER_BYTES ((size_t)1 << 18)
+
 static po_status fill_npy(FILE *f, const char *path, void *ctx)
 {
     const payload *p = ctx;
     unsigned char header[HEADER_CAP];
     size_t hlen = build_header(header, p->ndim, p->shape);
     if (fwrite(header, 1, hlen, f) != hlen) return write_failed(path);
-    enum { CHUNK = 512 };
-    unsigned char bytes[CHUNK * 8];
-    for (size_t i = 0; i < p->rows; i++) {
+    unsigned char *buf = malloc(WRITE_BUFFER_BYTES);
+    if (!buf) return po_error(PO_ENOMEM, "%s: cannot allocate a write buffer", path);
+    const size_t cap = WRITE_BUFFER_BYTES / 8;
+    size_t used = 0;
+    po_status st = PO_OK;
+    for (size_t i = 0; i < p->rows && !st; i++) {
         const double *row = p->data + i * p->ld;
-        for (size_t j0 = 0; j0 < p->cols; j0 += CHUNK) {
-            size_t n = p->cols - j0 < CHUNK ? p->cols - j0 : CHUNK;
-            for (size_t j = 0; j < n; j++) {
+        for (size_t j = 0; j < p->cols && !st;) {
+            size_t n = p->cols - j < cap - used ? p->cols - j : cap - used;
+            for (size_t k = 0; k < n; k++) {
                 uint64_t bits;
-                memcpy(&bits, &row[j0 + j], sizeof bits);
-                po_store_le64(bytes + 8 * j, bits);
+                memcpy(&bits, &row[j + k], sizeof bits);
+                po_store_le64(buf + 8 * (used + k), bits);
             }
-            if (fwrite(bytes, 8, n, f) != n) return write_failed(path);
+            j += n;
+            used += n;
+            if (used == cap) {
+                if (fwrite(buf, 8, used, f) != used) st = write_failed(path);
+                used = 0;
+            }
         }
     }
-    return PO_OK;
+    if (!st && used && fwrite(buf, 8, used, f) != used) st = write_failed(path);
+    free(buf);
+    return st;
 }
 
 po_status po_npy_write(const char *path, const double *data, size_t ndim, const size_t *shape)

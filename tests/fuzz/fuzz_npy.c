@@ -3,7 +3,7 @@
 // Build and run from the repository root (seeds are the committed fixtures):
 //   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc tests/fuzz/fuzz_npy.c src/io/*.c src/core/error.c src/core/mat.c -lm -o /tmp/fuzz_npy
 //   mkdir -p /tmp/npy_corpus && cp tests/data/npy_*.npy /tmp/npy_corpus/
-//   /tmp/fuzz_npy -max_total_time=120 -max_len=4096 -dict=tests/fuzz/npy.dict /tmp/npy_corpus
+//   /tmp/fuzz_npy -max_total_time=120 -max_len=4096 -timeout=2 -dict=tests/fuzz/npy.dict /tmp/npy_corpus
 //
 // Every crashing input found is added to test_fuzz_regressions in
 // tests/test_npy.c. Not built by CMake (only tests/test_*.c are globbed).
