@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "core/alloc.h"
 #include "io/npy_internal.h"
 
 size_t po_array_size(const po_array *a)
@@ -24,7 +25,7 @@ po_array *po_npy_array_alloc(const po_npy_header *h, const char *name)
 {
     po_array *a = malloc(sizeof *a);
     /* One element at least, so that empty arrays still have a valid pointer. */
-    double *data = malloc((h->count ? h->count : 1) * sizeof(double));
+    double *data = po_alloc_doubles(h->count, false);
     if (!a || !data) {
         free(a);
         free(data);
