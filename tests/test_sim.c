@@ -340,6 +340,56 @@ static void test_linops(void)
     for (size_t k = 0; k < 9; k++) po_mat_free(all[k]);
 }
 
+/* The threaded dense kernel agrees with the one-thread BLAS path to rounding
+ * (different summation order), for both leaky forms and uneven row splits. */
+static void test_threaded_dense(void)
+{
+    size_t D = 301, T = 120;
+    po_mat *W = random_mat(D, D, 1.5 / sqrt((double)D), 11);
+    po_mat *X1 = po_mat_alloc(T, D), *X2 = po_mat_alloc(T, D), *s = po_mat_alloc(T, 1);
+    double *w_in = malloc(D * sizeof *w_in);
+    for (size_t i = 0; i < D; i++) w_in[i] = cos((double)i);
+    for (size_t t = 0; t < T; t++) PO_MAT_AT(s, t, 0) = sin(0.1 * (double)t);
+    po_linop *op;
+    CHECK_OK(po_linop_dense(W, &op));
+    po_sim_opts o = quiet_opts(T);
+    o.phi = PO_PHI_TANH;
+    o.alpha = 0.1;
+    po_sim_inputs in = {.signal = s, .w_in = w_in};
+    for (int rate = 0; rate < 2; rate++)
+        for (size_t n = 2; n <= 3; n++) {
+            o.leaky = rate ? PO_LEAKY_RATE : PO_LEAKY_CURRENT;
+            o.threads = 1;
+            CHECK_OK(po_sim_run(op, &o, &in, X1));
+            o.threads = n;
+            CHECK_OK(po_sim_run(op, &o, &in, X2));
+            CHECK_MAT_CLOSE(X2, X1, 1e-12, 1e-13);
+            CHECK(po_mat_max_abs_diff(X1, X2) > 0.0); /* really another path */
+        }
+    /* replay is bit-identical in the threaded path too */
+    po_mat *xi = po_mat_alloc(T - 1, D);
+    po_rng rng;
+    po_rng_init(&rng, o.seed, PO_STREAM_PROCESS_NOISE);
+    po_rng_fill_normal(&rng, xi->data, (T - 1) * D, 1, 1.0);
+    po_sim_inputs rin = {.x0 = X2->data, .xi = xi, .signal = s, .w_in = w_in};
+    CHECK_OK(po_sim_run(op, &o, &rin, X1));
+    CHECK(memcmp(X1->data, X2->data, T * D * sizeof(double)) == 0);
+    po_linop_free(op);
+    /* blow-up is reported with its step */
+    po_mat_set_identity(W);
+    CHECK_OK(po_linop_dense(W, &op));
+    o.phi = PO_PHI_LINEAR;
+    o.alpha = 1.0;
+    o.g = 1e100; /* x_t ~ 1e100^t: overflows at step 4 */
+    o.threads = 2;
+    CHECK_STATUS(po_sim_run(op, &o, NULL, X1), PO_ENONFINITE);
+    CHECK(strstr(po_errmsg(), "step 4 of") != NULL);
+    po_linop_free(op);
+    po_mat *all[] = {W, X1, X2, s, xi};
+    for (size_t k = 0; k < 5; k++) po_mat_free(all[k]);
+    free(w_in);
+}
+
 static void count_progress(void *user, size_t done, size_t total)
 {
     size_t *c = user;
@@ -357,6 +407,10 @@ static void test_progress(void)
     po_sim_opts o = quiet_opts(T);
     o.progress = count_progress;
     o.progress_user = calls;
+    CHECK_OK(po_sim_run(op, &o, NULL, X));
+    CHECK(calls[0] == 100 && calls[1] == T - 1 && calls[2] == T - 1);
+    o.threads = 2;
+    calls[0] = 0;
     CHECK_OK(po_sim_run(op, &o, NULL, X));
     CHECK(calls[0] == 100 && calls[1] == T - 1 && calls[2] == T - 1);
     po_linop_free(op);
@@ -483,16 +537,16 @@ static void test_errors(void)
     CHECK_STATUS(po_sim_run(op, &o, &in, X), PO_ENONFINITE);
     po_linop_free(op);
 
-    /* exploding dynamics: x grows by (1 + alpha (g - 1)) = 10 per step */
+    /* exploding dynamics: x_{t+1} = g x_t + v_t overflows at step 4 */
     po_mat_set_identity(W);
     CHECK_OK(po_linop_dense(W, &op));
     b = o;
     b.T = 1000;
     b.alpha = 1.0;
-    b.g = 10.0;
+    b.g = 1e100;
     po_mat *Xl = po_mat_alloc(1000, D);
     CHECK_STATUS(po_sim_run(op, &b, NULL, Xl), PO_ENONFINITE);
-    CHECK(strstr(po_errmsg(), "step 3") != NULL);
+    CHECK(strstr(po_errmsg(), "step 4 of 999") != NULL);
     po_linop_free(op);
 
     po_observe_opts oo = po_observe_opts_defaults();
@@ -529,6 +583,7 @@ int main(void)
     PO_RUN(test_input_signal);
     PO_RUN(test_numpy_reference);
     PO_RUN(test_linops);
+    PO_RUN(test_threaded_dense);
     PO_RUN(test_progress);
     PO_RUN(test_observe);
     PO_RUN(test_errors);

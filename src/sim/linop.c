@@ -2,13 +2,15 @@
  *
  * Cost of one apply for a D x D W:
  *   dense    2 D^2 flops through BLAS dgemv (W is borrowed, not copied),
- *   lowrank  4 D r flops: z = N^T x (length r), then y = M z,
+ *   lowrank  4 D r flops: z = N^T x (length r, po_gemv_rows_ on the
+ *            stored N^T), then y = M z as r contiguous axpys,
  *   sparse   2 nnz flops over a CSR copy (the feedforward chain has nnz < D).
  */
 #include "linop.h"
 
 #include <stdlib.h>
 
+#include "kernels.h"
 #include "linalg/linalg.h"
 
 po_linop *po_linop_new_(po_linop_type kind, size_t D)
@@ -57,17 +59,17 @@ po_status po_linop_lowrank(const po_mat *M, const po_mat *N, po_linop **out)
     po_linop *op = po_linop_new_(PO_LINOP_LOWRANK, D);
     if (!op) return PO_ENOMEM;
     op->r = r;
-    op->M = malloc(D * r * sizeof *op->M);
-    op->N = malloc(D * r * sizeof *op->N);
+    op->Mt = po_mat_alloc(r, D);
+    op->Nt = po_mat_alloc(r, D);
     op->scratch = malloc(r * sizeof *op->scratch);
-    if (!op->M || !op->N || !op->scratch) {
+    if (!op->Mt || !op->Nt || !op->scratch) {
         po_linop_free(op);
         return po_error(PO_ENOMEM, "po_linop_lowrank: cannot copy %zux%zu factors", D, r);
     }
     for (size_t i = 0; i < D; i++)
         for (size_t k = 0; k < r; k++) {
-            op->M[i * r + k] = PO_MAT_AT(M, i, k);
-            op->N[i * r + k] = PO_MAT_AT(N, i, k);
+            PO_MAT_AT(op->Mt, k, i) = PO_MAT_AT(M, i, k);
+            PO_MAT_AT(op->Nt, k, i) = PO_MAT_AT(N, i, k);
         }
     *out = op;
     return PO_OK;
@@ -149,15 +151,12 @@ void po_linop_apply(const po_linop *op, const double *x, double *y)
         po_la_gemv(false, 1.0, &op->W, x, 0.0, y);
         return;
     case PO_LINOP_LOWRANK: {
-        size_t r = op->r;
         double *z = op->scratch;
-        for (size_t k = 0; k < r; k++) z[k] = 0.0;
-        for (size_t j = 0; j < D; j++)
-            for (size_t k = 0; k < r; k++) z[k] += op->N[j * r + k] * x[j];
-        for (size_t i = 0; i < D; i++) {
-            double s = 0.0;
-            for (size_t k = 0; k < r; k++) s += op->M[i * r + k] * z[k];
-            y[i] = s;
+        po_gemv_rows_(op->Nt, 0, op->r, x, z);
+        for (size_t i = 0; i < D; i++) y[i] = 0.0;
+        for (size_t k = 0; k < op->r; k++) {
+            const double *m = &PO_MAT_AT(op->Mt, k, 0);
+            for (size_t i = 0; i < D; i++) y[i] += z[k] * m[i];
         }
         return;
     }
@@ -175,8 +174,8 @@ void po_linop_apply(const po_linop *op, const double *x, double *y)
 void po_linop_free(po_linop *op)
 {
     if (!op) return;
-    free(op->M);
-    free(op->N);
+    po_mat_free(op->Mt);
+    po_mat_free(op->Nt);
     free(op->scratch);
     free(op->rowptr);
     free(op->colidx);

@@ -14,7 +14,7 @@ struct po_linop {
     size_t D;
     po_mat W;          /* dense: borrowed view of the caller's W */
     size_t r;          /* lowrank: rank */
-    double *M, *N;     /* lowrank: D x r row-major copies, W = M N^T */
+    po_mat *Mt, *Nt;   /* lowrank: r x D transposed copies, W = M N^T */
     double *scratch;   /* lowrank: length r, holds N^T x during an apply */
     size_t nnz;        /* sparse: stored non-zeros */
     size_t *rowptr;    /* sparse: D + 1 row starts (CSR) */

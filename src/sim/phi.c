@@ -57,7 +57,7 @@ po_status po_leaky_from_name(const char *name, po_leaky *leaky)
 /* sleef.h declares its AVX entry points only when the whole file is compiled
  * with -mavx; libsleef exports them unconditionally, and this one is called
  * only after the CPU check below. */
-__m256d Sleef_tanhd4_u10avx2(__m256d x);
+__attribute__((target("avx2,fma"))) __m256d Sleef_tanhd4_u10avx2(__m256d x);
 
 __attribute__((target("avx2,fma"))) static void tanh_avx2(const double *x, double *y, size_t n)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linop.h"
+#include "sim_internal.h"
 
 po_sim_opts po_sim_opts_defaults(void)
 {
@@ -29,6 +29,7 @@ po_sim_opts po_sim_opts_defaults(void)
         .input_gain = 0.1,
         .ic_scale = 1.0,
         .seed = PO_DEFAULT_SEED,
+        .threads = 0,
         .progress = NULL,
         .progress_user = NULL,
     };
@@ -127,6 +128,44 @@ static double euler_step(const po_linop *W, const po_sim_opts *o, const double *
     return bad;
 }
 
+void po_sim_drive_init_(po_sim_drive *dr, const po_sim_opts *opts, const po_sim_inputs *in,
+                        size_t D)
+{
+    dr->opts = opts;
+    dr->in = in;
+    dr->D = D;
+    po_rng_init(&dr->rng, opts->seed, PO_STREAM_PROCESS_NOISE);
+}
+
+void po_sim_drive_fill_(po_sim_drive *dr, size_t t, double *v)
+{
+    size_t D = dr->D;
+    double noise = dr->opts->noise;
+    const double *xi = dr->in->xi ? &PO_MAT_AT(dr->in->xi, t, 0) : v;
+    /* noiseless runs skip the draws (v holds finite numbers, 0 * v = 0) */
+    if (!dr->in->xi && noise != 0.0) po_rng_fill_normal(&dr->rng, v, D, 1, 1.0);
+    for (size_t i = 0; i < D; i++) v[i] = noise * xi[i];
+    if (dr->in->signal) {
+        double s = dr->opts->input_gain * PO_MAT_AT(dr->in->signal, t, 0);
+        for (size_t i = 0; i < D; i++) v[i] += s * dr->in->w_in[i];
+    }
+}
+
+po_status po_sim_nonfinite_(size_t step, size_t steps)
+{
+    return po_error(PO_ENONFINITE,
+                    "po_sim_run: the state became non-finite at step %zu of %zu "
+                    "(unstable dynamics or too large alpha/g/noise)",
+                    step, steps);
+}
+
+void po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps)
+{
+    size_t every = steps / 100 ? steps / 100 : 1;
+    if (opts->progress && (done % every == 0 || done == steps))
+        opts->progress(opts->progress_user, done, steps);
+}
+
 po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_inputs *in,
                      po_mat *X)
 {
@@ -134,37 +173,27 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
     if (st) return st;
     static const po_sim_inputs none = {NULL, NULL, NULL, NULL};
     if (!in) in = &none;
-    size_t D = W->D, T = opts->T, steps = T - 1;
-    double *work = calloc(3 * D, sizeof *work);
-    if (!work) return po_error(PO_ENOMEM, "po_sim_run: no memory for %zu-neuron workspace", D);
-    double *p = work, *y = work + D, *v = work + 2 * D;
-
+    size_t D = W->D, steps = opts->T - 1;
     if (in->x0) memcpy(X->data, in->x0, D * sizeof *X->data);
     else po_sim_draw_ic(opts->seed, opts->ic_scale, X->data, D);
 
-    po_rng rng;
-    po_rng_init(&rng, opts->seed, PO_STREAM_PROCESS_NOISE);
-    size_t every = steps / 100 ? steps / 100 : 1;
-    double noise = opts->noise;
+    size_t nthreads = po_sim_par_threads_(W, opts);
+    if (nthreads >= 2) return po_sim_run_dense_par_(W, opts, in, X, nthreads);
+
+    /* calloc: v must hold finite numbers before the first noiseless step */
+    double *work = calloc(3 * D, sizeof *work);
+    if (!work) return po_error(PO_ENOMEM, "po_sim_run: no memory for %zu-neuron workspace", D);
+    double *p = work, *y = work + D, *v = work + 2 * D;
+    po_sim_drive dr;
+    po_sim_drive_init_(&dr, opts, in, D);
     for (size_t t = 0; t < steps; t++) {
-        const double *xi = in->xi ? &PO_MAT_AT(in->xi, t, 0) : v;
-        /* noiseless runs skip the draws: v stays 0 * 0 = 0 */
-        if (!in->xi && noise != 0.0) po_rng_fill_normal(&rng, v, D, 1, 1.0);
-        for (size_t i = 0; i < D; i++) v[i] = noise * xi[i];
-        if (in->signal) {
-            double s = opts->input_gain * PO_MAT_AT(in->signal, t, 0);
-            for (size_t i = 0; i < D; i++) v[i] += s * in->w_in[i];
-        }
+        po_sim_drive_fill_(&dr, t, v);
         double bad = euler_step(W, opts, &PO_MAT_AT(X, t, 0), &PO_MAT_AT(X, t + 1, 0), p, y, v);
         if (isnan(bad)) {
             free(work);
-            return po_error(PO_ENONFINITE,
-                            "po_sim_run: the state became non-finite at step %zu of %zu "
-                            "(unstable dynamics or too large alpha/g/noise)",
-                            t + 1, steps);
+            return po_sim_nonfinite_(t + 1, steps);
         }
-        if (opts->progress && ((t + 1) % every == 0 || t + 1 == steps))
-            opts->progress(opts->progress_user, t + 1, steps);
+        po_sim_progress_(opts, t + 1, steps);
     }
     free(work);
     return PO_OK;
