@@ -1,5 +1,6 @@
 /* Simulation benchmarks (pairs with bench/np_sim.py; same RESULT names).
  *   sim_dense_tanh_D500_T30000[_loop|_noise]  dense tanh teacher, leaky current
+ *   sim_dense_tanh_D500_T30000_1thread        the same through one-thread BLAS dgemv (no NumPy twin)
  *   sim_lowrank_D5000_step                    rank-2 teacher through po_linop_lowrank, per step
  *   normals_1e7                               ziggurat normals
  * Usage: bench_sim [runs]  (default 3) */
@@ -37,7 +38,7 @@ static void bench_dense(size_t runs)
     po_sim_opts o = po_sim_opts_defaults();
     o.T = T;
     o.phi = PO_PHI_TANH;
-    double tot[MAX_RUNS], loop[MAX_RUNS], draw[MAX_RUNS];
+    double tot[MAX_RUNS], loop[MAX_RUNS], draw[MAX_RUNS], one[MAX_RUNS];
     for (size_t r = 0; r < runs; r++) {
         o.seed = r + 1;
         double t0 = po_bench_now();
@@ -52,10 +53,16 @@ static void bench_dense(size_t runs)
         t0 = po_bench_now();
         if (po_sim_run(op, &o, &in, X)) die("po_sim_run (replay)");
         loop[r] = po_bench_now() - t0;
+        o.threads = 1; /* the sequential BLAS dgemv path, for comparison */
+        t0 = po_bench_now();
+        if (po_sim_run(op, &o, NULL, X)) die("po_sim_run (1 thread)");
+        one[r] = po_bench_now() - t0;
+        o.threads = 0;
     }
     po_bench_report("sim_dense_tanh_D500_T30000", tot, runs);
     po_bench_report("sim_dense_tanh_D500_T30000_loop", loop, runs);
     po_bench_report("sim_dense_tanh_D500_T30000_noise", draw, runs);
+    po_bench_report("sim_dense_tanh_D500_T30000_1thread", one, runs);
     po_linop_free(op);
     po_mat_free(W);
     po_mat_free(X);

@@ -27,7 +27,7 @@
 
 #define PAR_MIN_ROWS_PER_THREAD 128 /* below this a thread is not worth its barrier */
 #define PAR_MAX_THREADS 8
-#define PAR_SPINS_BEFORE_YIELD 20000
+#define PAR_SPINS_BEFORE_YIELD 4000
 
 size_t po_sim_par_threads_(const po_linop *W, const po_sim_opts *opts)
 {
