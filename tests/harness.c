@@ -6,10 +6,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 static int n_passed, n_failed, current_failures;
 static const char *current_name = "";
+static char tmp_dir[256]; /* created on first po_test_tmp(), removed by po_test_finish() */
+
+static void remove_tmp_dir(void)
+{
+    if (!tmp_dir[0]) return;
+    DIR *d = opendir(tmp_dir);
+    if (d) {
+        struct dirent *e;
+        char path[4096];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            snprintf(path, sizeof path, "%s/%s", tmp_dir, e->d_name);
+            remove(path);
+        }
+        closedir(d);
+    }
+    rmdir(tmp_dir);
+    tmp_dir[0] = '\0';
+}
 
 void po_test_begin(const char *name)
 {
@@ -32,6 +52,7 @@ void po_test_end(void)
 
 int po_test_finish(void)
 {
+    remove_tmp_dir();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }
@@ -129,16 +150,26 @@ const char *po_test_data(const char *name)
 
 const char *po_test_tmp(const char *name)
 {
-    static char dir[256];
     static char path[4096];
-    if (!dir[0]) {
+    if (!tmp_dir[0]) {
         const char *base = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/po_test_XXXXXX", base && *base ? base : "/tmp");
-        if (!mkdtemp(dir)) {
+        snprintf(tmp_dir, sizeof tmp_dir, "%s/po_test_XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmp_dir)) {
             perror("mkdtemp");
             exit(2);
         }
     }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
     return path;
+}
+
+po_mat *po_test_load(const char *name)
+{
+    po_mat *m = NULL;
+    po_status st = po_npy_read_mat(po_test_data(name), &m);
+    if (st != PO_OK) {
+        po_test_fail(__FILE__, __LINE__, "cannot load fixture %s: %s", name, po_errmsg());
+        return NULL;
+    }
+    return m;
 }

@@ -1,6 +1,8 @@
 /* Dense row-major matrices and views (DESIGN.md §3). */
 #include "partobs/mat.h"
 
+#include "core/alloc.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdint.h>
@@ -15,8 +17,7 @@ po_mat *po_mat_alloc(size_t rows, size_t cols)
     }
     po_mat *m = malloc(sizeof *m);
     size_t n = rows * cols;
-    /* calloc(0) may return NULL legitimately; ask for one element instead. */
-    double *data = calloc(n ? n : 1, sizeof(double));
+    double *data = po_alloc_doubles(n, true);
     if (!m || !data) {
         free(m);
         free(data);
