@@ -1,30 +1,18 @@
 /* Simulation (SPEC.md §1.1-1.4) and partial observation (SPEC.md §3). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 
-/* Tiny reader for the committed '<f8' C-order .npy fixtures of
- * tools/fixtures_sim.py, used until po_npy_read_mat is merged: it checks only
- * the magic and the element count. */
+/* A committed fixture of tools/fixtures_sim.py, checked for its shape. */
 static po_mat *load_fixture(const char *name, size_t rows, size_t cols)
 {
-    FILE *f = fopen(po_test_data(name), "rb");
-    if (!f) return NULL;
-    unsigned char head[10];
-    po_mat *m = NULL;
-    if (fread(head, 1, 10, f) == 10 && memcmp(head, "\x93NUMPY\x01", 7) == 0) {
-        long off = 10 + (long)(head[8] | head[9] << 8);
-        m = po_mat_alloc(rows, cols);
-        if (fseek(f, off, SEEK_SET) != 0 || fread(m->data, sizeof(double), rows * cols, f) != rows * cols ||
-            fgetc(f) != EOF) {
-            po_mat_free(m);
-            m = NULL;
-        }
+    po_mat *m = po_test_load(name);
+    if (m && (m->rows != rows || m->cols != cols)) {
+        po_mat_free(m);
+        m = NULL;
     }
-    fclose(f);
     return m;
 }
 
