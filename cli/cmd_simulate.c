@@ -14,7 +14,7 @@ void cmd_simulate_help(FILE *out)
             "usage: partobs simulate --W W.npy [--T NT] [--phi linear|tanh] [--leaky current|rate]\n"
             "                        [--alpha A] [--noise V1] [--g G] [--ic X0.npy | --ic-scale S]\n"
             "                        [--noise-file XI.npy] [--input S.npy --w-in WIN.npy\n"
-            "                        [--input-gain V0]] [--seed S] -o X.npy\n"
+            "                        [--input-gain V0]] [--threads N] [--seed S] -o X.npy\n"
             "\n"
             "Euler-simulate the teacher (SPEC.md §1) and write its activity X (T x D, time\n"
             "down the rows, row 0 = x0):\n"
@@ -41,10 +41,15 @@ void cmd_simulate_help(FILE *out)
             "  --input FILE        scalar input signal s_t: a vector of at least T-1 entries\n"
             "  --w-in FILE         input direction, a vector of D entries (with --input)\n"
             "  --input-gain V0     input scale v0, used with --input (default %g)\n"
+            "  --threads N         dense W only: 0 = automatic (several threads when D >= 256\n"
+            "                      and several CPUs are online), 1 = one thread, N = N\n"
+            "                      threads; results agree to ~1e-13 and each choice is\n"
+            "                      deterministic; use 1 for identical files on any machine\n"
+            "                      (default %zu)\n"
             "  --seed S            seed of the IC and noise streams (default %llu)\n"
             "  -o, --output FILE   output .npy (T x D float64); FILE.manifest.json beside it\n",
             d.T, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.noise, d.g, d.ic_scale,
-            d.input_gain, (unsigned long long)d.seed);
+            d.input_gain, d.threads, (unsigned long long)d.seed);
 }
 
 typedef struct sim_files {
@@ -82,6 +87,7 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
         {"input", 0, CLI_STRING, &input, false},
         {"w-in", 0, CLI_STRING, &w_in, false},
         {"input-gain", 0, CLI_DOUBLE, &o.input_gain, false},
+        {"threads", 0, CLI_SIZE, &o.threads, false},
         {"seed", 0, CLI_SEED, &o.seed, false},
         {"output", 'o', CLI_STRING, &output, false},
     };
@@ -163,6 +169,7 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
         cJSON_AddNumberToObject(mo, "alpha", o.alpha);
         cJSON_AddNumberToObject(mo, "noise", o.noise);
         cJSON_AddNumberToObject(mo, "g", o.g);
+        cJSON_AddNumberToObject(mo, "threads", (double)o.threads);
         if (ic)
             cJSON_AddStringToObject(mo, "ic", ic);
         else
