@@ -96,7 +96,7 @@ help_mentions() {
 check help_teacher help_mentions teacher "gaussian" "--scale 0.8" "--rank 2" "--skip-scale 0.5" \
     "--shift-scale 12" "--max-eval 0.999" "--min-eval 0.2" "20241210"
 check help_simulate help_mentions simulate "(default 30000)" "(default linear)" "(default current)" \
-    "(default 0.01)" "(default 0.2)" "(default 0.1)" "T-1"
+    "(default 0.01)" "(default 0.2)" "(default 0.1)" "(default 0)" "T-1"
 check help_observe help_mentions observe "(default 0)" "20241210"
 check help_fit help_mentions fit "(default map)" "(default 0.001)" "(default 0.01)"
 check help_analyze help_mentions analyze "(default 5)" "null"
@@ -119,7 +119,7 @@ done
 check manifest_report json_has report.json.manifest.json $MANIFEST_KEYS
 check manifest_operator json_has X.npy.manifest.json operator kind
 check manifest_operator_sparse grep -q '"kind":.*"sparse"' X.npy.manifest.json
-check manifest_defaults json_has X.npy.manifest.json T phi leaky alpha noise g ic_scale
+check manifest_defaults json_has X.npy.manifest.json T phi leaky alpha noise g threads ic_scale
 check manifest_teacher_options json_has W.npy.manifest.json net D scale diagonal_comp skip_interval \
     skip_scale ortho perm similarity
 check manifest_fit_info json_has W_hat.npy.manifest.json fit_info samples rcond used_svd
