@@ -54,4 +54,20 @@ int po_la_blas_threads(void);
 /* BLAS identification string (e.g. OpenBLAS config), for manifests. */
 const char *po_la_blas_name(void);
 
+/* ---- symmetric matrices (symmetric.c; added for fit, SPEC.md §4.1) -------- */
+
+/* 1-norm (= infinity norm) of the symmetric matrix whose upper triangle is
+ * stored in a (dlansy). */
+double po_la_sym_norm1(const po_mat *a);
+
+/* Reciprocal condition number estimate in the 1-norm (dpocon) of an SPD
+ * matrix, from its factor by po_la_cholesky and the 1-norm anorm of the
+ * matrix before factorisation. */
+po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
+
+/* Eigendecomposition of the symmetric matrix a (upper triangle used): w
+ * (length n) receives the eigenvalues in ascending order and a is overwritten
+ * by the orthonormal eigenvectors, one per column (dsyevd). */
+po_status po_la_syev(po_mat *a, double *w);
+
 #endif
