@@ -132,7 +132,7 @@ static void test_defaults_and_opts_check(void)
     CHECK(o.alpha == 0.01 && o.rho == 0.001 && o.burn_in == 0 && o.block == 0);
     CHECK(po_ridge_opts_check(&o) == NULL);
     CHECK(po_ridge_opts_check(NULL) != NULL);
-    const double bad_alpha[] = {0.0, -0.1, 1.5, NAN, INFINITY};
+    const double bad_alpha[] = {0.0, -0.1, 1.5, (double)NAN, HUGE_VAL};
     for (size_t i = 0; i < sizeof bad_alpha / sizeof *bad_alpha; i++) {
         po_ridge_opts b = o;
         b.alpha = bad_alpha[i];
@@ -140,7 +140,7 @@ static void test_defaults_and_opts_check(void)
     }
     o.alpha = 1.0;
     CHECK(po_ridge_opts_check(&o) == NULL);
-    const double bad_rho[] = {-1e-9, NAN, INFINITY};
+    const double bad_rho[] = {-1e-9, (double)NAN, HUGE_VAL};
     for (size_t i = 0; i < sizeof bad_rho / sizeof *bad_rho; i++) {
         po_ridge_opts b = o;
         b.rho = bad_rho[i];
@@ -397,6 +397,19 @@ static void test_svd_fallback(void)
     CHECK_OK(po_fit_ridge(Y, &o, W, &info));
     CHECK(info.used_svd && info.rcond < 1e-13);
     for (size_t i = 0; i < d; i++) CHECK_CLOSE(PO_MAT_AT(W, i, 2), PO_MAT_AT(W, i, 4), 1e-6, 1e-8);
+
+    /* Nearly dependent columns: Cholesky succeeds, but its rcond (~1e-14) is
+     * below the threshold, so the pseudo-inverse is used all the same. */
+    po_rng rng;
+    po_rng_init(&rng, 12, PO_STREAM_FIT);
+    for (size_t t = 0; t < T; t++) PO_MAT_AT(Y, t, 2) += 1e-7 * po_rng_normal(&rng);
+    po_mat *F = po_mat_alloc(d, d);
+    naive_sums(Y, &o, 0, G, C, &ssq);
+    po_mat_copy(F, G);
+    CHECK_OK(po_la_cholesky(F));
+    CHECK_OK(po_fit_ridge(Y, &o, W, &info));
+    CHECK(info.used_svd && info.rcond < 1e-13 && info.rcond > 1e-17);
+    po_mat_free(F);
     po_mat_free(P);
     po_mat_free(C);
     po_mat_free(G);

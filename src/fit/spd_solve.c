@@ -19,9 +19,9 @@ static po_status solve_pinv(const po_mat *m, po_mat *b, double *rcond)
         po_error(PO_ENOMEM, "cannot allocate the %zux%zu pseudo-inverse workspace", n, n);
         goto done;
     }
-    st = po_la_syev(v, l);
+    st = po_la_eigh(v, l);
     if (st != PO_OK) goto done;
-    double lmax = 0.0, lmin = INFINITY;
+    double lmax = 0.0, lmin = HUGE_VAL;
     for (size_t i = 0; i < n; i++) {
         lmax = fmax(lmax, fabs(l[i]));
         lmin = fmin(lmin, fabs(l[i]));

@@ -103,10 +103,12 @@ po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt)
     if (m == 0 || n == 0) return PO_OK;
     po_mat *work = po_mat_dup(a);
     if (!work) return PO_ENOMEM;
+    /* LAPACKE's row-major dgesdd checks ldvt >= n even when jobz = 'N' (it
+     * returns -11 for ldvt = 1), so pass sizes that satisfy its checks. */
     lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, u ? 'S' : 'N', as_int(m), as_int(n),
                                      work->data, as_int(work->ld), s, u ? u->data : NULL,
-                                     u ? as_int(u->ld) : 1, vt ? vt->data : NULL,
-                                     vt ? as_int(vt->ld) : 1);
+                                     u ? as_int(u->ld) : as_int(m), vt ? vt->data : NULL,
+                                     vt ? as_int(vt->ld) : as_int(n));
     po_mat_free(work);
     if (info > 0)
         return po_error(PO_ELINALG, "SVD did not converge (dgesdd info %d)", (int)info);

@@ -54,7 +54,29 @@ int po_la_blas_threads(void);
 /* BLAS identification string (e.g. OpenBLAS config), for manifests. */
 const char *po_la_blas_name(void);
 
-/* ---- symmetric matrices (symmetric.c; added for fit, SPEC.md §4.1) -------- */
+/* ---- teacher generators (src/linalg/linalg_teacher.c, SPEC.md §2) ---- */
+
+/* Eigendecomposition of the symmetric matrix a (upper triangle read; dsyevd):
+ * w (length n) receives the eigenvalues in ascending order and a is
+ * overwritten by the orthonormal eigenvectors, as COLUMNS (a[i][k] = v_k[i]). */
+po_status po_la_eigh(po_mat *a, double *w);
+
+/* Complex Schur form a = Z T Z^* of the real square matrix a (not modified;
+ * zgees, no reordering). z_re/z_im (n x n) receive the real and imaginary
+ * parts of the unitary Z; t_re/t_im (length n) the diagonal of T (the
+ * eigenvalues, in Schur order). */
+po_status po_la_schur_complex(const po_mat *a, po_mat *z_re, po_mat *z_im, double *t_re,
+                              double *t_im);
+
+/* LU factorisation with partial pivoting of the square matrix a, in place
+ * (dgetrf); ipiv has length n. PO_ESINGULAR if a pivot is exactly zero. */
+po_status po_la_lu_factor(po_mat *a, int *ipiv);
+
+/* Overwrite b (n x k) with A^{-1} b (trans false) or A^{-T} b (trans true),
+ * given the factor and pivots from po_la_lu_factor. */
+void po_la_lu_solve(const po_mat *lu, const int *ipiv, bool trans, po_mat *b);
+
+/* ---- fit: SPD condition estimate (src/linalg/symmetric.c, SPEC.md §4.1) ---- */
 
 /* 1-norm (= infinity norm) of the symmetric matrix whose upper triangle is
  * stored in a (dlansy). */
@@ -64,10 +86,5 @@ double po_la_sym_norm1(const po_mat *a);
  * matrix, from its factor by po_la_cholesky and the 1-norm anorm of the
  * matrix before factorisation. */
 po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
-
-/* Eigendecomposition of the symmetric matrix a (upper triangle used): w
- * (length n) receives the eigenvalues in ascending order and a is overwritten
- * by the orthonormal eigenvectors, one per column (dsyevd). */
-po_status po_la_syev(po_mat *a, double *w);
 
 #endif

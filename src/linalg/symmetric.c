@@ -1,5 +1,5 @@
-/* Symmetric-matrix LAPACK wrappers: norm, Cholesky condition estimate, and
- * the eigendecomposition used as a pseudo-inverse fallback (fit, SPEC.md §4.1). */
+/* Symmetric positive definite matrices: norm and Cholesky condition estimate
+ * (used by fit to decide when to trust a Cholesky solve, SPEC.md §4.1). */
 #include "linalg.h"
 
 #include <assert.h>
@@ -27,18 +27,5 @@ po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond
     lapack_int info = LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'U', as_lapack_int(factor->rows),
                                      factor->data, as_lapack_int(factor->ld), anorm, rcond);
     if (info != 0) return po_error(PO_ELINALG, "dpocon failed (info %d)", (int)info);
-    return PO_OK;
-}
-
-po_status po_la_syev(po_mat *a, double *w)
-{
-    assert(a->rows == a->cols);
-    if (a->rows == 0) return PO_OK;
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', as_lapack_int(a->rows), a->data,
-                                     as_lapack_int(a->ld), w);
-    if (info > 0)
-        return po_error(PO_ELINALG, "symmetric eigensolver did not converge (dsyevd info %d)",
-                        (int)info);
-    if (info < 0) return po_error(PO_ELINALG, "dsyevd: invalid argument %d", (int)-info);
     return PO_OK;
 }
