@@ -44,18 +44,43 @@ static double time_fit(const po_mat *Y, const po_ridge_opts *o, po_mat *W)
     return t1 - t0;
 }
 
-static void bench_fit(const po_mat *Y, po_phi phi, size_t block, const char *name, size_t runs,
-                      double *median)
+/* Time one call of each contender per round, interleaved, so that a change
+ * in machine load hits all of them alike. */
+enum { FIT_TANH, FIT_LINEAR, SYRK, GEMM, NCASE };
+
+static double run_case(int c, const po_mat *Y, po_mat *W, po_mat *G, po_mat *C)
 {
+    po_mat X = po_mat_block(Y, 0, 0, T - 1, D), Xp = po_mat_block(Y, 1, 0, T - 1, D);
     po_ridge_opts o = po_ridge_opts_defaults();
-    o.phi = phi;
-    o.block = block;
+    o.phi = c == FIT_TANH ? PO_PHI_TANH : PO_PHI_LINEAR;
+    double t0 = po_bench_now();
+    switch (c) {
+    case FIT_TANH:
+    case FIT_LINEAR: return time_fit(Y, &o, W);
+    case SYRK: po_la_syrk_t(1.0, &X, 0.0, G); break;
+    default: po_la_gemm(true, false, 1.0, &Xp, &X, 0.0, C); break;
+    }
+    return po_bench_now() - t0;
+}
+
+static void sweep(const po_mat *Y)
+{
+    const size_t blocks[] = {128, 256, 512, 1024, 2048, 4096};
+    enum { NB = sizeof blocks / sizeof *blocks, RUNS = 7 };
+    double t[NB][RUNS];
     po_mat *W = po_mat_alloc(D, D);
-    double t[MAX_RUNS];
-    time_fit(Y, &o, W); /* warm-up: BLAS threads, page faults of the workspace */
-    for (size_t r = 0; r < runs; r++) t[r] = time_fit(Y, &o, W);
-    po_bench_report(name, t, runs);
-    if (median) *median = po_bench_median(t, runs);
+    for (size_t r = 0; r < RUNS; r++)
+        for (size_t i = 0; i < NB; i++) {
+            po_ridge_opts o = po_ridge_opts_defaults();
+            o.phi = PO_PHI_TANH;
+            o.block = blocks[i];
+            t[i][r] = time_fit(Y, &o, W);
+        }
+    for (size_t i = 0; i < NB; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "fit_tanh_block%zu", blocks[i]);
+        po_bench_report(name, t[i], RUNS);
+    }
     po_mat_free(W);
 }
 
@@ -74,12 +99,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "sweep") == 0) {
-        const size_t blocks[] = {128, 256, 512, 1024, 2048, 4096};
-        for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
-            char name[64];
-            snprintf(name, sizeof name, "fit_tanh_block%zu", blocks[i]);
-            bench_fit(Y, PO_PHI_TANH, blocks[i], name, 7, NULL);
-        }
+        sweep(Y);
         po_mat_free(Y);
         return 0;
     }
@@ -87,34 +107,27 @@ int main(int argc, char **argv)
     if (runs < 1 || runs > MAX_RUNS) runs = 9;
     printf("d = %d, T = %d, BLAS threads %d\n", D, T, po_la_blas_threads());
 
-    double fit_med, syrk_med, t[MAX_RUNS];
-    bench_fit(Y, PO_PHI_TANH, 0, "fit_tanh_d400_T30000", runs, &fit_med);
-    bench_fit(Y, PO_PHI_LINEAR, 0, "fit_linear_d400_T30000", runs, NULL);
-
-    po_mat *G = po_mat_alloc(D, D), *C = po_mat_alloc(D, D);
-    po_mat X = po_mat_block(Y, 0, 0, T - 1, D), Xp = po_mat_block(Y, 1, 0, T - 1, D);
-    po_la_syrk_t(1.0, &X, 0.0, G);
-    for (size_t r = 0; r < runs; r++) {
-        double t0 = po_bench_now();
-        po_la_syrk_t(1.0, &X, 0.0, G);
-        t[r] = po_bench_now() - t0;
+    static const char *names[NCASE] = {"fit_tanh_d400_T30000", "fit_linear_d400_T30000",
+                                       "dsyrk_d400_T30000", "dgemm_d400_d400_T30000"};
+    double t[NCASE][MAX_RUNS], med[NCASE];
+    po_mat *W = po_mat_alloc(D, D), *G = po_mat_alloc(D, D), *C = po_mat_alloc(D, D);
+    for (int c = 0; c < NCASE; c++) run_case(c, Y, W, G, C); /* warm-up */
+    for (size_t r = 0; r < runs; r++)
+        for (int c = 0; c < NCASE; c++) t[c][r] = run_case(c, Y, W, G, C);
+    for (int c = 0; c < NCASE; c++) {
+        po_bench_report(names[c], t[c], runs);
+        med[c] = po_bench_median(t[c], runs);
     }
-    po_bench_report("dsyrk_d400_T30000", t, runs);
-    syrk_med = po_bench_median(t, runs);
-    for (size_t r = 0; r < runs; r++) {
-        double t0 = po_bench_now();
-        po_la_gemm(true, false, 1.0, &Xp, &X, 0.0, C);
-        t[r] = po_bench_now() - t0;
-    }
-    po_bench_report("dgemm_d400_d400_T30000", t, runs);
-    double gemm_med = po_bench_median(t, runs);
+    double fit_med = med[FIT_TANH], syrk_med = med[SYRK], gemm_med = med[GEMM];
     double flop = (double)D * D * (T - 1);
     printf("dsyrk %.1f GFLOP/s, dgemm %.1f GFLOP/s, fit (3 d^2 T flops) %.1f GFLOP/s\n",
            flop / syrk_med * 1e-9, 2.0 * flop / gemm_med * 1e-9, 3.0 * flop / fit_med * 1e-9);
     printf("fit / dsyrk = %.2f (target <= 2); (dsyrk + dgemm) / dsyrk = %.2f\n",
            fit_med / syrk_med, (syrk_med + gemm_med) / syrk_med);
+    printf("linear fit / dsyrk = %.2f\n", med[FIT_LINEAR] / syrk_med);
     po_mat_free(C);
     po_mat_free(G);
+    po_mat_free(W);
     po_mat_free(Y);
     return 0;
 }
