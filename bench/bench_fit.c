@@ -4,7 +4,7 @@
  *
  * Flop count: the fit needs G = Phi^T Phi (syrk, d^2 T flops) and
  * C = Delta^T Phi (gemm, 2 d^2 T flops), so at equal BLAS efficiency it costs
- * 3 syrks; see bench/README.md.
+ * 3 syrks (docs/methods.md, "MAP / ridge student").
  *
  * Usage: bench_fit [runs]           results (RESULT lines, see benchutil.h)
  *        bench_fit sweep            fit time for several block sizes

@@ -12,9 +12,8 @@
 #include "partobs/fit.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
-
-#include <sleef.h>
 
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
@@ -26,6 +25,8 @@
  * is large enough for BLAS to run at full speed (bench/bench_fit.c). */
 #define PO_RIDGE_BLOCK_BYTES ((size_t)3 << 20)
 #define PO_RIDGE_BLOCK_MIN 64
+/* Below this many rows per half-block a second thread costs more than it saves. */
+#define PO_RIDGE_SPLIT_MIN 32
 
 po_ridge_opts po_ridge_opts_defaults(void)
 {
@@ -49,23 +50,27 @@ const char *po_ridge_opts_check(const po_ridge_opts *opts)
     return NULL;
 }
 
-/* Temporary local tanh until po_phi_apply (sim) is merged into main. */
-static void phi_apply_local(po_phi phi, const double *x, double *y, size_t n)
+/* The element-wise part of one block: Delta (and the rate-form target) into
+ * D and phi(X) into P, for rows [t0, t0 + k) of Y; D and P are k x d. */
+typedef struct prep_job {
+    const po_mat *Y;
+    const po_ridge_opts *o;
+    size_t t0, k;
+    double *D, *P;   /* P is NULL when Phi is a view of Y */
+    double raw_ssq;  /* sum of squares of Delta before the rate transform */
+    double ssq;      /* sum of squares of the regression target */
+    size_t clipped;
+} prep_job;
+
+static bool rate_form(const po_ridge_opts *o)
 {
-    for (size_t i = 0; i < n; i++) y[i] = phi == PO_PHI_TANH ? Sleef_tanh_u10(x[i]) : x[i];
+    return o->leaky == PO_LEAKY_RATE && o->phi == PO_PHI_TANH;
 }
 
-/* Rows [t0, t0 + k) of Y as regressor rows. */
-static po_mat rows_of(const po_mat *Y, size_t t0, size_t k)
-{
-    return po_mat_block(Y, t0, 0, k, Y->cols);
-}
-
-/* D = Y[t0+1 : t0+k+1] - (1 - alpha) Y[t0 : t0+k] (k x d, contiguous).
- * Returns sum of squares of D, which is not finite exactly when an input
- * entry is NaN/Inf or a difference overflows: the finiteness check for Y
- * costs nothing extra. Four partial sums let the compiler vectorise without
- * reassociating. */
+/* D = Y[t0+1 : t0+k+1] - (1 - alpha) Y[t0 : t0+k]; returns the sum of
+ * squares of D, which is not finite exactly when an input entry is NaN/Inf
+ * or a difference overflows: the finiteness check of Y costs nothing extra.
+ * Four partial sums let the compiler vectorise without reassociating. */
 static double form_delta(const po_mat *Y, size_t t0, size_t k, double alpha, double *D)
 {
     size_t d = Y->cols;
@@ -89,20 +94,6 @@ static double form_delta(const po_mat *Y, size_t t0, size_t k, double alpha, dou
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-/* Name the first NaN/Inf in rows [t0, t1] of Y, or the overflow. */
-static po_status nonfinite_error(const po_mat *Y, size_t t0, size_t t1)
-{
-    for (size_t t = t0; t <= t1; t++)
-        for (size_t j = 0; j < Y->cols; j++)
-            if (!isfinite(PO_MAT_AT(Y, t, j)))
-                return po_error(PO_ENONFINITE,
-                                "Y: non-finite value (%g) at row %zu, column %zu",
-                                PO_MAT_AT(Y, t, j), t, j);
-    return po_error(PO_ENONFINITE,
-                    "Y: values too large: sums overflow in rows %zu..%zu (rescale the data)", t0,
-                    t1);
-}
-
 /* Leaky-rate tanh target in place: alpha artanh(clip(D / alpha)); returns the
  * number of clipped entries (SPEC.md §4.5). */
 static size_t rate_target(double *D, size_t n, double alpha, double *ssq)
@@ -122,6 +113,71 @@ static size_t rate_target(double *D, size_t n, double alpha, double *ssq)
     return clipped;
 }
 
+static void prep_rows(prep_job *j)
+{
+    const po_mat *Y = j->Y;
+    size_t d = Y->cols;
+    j->raw_ssq = j->ssq = form_delta(Y, j->t0, j->k, j->o->alpha, j->D);
+    j->clipped = 0;
+    /* The rate transform would clip an Inf away: check first (the caller does). */
+    if (!isfinite(j->raw_ssq)) return;
+    if (rate_form(j->o)) j->clipped = rate_target(j->D, j->k * d, j->o->alpha, &j->ssq);
+    if (!j->P) return;
+    const double *x = Y->data + j->t0 * Y->ld;
+    if (Y->ld == d) {
+        po_phi_apply(j->o->phi, x, j->P, j->k * d);
+    } else {
+        for (size_t r = 0; r < j->k; r++) po_phi_apply(j->o->phi, x + r * Y->ld, j->P + r * d, d);
+    }
+}
+
+static void *prep_thread(void *job)
+{
+    prep_rows(job);
+    return NULL;
+}
+
+/* Element-wise work runs between BLAS calls, when the BLAS threads idle; with
+ * a multi-threaded BLAS the second half of the block goes to a second thread
+ * (tanh is the costly part: SPEC.md §8, DESIGN.md §4). Inline if a thread
+ * cannot be started. */
+static void prep_block(prep_job *j, bool two_threads)
+{
+    size_t half = j->k / 2, d = j->Y->cols;
+    pthread_t th;
+    prep_job j2 = *j;
+    j2.t0 += half;
+    j2.k -= half;
+    j2.D += half * d;
+    if (j2.P) j2.P += half * d;
+    j->k = half;
+    if (!two_threads || half < PO_RIDGE_SPLIT_MIN || pthread_create(&th, NULL, prep_thread, &j2) != 0) {
+        j->k += j2.k;
+        prep_rows(j);
+        return;
+    }
+    prep_rows(j);
+    pthread_join(th, NULL);
+    j->k += j2.k;
+    j->raw_ssq += j2.raw_ssq;
+    j->ssq += j2.ssq;
+    j->clipped += j2.clipped;
+}
+
+/* Name the first NaN/Inf in rows [t0, t1] of Y, or the overflow. */
+static po_status nonfinite_error(const po_mat *Y, size_t t0, size_t t1)
+{
+    for (size_t t = t0; t <= t1; t++)
+        for (size_t j = 0; j < Y->cols; j++)
+            if (!isfinite(PO_MAT_AT(Y, t, j)))
+                return po_error(PO_ENONFINITE,
+                                "Y: non-finite value (%g) at row %zu, column %zu",
+                                PO_MAT_AT(Y, t, j), t, j);
+    return po_error(PO_ENONFINITE,
+                    "Y: values too large: sums overflow in rows %zu..%zu (rescale the data)", t0,
+                    t1);
+}
+
 typedef struct sums {
     po_mat *G;     /* d x d, upper triangle: sum_t Phi_t Phi_t^T */
     po_mat *C;     /* d x d: sum_t Delta_t Phi_t^T */
@@ -134,8 +190,8 @@ static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t firs
                             sums *s)
 {
     size_t d = Y->cols, last = Y->rows - 1; /* transitions [first, last) */
-    bool rate = o->leaky == PO_LEAKY_RATE && o->phi == PO_PHI_TANH;
-    bool need_phi = !rate && o->phi != PO_PHI_LINEAR;
+    bool need_phi = !rate_form(o) && o->phi != PO_PHI_LINEAR;
+    bool two_threads = po_la_blas_threads() > 1;
     double *D = malloc(block * d * sizeof *D);
     double *P = need_phi ? malloc(block * d * sizeof *P) : NULL;
     if (!D || (need_phi && !P)) {
@@ -145,25 +201,17 @@ static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t firs
     }
     po_status st = PO_OK;
     for (size_t t0 = first; t0 < last; t0 += block) {
-        size_t k = last - t0 < block ? last - t0 : block;
-        double ssq = form_delta(Y, t0, k, o->alpha, D);
-        if (!isfinite(ssq)) {
-            st = nonfinite_error(Y, t0, t0 + k);
+        prep_job j = {.Y = Y, .o = o, .t0 = t0, .k = last - t0 < block ? last - t0 : block,
+                      .D = D, .P = P};
+        prep_block(&j, two_threads);
+        if (!isfinite(j.raw_ssq)) {
+            st = nonfinite_error(Y, t0, t0 + j.k);
             break;
         }
-        if (rate) s->clipped += rate_target(D, k * d, o->alpha, &ssq);
-        s->ssq += ssq;
-        po_mat phi = rows_of(Y, t0, k);
-        if (need_phi) {
-            if (Y->ld == d) {
-                phi_apply_local(o->phi, phi.data, P, k * d);
-            } else {
-                for (size_t r = 0; r < k; r++)
-                    phi_apply_local(o->phi, phi.data + r * phi.ld, P + r * d, d);
-            }
-            phi = po_mat_view(P, k, d, d);
-        }
-        po_mat delta = po_mat_view(D, k, d, d);
+        s->ssq += j.ssq;
+        s->clipped += j.clipped;
+        po_mat phi = P ? po_mat_view(P, j.k, d, d) : po_mat_block(Y, t0, 0, j.k, d);
+        po_mat delta = po_mat_view(D, j.k, d, d);
         po_la_syrk_t(1.0, &phi, 1.0, s->G);
         po_la_gemm(true, false, 1.0, &delta, &phi, 1.0, s->C);
     }
