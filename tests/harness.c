@@ -162,3 +162,14 @@ const char *po_test_tmp(const char *name)
     snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
     return path;
 }
+
+po_mat *po_test_load(const char *name)
+{
+    po_mat *m = NULL;
+    po_status st = po_npy_read_mat(po_test_data(name), &m);
+    if (st != PO_OK) {
+        po_test_fail(__FILE__, __LINE__, "cannot load fixture %s: %s", name, po_errmsg());
+        return NULL;
+    }
+    return m;
+}

@@ -33,6 +33,10 @@ bool po_test_status(po_status got, po_status want, const char *expr, const char 
 /* Path of a fixture in tests/data (static buffer). */
 const char *po_test_data(const char *name);
 
+/* Read fixture tests/data/<name> as a matrix (1-D arrays as n x 1); on
+ * failure the current test fails with the reader's message and NULL is returned. */
+po_mat *po_test_load(const char *name);
+
 /* A scratch file path in a per-process temporary directory (static buffer);
  * the directory and its files are removed by po_test_finish(). */
 const char *po_test_tmp(const char *name);

@@ -6,38 +6,6 @@
 
 #include "harness.h"
 
-/* Fixture loader for the NumPy references: version-1 .npy, '<f8', C order.
- * TEMPORARY: replace by po_npy_read_mat once the npy module is in main. */
-static po_mat *load_npy(const char *name)
-{
-    FILE *f = fopen(po_test_data(name), "rb");
-    if (!f) return NULL;
-    unsigned char pre[10];
-    po_mat *m = NULL;
-    char header[512];
-    if (fread(pre, 1, 10, f) == 10 && memcmp(pre, "\x93NUMPY\x01", 7) == 0) {
-        size_t hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
-        size_t rows = 0, cols = 1;
-        const char *shape;
-        if (hlen < sizeof header && fread(header, 1, hlen, f) == hlen) {
-            header[hlen] = '\0';
-            shape = strstr(header, "'shape': (");
-            if (strstr(header, "'<f8'") && strstr(header, "'fortran_order': False") && shape) {
-                char *end;
-                rows = strtoul(shape + 10, &end, 10);
-                if (*end == ',' && end[1] == ' ' && end[2] != ')') cols = strtoul(end + 2, NULL, 10);
-                m = po_mat_alloc(rows, cols);
-                if (m && fread(m->data, sizeof(double), rows * cols, f) != rows * cols) {
-                    po_mat_free(m);
-                    m = NULL;
-                }
-            }
-        }
-    }
-    fclose(f);
-    return m;
-}
-
 static po_mat *diag(size_t n, const double *d)
 {
     po_mat *m = po_mat_alloc(n, n);
@@ -336,13 +304,13 @@ static void check_case(const char *name, double henrici_atol)
 {
     char path[64];
     snprintf(path, sizeof path, "dyn_%s_W.npy", name);
-    po_mat *W = load_npy(path);
+    po_mat *W = po_test_load(path);
     snprintf(path, sizeof path, "dyn_%s_eig.npy", name);
-    po_mat *eig = load_npy(path);
+    po_mat *eig = po_test_load(path);
     snprintf(path, sizeof path, "dyn_%s_sv.npy", name);
-    po_mat *sv = load_npy(path);
+    po_mat *sv = po_test_load(path);
     snprintf(path, sizeof path, "dyn_%s_stats.npy", name);
-    po_mat *stats = load_npy(path);
+    po_mat *stats = po_test_load(path);
     CHECK(W && eig && sv && stats);
     if (!(W && eig && sv && stats)) return;
     size_t n = W->rows;
@@ -369,7 +337,7 @@ static void test_numpy_reference(void)
     check_case("small", 0);
     check_case("sym", 1e-6);
     check_case("big", 0);
-    po_mat *W = load_npy("dyn_big_W.npy"), *ref = load_npy("dyn_overlap.npy");
+    po_mat *W = po_test_load("dyn_big_W.npy"), *ref = po_test_load("dyn_overlap.npy");
     CHECK(W && ref);
     if (!(W && ref)) return;
     po_mat student = po_mat_block(W, 0, 0, 30, 30);

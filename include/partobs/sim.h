@@ -45,6 +45,10 @@ po_status po_linop_dense(const po_mat *W, po_linop **out);
 /* W = M N^T with M, N of shape D x r (copied). */
 po_status po_linop_lowrank(const po_mat *M, const po_mat *N, po_linop **out);
 
+/* CSR copy of the non-zero entries of the square matrix W (e.g. the
+ * feedforward chain, SPEC.md §2): O(nnz) per apply. */
+po_status po_linop_sparse(const po_mat *W, po_linop **out);
+
 /* Inspect a dense W and pick the cheapest exact representation: sparse (CSR)
  * when at most 10% of the entries are non-zero, low rank when a randomised
  * range test finds rank r <= D/10 with relative reconstruction error below
@@ -57,7 +61,9 @@ const char *po_linop_kind(const po_linop *op);
 /* rank for lowrank, number of stored non-zeros for sparse, D*D for dense */
 size_t po_linop_size_param(const po_linop *op);
 
-/* y = W x (x and y must not overlap). */
+/* y = W x (x and y must not overlap). A lowrank operator keeps N^T x in a
+ * scratch buffer it owns, so one operator must not be applied from two
+ * threads at once (build one per thread). */
 void po_linop_apply(const po_linop *op, const double *x, double *y);
 
 void po_linop_free(po_linop *op);
@@ -77,6 +83,11 @@ typedef struct po_sim_opts {
     double input_gain;  /* v0 = 0.1 (used only when an input signal is given) */
     double ic_scale;    /* x0 ~ N(0, ic_scale^2 I) when no x0 is given; 1 */
     uint64_t seed;      /* PO_DEFAULT_SEED; IC and noise streams of this seed */
+    size_t threads;     /* dense teachers: 0 = automatic (a fused multi-threaded
+                         * kernel when D >= 256 and several CPUs are online),
+                         * 1 = one thread through BLAS dgemv, n = n threads.
+                         * Results agree to ~1e-13 relative (summation order);
+                         * each choice is deterministic. Other kinds ignore it. */
     po_progress_fn progress; /* NULL = silent */
     void *progress_user;
 } po_sim_opts;

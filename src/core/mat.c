@@ -1,35 +1,13 @@
 /* Dense row-major matrices and views (DESIGN.md §3). */
-#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE on Linux */
 #include "partobs/mat.h"
+
+#include "core/alloc.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
-/* Large matrices (teachers with D in the thousands, long recordings) are
- * aligned to 2 MiB and offered to transparent huge pages: first-touch page
- * faults otherwise dominate building a 200 MB teacher (50,000 faults at 4 KiB). */
-#define PO_HUGE_THRESHOLD ((size_t)4 << 20)
-#define PO_HUGE_ALIGN ((size_t)2 << 20)
-
-static double *alloc_zeroed(size_t n)
-{
-    size_t bytes = (n ? n : 1) * sizeof(double);
-    if (bytes < PO_HUGE_THRESHOLD) return calloc(n ? n : 1, sizeof(double));
-    void *p = NULL;
-    size_t rounded = (bytes + PO_HUGE_ALIGN - 1) / PO_HUGE_ALIGN * PO_HUGE_ALIGN;
-    if (posix_memalign(&p, PO_HUGE_ALIGN, rounded) != 0) return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, rounded, MADV_HUGEPAGE); /* advisory: failure just means small pages */
-#endif
-    memset(p, 0, bytes);
-    return p;
-}
 
 po_mat *po_mat_alloc(size_t rows, size_t cols)
 {
@@ -39,7 +17,7 @@ po_mat *po_mat_alloc(size_t rows, size_t cols)
     }
     po_mat *m = malloc(sizeof *m);
     size_t n = rows * cols;
-    double *data = alloc_zeroed(n);
+    double *data = po_alloc_doubles(n, true);
     if (!m || !data) {
         free(m);
         free(data);

@@ -1,0 +1,42 @@
+/* Partial observation (SPEC.md §1.3, §3): y_t = x_t[index] + s_obs eps_t.
+ * The paper always observes the first d neurons; an index list generalises
+ * that. eps is drawn row by row (t = 0 .. T-1, d numbers each) from the
+ * observation-noise stream, and only when s_obs > 0. */
+#include <math.h>
+
+#include "partobs/sim.h"
+
+po_observe_opts po_observe_opts_defaults(void)
+{
+    return (po_observe_opts){.d = 0, .index = NULL, .obs_noise = 0.0, .seed = PO_DEFAULT_SEED};
+}
+
+po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y)
+{
+    if (!X || !opts || !Y || !X->data || !Y->data)
+        return po_error(PO_EINVAL, "po_observe: activity, options and output are required");
+    size_t T = X->rows, D = X->cols, d = opts->d;
+    if (d < 1 || d > D)
+        return po_error(PO_EINVAL, "po_observe: d = %zu observed neurons, need 1 <= d <= D = %zu",
+                        d, D);
+    if (!isfinite(opts->obs_noise) || opts->obs_noise < 0.0)
+        return po_error(PO_EINVAL, "po_observe: observation noise must be a finite number >= 0");
+    if (Y->rows != T || Y->cols != d)
+        return po_error(PO_ESHAPE, "po_observe: output Y is %zux%zu, expected T x d = %zux%zu",
+                        Y->rows, Y->cols, T, d);
+    if (opts->index)
+        for (size_t k = 0; k < d; k++)
+            if (opts->index[k] >= D)
+                return po_error(PO_EINVAL, "po_observe: index[%zu] = %zu is not a neuron (D = %zu)",
+                                k, opts->index[k], D);
+    po_rng rng;
+    po_rng_init(&rng, opts->seed, PO_STREAM_OBS_NOISE);
+    for (size_t t = 0; t < T; t++) {
+        double *y = &PO_MAT_AT(Y, t, 0);
+        const double *x = &PO_MAT_AT(X, t, 0);
+        for (size_t k = 0; k < d; k++) y[k] = x[opts->index ? opts->index[k] : k];
+        if (opts->obs_noise > 0.0)
+            for (size_t k = 0; k < d; k++) y[k] += opts->obs_noise * po_rng_normal(&rng);
+    }
+    return PO_OK;
+}
