@@ -262,8 +262,7 @@ static void test_rate_clipping_count(void)
 static void test_block_boundaries(void)
 {
     size_t d = 5, block = 4;
-    /* 150 rows in one block: with a multi-threaded BLAS the element-wise work
-     * of that block is split over two threads. */
+    /* 150: one large block against blocks of 4. */
     const size_t Ts[] = {2, 3, block, block + 1, block + 2, 2 * block + 1, 23, 150};
     for (int form = 0; form < 3; form++) {
         po_ridge_opts o = opts_of(form == 0 ? PO_PHI_LINEAR : PO_PHI_TANH,
@@ -467,7 +466,7 @@ static void test_errors(void)
             PO_MAT_AT(Y, where[k][0], where[k][1]) = keep;
         }
     }
-    /* NaN in the second half of a block that is split over two threads. */
+    /* NaN deep inside one large (automatic) block. */
     po_mat *Yl = random_mat(200, d, 13, 1.0);
     PO_MAT_AT(Yl, 150, 2) = (double)NAN;
     o = po_ridge_opts_defaults();

@@ -12,7 +12,6 @@
 #include "partobs/fit.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "fit/spd_solve.h"
@@ -20,13 +19,12 @@
 
 /* CORNN's clipping bound for the leaky-rate targets (SPEC.md §4.5). */
 #define PO_RATE_CLIP (1.0 - 1e-6)
-/* Bytes per block array: the block of Phi and Delta stays in cache (L2/L3)
- * between being written and being read by syrk/gemm, while the k dimension
- * is large enough for BLAS to run at full speed (bench/bench_fit.c). */
-#define PO_RIDGE_BLOCK_BYTES ((size_t)3 << 20)
+/* Bytes per block array (~490 rows for d = 400): the block of Phi and Delta
+ * stays in cache (L2/L3) between being written and being read by syrk/gemm,
+ * and k is large enough for BLAS to run at full speed; `bench_fit sweep`
+ * shows the same time for 512 to 4096 rows at d = 400, slower below 256. */
+#define PO_RIDGE_BLOCK_BYTES ((size_t)3 << 19)
 #define PO_RIDGE_BLOCK_MIN 64
-/* Below this many rows per half-block a second thread costs more than it saves. */
-#define PO_RIDGE_SPLIT_MIN 32
 
 po_ridge_opts po_ridge_opts_defaults(void)
 {
@@ -131,39 +129,6 @@ static void prep_rows(prep_job *j)
     }
 }
 
-static void *prep_thread(void *job)
-{
-    prep_rows(job);
-    return NULL;
-}
-
-/* Element-wise work runs between BLAS calls, when the BLAS threads idle; with
- * a multi-threaded BLAS the second half of the block goes to a second thread
- * (tanh is the costly part: SPEC.md §8, DESIGN.md §4). Inline if a thread
- * cannot be started. */
-static void prep_block(prep_job *j, bool two_threads)
-{
-    size_t half = j->k / 2, d = j->Y->cols;
-    pthread_t th;
-    prep_job j2 = *j;
-    j2.t0 += half;
-    j2.k -= half;
-    j2.D += half * d;
-    if (j2.P) j2.P += half * d;
-    j->k = half;
-    if (!two_threads || half < PO_RIDGE_SPLIT_MIN || pthread_create(&th, NULL, prep_thread, &j2) != 0) {
-        j->k += j2.k;
-        prep_rows(j);
-        return;
-    }
-    prep_rows(j);
-    pthread_join(th, NULL);
-    j->k += j2.k;
-    j->raw_ssq += j2.raw_ssq;
-    j->ssq += j2.ssq;
-    j->clipped += j2.clipped;
-}
-
 /* Name the first NaN/Inf in rows [t0, t1] of Y, or the overflow. */
 static po_status nonfinite_error(const po_mat *Y, size_t t0, size_t t1)
 {
@@ -191,7 +156,6 @@ static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t firs
 {
     size_t d = Y->cols, last = Y->rows - 1; /* transitions [first, last) */
     bool need_phi = !rate_form(o) && o->phi != PO_PHI_LINEAR;
-    bool two_threads = po_la_blas_threads() > 1;
     double *D = malloc(block * d * sizeof *D);
     double *P = need_phi ? malloc(block * d * sizeof *P) : NULL;
     if (!D || (need_phi && !P)) {
@@ -203,7 +167,7 @@ static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t firs
     for (size_t t0 = first; t0 < last; t0 += block) {
         prep_job j = {.Y = Y, .o = o, .t0 = t0, .k = last - t0 < block ? last - t0 : block,
                       .D = D, .P = P};
-        prep_block(&j, two_threads);
+        prep_rows(&j);
         if (!isfinite(j.raw_ssq)) {
             st = nonfinite_error(Y, t0, t0 + j.k);
             break;
