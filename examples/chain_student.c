@@ -11,6 +11,9 @@
 
 #include <partobs/partobs.h>
 
+#define RECORDED_MAX_RE 0.9850723094
+#define RECORDED_LAS 2.529710
+
 #define CHECKED(call)                                                                   \
     do {                                                                                \
         po_status st_ = (call);                                                         \
@@ -57,10 +60,14 @@ int main(void)
 
     printf("operator: %s\n", po_linop_kind(op));
     printf("teacher: max Re lambda %.4f, tau_1 %.3f, LAS %.3f\n", ts->max_re, ts->tau[0], ts->las);
-    printf("student: max Re lambda %.4f, tau_1 %.3f, LAS %.3f\n", ss->max_re, ss->tau[0], ss->las);
+    printf("student: max Re lambda %.10f, tau_1 %.6f, LAS %.6f\n", ss->max_re, ss->tau[0], ss->las);
 
-    /* The claim: the teacher has no slow mode (tau = 1), the student does. */
-    int ok = fabs(ts->max_re) < 1e-12 && ss->max_re > 0.3 && ss->tau[0] > 1.4;
+    /* The claim: the teacher has no slow mode (tau = 1), the student does.
+     * The regression values were recorded when the example was written; they
+     * move only in the last bits with the BLAS thread count. */
+    const double want_max_re = RECORDED_MAX_RE, want_las = RECORDED_LAS;
+    int ok = fabs(ts->max_re) < 1e-12 && ss->tau[0] > 10.0 &&
+             fabs(ss->max_re - want_max_re) < 1e-8 && fabs(ss->las - want_las) < 1e-6;
     printf("%s\n", ok ? "1 passed, 0 failed" : "0 passed, 1 failed");
 
     po_spectrum_free(ts);
