@@ -13,6 +13,8 @@ import time
 
 import numpy as np
 
+from benchutil import report
+
 D, T, ALPHA, RHO = 400, 30000, 0.01, 1e-3
 
 
@@ -21,14 +23,6 @@ def fit(Y, phi, alpha=ALPHA, rho=RHO):
     Phi = phi(X)
     I = np.eye(Y.shape[1])
     return alpha * (Xp - (1 - alpha) * X).T @ Phi @ np.linalg.pinv(rho * I + alpha**2 * Phi.T @ Phi)
-
-
-def report(name, times):
-    times = sorted(times)
-    n = len(times)
-    med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
-    print(f"{name:40s} min {times[0]:10.6f} s  median {med:10.6f} s  ({n} runs)")
-    print(f"RESULT {name} median={med:.9g} min={times[0]:.9g}")
 
 
 def main():
