@@ -14,13 +14,7 @@ import time
 
 import numpy as np
 
-
-def report(name, times):
-    times = sorted(times)
-    n = len(times)
-    med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
-    print(f"{name:40s} min {times[0]:10.6f} s  median {med:10.6f} s  ({n} runs)")
-    print(f"RESULT {name} median={med:.9g} min={times[0]:.9g}")
+from benchutil import report
 
 
 def run_loop(W, x0, noise, a, v1, phi):

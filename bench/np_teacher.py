@@ -3,6 +3,8 @@
 import time
 
 import numpy as np
+
+from benchutil import report as report_times
 import scipy.linalg
 
 RUNS = 5
@@ -14,9 +16,7 @@ def report(name, fn):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    times.sort()
-    print(f"{name}: min {times[0]:.6f} s, median {times[RUNS // 2]:.6f} s ({RUNS} runs)")
-    print(f"RESULT {name} median={times[RUNS // 2]:.6f} min={times[0]:.6f}")
+    report_times(name, times)
 
 
 def haar(n, k=None):

@@ -173,3 +173,16 @@ po_mat *po_test_load(const char *name)
     }
     return m;
 }
+
+po_mat *po_test_gaussian(size_t rows, size_t cols, double sd, uint64_t seed)
+{
+    po_mat *m = po_mat_alloc(rows, cols);
+    if (!m) {
+        po_test_fail(__FILE__, __LINE__, "cannot allocate %zu x %zu", rows, cols);
+        exit(2);
+    }
+    po_rng rng;
+    po_rng_init(&rng, seed, PO_STREAM_CONNECTIVITY);
+    po_rng_fill_normal(&rng, m->data, rows * cols, 1, sd);
+    return m;
+}

@@ -33,6 +33,10 @@ bool po_test_status(po_status got, po_status want, const char *expr, const char 
 /* Path of a fixture in tests/data (static buffer). */
 const char *po_test_data(const char *name);
 
+/* A rows x cols matrix of N(0, sd^2) entries from the connectivity stream of
+ * seed, filled row by row (the caller frees it). */
+po_mat *po_test_gaussian(size_t rows, size_t cols, double sd, uint64_t seed);
+
 /* Read fixture tests/data/<name> as a matrix (1-D arrays as n x 1); on
  * failure the current test fails with the reader's message and NULL is returned. */
 po_mat *po_test_load(const char *name);

@@ -13,16 +13,6 @@ static po_mat *diag(size_t n, const double *d)
     return m;
 }
 
-static po_mat *gaussian(size_t rows, size_t cols, double scale, uint64_t seed)
-{
-    po_rng r;
-    po_rng_init(&r, seed, PO_STREAM_CONNECTIVITY);
-    po_mat *m = po_mat_alloc(rows, cols);
-    for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < cols; j++) PO_MAT_AT(m, i, j) = scale * po_rng_normal(&r);
-    return m;
-}
-
 /* Spectrum of W in a fresh po_spectrum (caller frees). */
 static po_spectrum *spectrum_of(const po_mat *W)
 {
@@ -106,7 +96,7 @@ static void test_chain_and_jordan(void)
 static void test_symmetric(void)
 {
     const size_t n = 40;
-    po_mat *G = gaussian(n, n, 1.0 / sqrt((double)n), 11);
+    po_mat *G = po_test_gaussian(n, n, 1.0 / sqrt((double)n), 11);
     po_mat *W = po_mat_alloc(n, n);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
@@ -173,7 +163,7 @@ static void test_boundary_and_unstable(void)
 static void test_eigen_residual(void)
 {
     const size_t n = 40;
-    po_mat *A = gaussian(n, n, 1.0 / sqrt((double)n), 5);
+    po_mat *A = po_test_gaussian(n, n, 1.0 / sqrt((double)n), 5);
     po_mat *vre = po_mat_alloc(n, n), *vim = po_mat_alloc(n, n);
     po_mat *ar = po_mat_alloc(n, n), *ai = po_mat_alloc(n, n);
     double re[40], im[40];
@@ -279,7 +269,7 @@ static void test_overlap(void)
 static void test_singular_overlaps_block(void)
 {
     const size_t D = 9, d = 4;
-    po_mat *S = gaussian(d, d, 1.0, 21), *B = gaussian(D - d, D - d, 0.01, 22);
+    po_mat *S = po_test_gaussian(d, d, 1.0, 21), *B = po_test_gaussian(D - d, D - d, 0.01, 22);
     po_mat *T = po_mat_alloc(D, D);
     po_mat blk = po_mat_block(T, 0, 0, d, d);
     CHECK_OK(po_mat_copy(&blk, S));

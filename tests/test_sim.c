@@ -16,15 +16,6 @@ static po_mat *load_fixture(const char *name, size_t rows, size_t cols)
     return m;
 }
 
-static po_mat *random_mat(size_t rows, size_t cols, double sd, uint64_t seed)
-{
-    po_mat *m = po_mat_alloc(rows, cols);
-    po_rng rng;
-    po_rng_init(&rng, seed, PO_STREAM_CONNECTIVITY);
-    po_rng_fill_normal(&rng, m->data, rows * cols, 1, sd);
-    return m;
-}
-
 static po_sim_opts quiet_opts(size_t T)
 {
     po_sim_opts o = po_sim_opts_defaults();
@@ -85,7 +76,7 @@ static void test_phi_tanh(void)
 static void test_linear_closed_form(void)
 {
     size_t D = 7, T = 60;
-    po_mat *W = random_mat(D, D, 0.5, 1);
+    po_mat *W = po_test_gaussian(D, D, 0.5, 1);
     po_mat *A = po_mat_alloc(D, D), *want = po_mat_alloc(T, D), *X = po_mat_alloc(T, D);
     double alpha = 0.1, g = 0.9;
     for (size_t i = 0; i < D; i++)
@@ -124,7 +115,7 @@ static void test_linear_closed_form(void)
 static void test_replay_noise(void)
 {
     size_t D = 9, T = 40;
-    po_mat *W = random_mat(D, D, 0.4, 2);
+    po_mat *W = po_test_gaussian(D, D, 0.4, 2);
     po_mat *X1 = po_mat_alloc(T, D), *X2 = po_mat_alloc(T, D), *xi = po_mat_alloc(T - 1, D);
     po_linop *op;
     CHECK_OK(po_linop_dense(W, &op));
@@ -262,8 +253,8 @@ static void test_linops(void)
     size_t D = 120, r = 2;
     po_rng rng;
     po_rng_init(&rng, 5, PO_STREAM_FIT);
-    po_mat *M = random_mat(D, r, 1.0, 3), *N = random_mat(D, r, 1.0, 4);
-    po_mat *L = po_mat_alloc(D, D), *C = po_mat_alloc(D, D), *G = random_mat(D, D, 0.1, 6);
+    po_mat *M = po_test_gaussian(D, r, 1.0, 3), *N = po_test_gaussian(D, r, 1.0, 4);
+    po_mat *L = po_mat_alloc(D, D), *C = po_mat_alloc(D, D), *G = po_test_gaussian(D, D, 0.1, 6);
     for (size_t i = 0; i < D; i++)
         for (size_t j = 0; j < D; j++)
             for (size_t k = 0; k < r; k++) PO_MAT_AT(L, i, j) += PO_MAT_AT(M, i, k) * PO_MAT_AT(N, j, k);
@@ -297,7 +288,7 @@ static void test_linops(void)
     check_same_as_dense(op, G);
     po_linop_free(op);
     /* rank D/10 + 1 is just too high for the low-rank form */
-    po_mat *M13 = random_mat(D, 13, 1.0, 7), *L13 = po_mat_alloc(D, D);
+    po_mat *M13 = po_test_gaussian(D, 13, 1.0, 7), *L13 = po_mat_alloc(D, D);
     for (size_t i = 0; i < D; i++)
         for (size_t j = 0; j < D; j++)
             for (size_t k = 0; k < 13; k++)
@@ -333,7 +324,7 @@ static void test_linops(void)
 static void test_threaded_dense(void)
 {
     size_t D = 301, T = 120;
-    po_mat *W = random_mat(D, D, 1.5 / sqrt((double)D), 11);
+    po_mat *W = po_test_gaussian(D, D, 1.5 / sqrt((double)D), 11);
     po_mat *X1 = po_mat_alloc(T, D), *X2 = po_mat_alloc(T, D), *s = po_mat_alloc(T, 1);
     double *w_in = malloc(D * sizeof *w_in);
     for (size_t i = 0; i < D; i++) w_in[i] = cos((double)i);
@@ -409,7 +400,7 @@ static void test_progress(void)
 static void test_observe(void)
 {
     size_t T = 30, D = 6;
-    po_mat *X = random_mat(T, D, 1.0, 8), *Y = po_mat_alloc(T, 3), *Y2 = po_mat_alloc(T, 3);
+    po_mat *X = po_test_gaussian(T, D, 1.0, 8), *Y = po_mat_alloc(T, 3), *Y2 = po_mat_alloc(T, 3);
     po_observe_opts o = po_observe_opts_defaults();
     CHECK(o.obs_noise == 0.0 && o.index == NULL && o.seed == PO_DEFAULT_SEED);
     o.d = 3;

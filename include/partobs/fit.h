@@ -31,6 +31,8 @@ typedef struct po_ridge_opts {
     double alpha;     /* 0.01 */
     double rho;       /* 0.001, on unnormalised sums (SPEC.md §4.1) */
     size_t burn_in;   /* leading rows of Y to drop before fitting (0, SPEC.md §1.4) */
+    size_t block;     /* rows of Y per accumulation block; 0 = automatic (0). Changes
+                         only rounding, never the result beyond it. */
 } po_ridge_opts;
 
 po_ridge_opts po_ridge_opts_defaults(void);
@@ -38,14 +40,25 @@ const char *po_ridge_opts_check(const po_ridge_opts *opts);
 
 typedef struct po_ridge_info {
     size_t samples;    /* number of transitions used (T - 1 - burn_in) */
-    double rcond;      /* reciprocal condition estimate of rho I + alpha^2 Phi Phi^T */
-    bool used_svd;     /* true if Cholesky was not trustworthy and the SVD pseudo-inverse was used */
+    double rcond;      /* reciprocal condition of M = rho I + alpha^2 Phi Phi^T: the dpocon
+                          1-norm estimate, or min|l|/max|l| over M's eigenvalues l when the
+                          pseudo-inverse was used */
+    bool used_svd;     /* true if Cholesky failed or rcond < 1e-13 and the pseudo-inverse
+                          (symmetric eigendecomposition with numpy.linalg.pinv's cutoff
+                          1e-15 max|l|; equal to the SVD one for symmetric M) was used */
     size_t clipped;    /* leaky-rate tanh: number of clipped targets */
-    double residual;   /* ||X+ - (1-alpha) X - alpha W_hat Phi||_F^2 (current form) */
+    double residual;   /* ||X+ - (1-alpha) X - alpha W_hat Phi||_F^2 (current form);
+                          leaky-rate tanh: ||alpha (Z - W_hat X)||_F^2. Computed from the
+                          accumulated sums, so it is accurate to ~1e-16 ||target||_F^2 */
 } po_ridge_info;
 
-/* Fit W_hat (d x d, allocated by the caller) from Y (T x d). Needs Y plus
- * O(d^2) memory and a small row-block workspace; Y is never copied. */
+/* Fit W_hat (d x d, allocated by the caller, any ld) from Y (T x d), using
+ * rows burn_in .. T-1 (T - burn_in >= 2). Needs Y plus O(d^2) memory and a
+ * small row-block workspace; Y is never copied. info may be NULL.
+ * Errors: PO_EINVAL (NULL argument, invalid options, burn_in too large),
+ * PO_ESHAPE (T < 2, d = 0, W_hat not d x d), PO_ENONFINITE (NaN/Inf in the
+ * used rows of Y, named by row and column, or sums that overflow),
+ * PO_ENOMEM, PO_ELINALG. */
 po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat,
                        po_ridge_info *info);
 

@@ -76,4 +76,15 @@ po_status po_la_lu_factor(po_mat *a, int *ipiv);
  * given the factor and pivots from po_la_lu_factor. */
 void po_la_lu_solve(const po_mat *lu, const int *ipiv, bool trans, po_mat *b);
 
+/* ---- fit: SPD condition estimate (src/linalg/symmetric.c, SPEC.md §4.1) ---- */
+
+/* 1-norm (= infinity norm) of the symmetric matrix whose upper triangle is
+ * stored in a (dlansy). */
+double po_la_sym_norm1(const po_mat *a);
+
+/* Reciprocal condition number estimate in the 1-norm (dpocon) of an SPD
+ * matrix, from its factor by po_la_cholesky and the 1-norm anorm of the
+ * matrix before factorisation. */
+po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
+
 #endif
