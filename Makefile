@@ -42,7 +42,8 @@ asan: deps
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# Every test binary under valgrind memcheck (one BLAS thread keeps it fast and deterministic).
+# Every test binary under valgrind memcheck (one BLAS thread keeps it fast and
+# deterministic), then the command-line tests with every invocation under valgrind.
 valgrind: deps
 	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-vg -j $(JOBS)
@@ -50,6 +51,8 @@ valgrind: deps
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes" \
 	  -T memcheck -E '^cli_'
+	OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite" \
+	  bash tests/cli/test_cli.sh build-vg/partobs tests/data
 
 bench: build
 	PYTHON=$(PYTHON) bash bench/run.sh $(BUILD)

@@ -2,6 +2,7 @@
 # Command-line tests for `partobs` (DESIGN.md §5, issue 2 items 8 and 9).
 #
 # usage: bash test_cli.sh PATH/TO/partobs [tests/data]
+#        PO_CLI_WRAPPER="valgrind -q ..." bash test_cli.sh ...   (see below)
 #
 # Runs in a fresh temporary directory. Prints "ok   name" / "FAIL name: why"
 # per test and ends with "N passed, N failed"; exits non-zero on any failure.
@@ -22,6 +23,15 @@ P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 W=$(mktemp -d)
 trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"' EXIT
 cd "$W" || exit 1
+# PO_CLI_WRAPPER runs every invocation under a checker, e.g.
+# "valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite":
+# a memory error or leak changes the exit status and adds stderr lines, so the
+# test that made that invocation fails.
+if [ -n "${PO_CLI_WRAPPER:-}" ]; then
+    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
+    chmod +x "$W/.partobs-wrapped"
+    P=$W/.partobs-wrapped
+fi
 
 n_pass=0
 n_fail=0
