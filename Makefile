@@ -47,7 +47,7 @@ asan: deps
 valgrind: deps
 	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-vg -j $(JOBS)
-	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_TEST_QUICK=1 ctest --output-on-failure -j $(JOBS) \
+	cd build-vg && OPENBLAS_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) \
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes" \
 	  -T memcheck -E '^cli_'
