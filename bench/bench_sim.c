@@ -1,6 +1,7 @@
 /* Simulation benchmarks (pairs with bench/np_sim.py; same RESULT names).
  *   sim_dense_tanh_D500_T30000[_loop|_noise]  dense tanh teacher, leaky current
  *   sim_dense_tanh_D500_T30000_1thread        the same through one-thread BLAS dgemv (no NumPy twin)
+ *   blas_dgemv_D500_x29999                    the BLAS limit: the T-1 bare OpenBLAS dgemv calls alone
  *   sim_lowrank_D5000_step                    rank-2 teacher through po_linop_lowrank, per step
  *   normals_1e7                               ziggurat normals
  * Usage: bench_sim [runs]  (default 3) */
@@ -38,7 +39,7 @@ static void bench_dense(size_t runs)
     po_sim_opts o = po_sim_opts_defaults();
     o.T = T;
     o.phi = PO_PHI_TANH;
-    double tot[MAX_RUNS], loop[MAX_RUNS], draw[MAX_RUNS], one[MAX_RUNS];
+    double tot[MAX_RUNS], loop[MAX_RUNS], draw[MAX_RUNS], one[MAX_RUNS], blas[MAX_RUNS];
     for (size_t r = 0; r < runs; r++) {
         o.seed = r + 1;
         double t0 = po_bench_now();
@@ -58,11 +59,18 @@ static void bench_dense(size_t runs)
         if (po_sim_run(op, &o, NULL, X)) die("po_sim_run (1 thread)");
         one[r] = po_bench_now() - t0;
         o.threads = 0;
+        /* The floor for any exact method: one W x product per step (x varies
+         * so that nothing can be cached across calls). */
+        t0 = po_bench_now();
+        for (size_t t = 0; t + 1 < T; t++)
+            po_linop_apply(op, &PO_MAT_AT(X, t, 0), &PO_MAT_AT(X, t + 1, 0));
+        blas[r] = po_bench_now() - t0;
     }
     po_bench_report("sim_dense_tanh_D500_T30000", tot, runs);
     po_bench_report("sim_dense_tanh_D500_T30000_loop", loop, runs);
     po_bench_report("sim_dense_tanh_D500_T30000_noise", draw, runs);
     po_bench_report("sim_dense_tanh_D500_T30000_1thread", one, runs);
+    po_bench_report("blas_dgemv_D500_x29999", blas, runs);
     po_linop_free(op);
     po_mat_free(W);
     po_mat_free(X);
