@@ -216,6 +216,26 @@ static int write_outputs(cli_run *run, const char *dir, demo_case *cases, cJSON 
     return rc;
 }
 
+/* The point of the demo in one sentence: compare the slowest time constants.
+ * A factor of 2 either way is well outside the finite-T scatter of tau_1 for
+ * these teachers (SPEC.md §4.3, §6) and reads as a mechanistic mismatch. */
+static void print_verdict(const char *name, const po_spectrum *t, const po_spectrum *s, size_t d,
+                          size_t D)
+{
+    double ratio = s->tau[0] / t->tau[0];
+    if (ratio > 2.0)
+        printf("%s: SPURIOUS slow mode: the student's slowest time constant (%.1f) is %.0fx the "
+               "teacher's (%.1f), from observing %zu of %zu neurons.\n",
+               name, s->tau[0], ratio, t->tau[0], d, D);
+    else if (ratio < 0.5)
+        printf("%s: MISSED slow mode: the student's slowest time constant (%.1f) is %.2fx the "
+               "teacher's (%.1f).\n",
+               name, s->tau[0], ratio, t->tau[0]);
+    else
+        printf("%s: slowest time constants agree within 2x (teacher %.1f, student %.1f).\n", name,
+               t->tau[0], s->tau[0]);
+}
+
 int cmd_demo(cli_run *run, int argc, char **argv)
 {
     const char *dir = DEMO_OUT;
@@ -324,8 +344,10 @@ int cmd_demo(cli_run *run, int argc, char **argv)
             print_row(cases[k].name, "student", cases[k].student_spec);
         }
         printf("\n");
-        for (size_t k = 0; k < N_CASES; k++)
+        for (size_t k = 0; k < N_CASES; k++) {
+            print_verdict(cases[k].name, cases[k].teacher_spec, cases[k].student_spec, d, D);
             printf("%s student: %s\n", cases[k].name, cli_spectrum_note(cases[k].student_spec));
+        }
         printf("\nwrote %s/: W_<case>.npy, Y_<case>.npy, W_hat_<case>.npy, report.json, "
                "manifest.json\n",
                dir);
