@@ -122,6 +122,30 @@ static void test_symmetric(void)
     po_mat_free(G);
 }
 
+/* Henrici's measure is scale invariant: W and 1e200 W (whose ||W||_F^2
+ * overflows) or 1e-200 W (whose squares underflow) give the same value. */
+static void test_henrici_scale_invariant(void)
+{
+    const size_t n = 5;
+    const double lam = 0.5;
+    po_mat *W = po_mat_alloc(n, n);
+    for (size_t i = 0; i < n; i++) PO_MAT_AT(W, i, i) = lam;
+    for (size_t i = 0; i + 1 < n; i++) PO_MAT_AT(W, i, i + 1) = 1.0;
+    const double want = sqrt((double)(n - 1) / ((double)(n - 1) + (double)n * lam * lam));
+    po_spectrum *s = po_spectrum_alloc(n);
+    const double scales[] = {1e200, 1e-200};
+    for (size_t k = 0; k < 2; k++) {
+        po_mat *V = po_mat_dup(W);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) PO_MAT_AT(V, i, j) *= scales[k];
+        CHECK_OK(po_spectrum_compute(V, s));
+        CHECK_CLOSE(s->henrici, want, 1e-12, 0);
+        po_mat_free(V);
+    }
+    po_spectrum_free(s);
+    po_mat_free(W);
+}
+
 static void test_small_sizes(void)
 {
     const double d = 0.7;
@@ -379,6 +403,7 @@ int main(void)
     PO_RUN(test_chain_and_jordan);
     PO_RUN(test_symmetric);
     PO_RUN(test_small_sizes);
+    PO_RUN(test_henrici_scale_invariant);
     PO_RUN(test_boundary_and_unstable);
     PO_RUN(test_eigen_residual);
     PO_RUN(test_sort_ties);

@@ -531,6 +531,7 @@ static void test_errors(void)
     po_observe_opts oo = po_observe_opts_defaults();
     po_mat *Y = po_mat_alloc(T, 2);
     CHECK_STATUS(po_observe(X, &oo, Y), PO_EINVAL); /* d = 0 */
+    CHECK(po_observe_opts_check(&oo) != NULL && po_observe_opts_check(NULL) != NULL);
     oo.d = D + 1;
     CHECK_STATUS(po_observe(X, &oo, Y), PO_EINVAL);
     CHECK(strstr(po_errmsg(), "d = 5") != NULL);
@@ -539,9 +540,12 @@ static void test_errors(void)
     oo.d = 2;
     oo.obs_noise = -0.1;
     CHECK_STATUS(po_observe(X, &oo, Y), PO_EINVAL);
+    CHECK(po_observe_opts_check(&oo) != NULL);
     oo.obs_noise = nan;
     CHECK_STATUS(po_observe(X, &oo, Y), PO_EINVAL);
+    CHECK(po_observe_opts_check(&oo) != NULL);
     oo.obs_noise = 0.0;
+    CHECK(po_observe_opts_check(&oo) == NULL);
     size_t idx[2] = {1, 4};
     oo.index = idx;
     CHECK_STATUS(po_observe(X, &oo, Y), PO_EINVAL);

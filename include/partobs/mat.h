@@ -56,7 +56,7 @@ void po_mat_set_identity(po_mat *m); /* ones on the diagonal, zeros elsewhere */
  * is NaN or Inf; PO_OK otherwise. */
 po_status po_mat_check_finite(const po_mat *m, const char *what);
 
-/* Frobenius norm. */
+/* Frobenius norm, without overflow or underflow for any finite entries. */
 double po_mat_norm_fro(const po_mat *m);
 
 /* Largest |a_ij - b_ij|; shapes must match (asserted). */

@@ -123,6 +123,10 @@ typedef struct po_observe_opts {
 } po_observe_opts;
 
 po_observe_opts po_observe_opts_defaults(void);
+/* NULL if the options are valid on their own (d >= 1, obs_noise finite and
+ * >= 0), else the reason. Whether d and the indices fit the activity is
+ * checked by po_observe, which knows D. */
+const char *po_observe_opts_check(const po_observe_opts *opts);
 
 /* Y (T x d, allocated by the caller) = selected columns of X + s_obs * eps. */
 po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y);

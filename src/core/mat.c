@@ -4,6 +4,7 @@
 #include "core/alloc.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -95,7 +96,24 @@ double po_mat_norm_fro(const po_mat *m)
     double s = 0.0;
     for (size_t i = 0; i < m->rows; i++)
         for (size_t j = 0; j < m->cols; j++) s += PO_MAT_AT(m, i, j) * PO_MAT_AT(m, i, j);
-    return sqrt(s);
+    /* The plain sum is exact to rounding unless it overflowed (entries above
+     * ~1e154) or squares fell below the normal range (entries below ~1e-154);
+     * only then pay a second pass that scales by the largest magnitude. */
+    if (isfinite(s) && s >= DBL_MIN / DBL_EPSILON) return sqrt(s);
+    double big = 0.0;
+    for (size_t i = 0; i < m->rows; i++)
+        for (size_t j = 0; j < m->cols; j++) {
+            double a = fabs(PO_MAT_AT(m, i, j));
+            if (a > big || isnan(a)) big = a;
+        }
+    if (big == 0.0 || !isfinite(big)) return big; /* zero matrix, Inf or NaN */
+    double t = 0.0;
+    for (size_t i = 0; i < m->rows; i++)
+        for (size_t j = 0; j < m->cols; j++) {
+            double r = PO_MAT_AT(m, i, j) / big;
+            t += r * r;
+        }
+    return big * sqrt(t);
 }
 
 double po_mat_max_abs_diff(const po_mat *a, const po_mat *b)

@@ -61,9 +61,14 @@ static double henrici(const po_mat *W, const double *re, const double *im, size_
 {
     double fro = po_mat_norm_fro(W);
     if (fro == 0.0) return 0.0;
+    /* In units of ||W||_F (every |lambda_i| <= ||W||_2 <= ||W||_F), so that
+     * neither ||W||_F^2 nor |lambda_i|^2 can overflow or underflow. */
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++) sum += re[i] * re[i] + im[i] * im[i];
-    return sqrt(fabs(fro * fro - sum)) / fro;
+    for (size_t i = 0; i < n; i++) {
+        double a = hypot(re[i], im[i]) / fro;
+        sum += a * a;
+    }
+    return sqrt(fabs(1.0 - sum));
 }
 
 po_status po_spectrum_compute(const po_mat *W, po_spectrum *s)

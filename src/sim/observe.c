@@ -11,16 +11,25 @@ po_observe_opts po_observe_opts_defaults(void)
     return (po_observe_opts){.d = 0, .index = NULL, .obs_noise = 0.0, .seed = PO_DEFAULT_SEED};
 }
 
+const char *po_observe_opts_check(const po_observe_opts *opts)
+{
+    if (!opts) return "options are NULL";
+    if (opts->d < 1) return "d (the number of observed neurons) must be at least 1";
+    if (!isfinite(opts->obs_noise) || opts->obs_noise < 0.0)
+        return "observation noise must be a finite number >= 0";
+    return NULL;
+}
+
 po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y)
 {
     if (!X || !opts || !Y || !X->data || !Y->data)
         return po_error(PO_EINVAL, "po_observe: activity, options and output are required");
+    const char *why = po_observe_opts_check(opts);
+    if (why) return po_error(PO_EINVAL, "po_observe: %s", why);
     size_t T = X->rows, D = X->cols, d = opts->d;
-    if (d < 1 || d > D)
+    if (d > D)
         return po_error(PO_EINVAL, "po_observe: d = %zu observed neurons, need 1 <= d <= D = %zu",
                         d, D);
-    if (!isfinite(opts->obs_noise) || opts->obs_noise < 0.0)
-        return po_error(PO_EINVAL, "po_observe: observation noise must be a finite number >= 0");
     if (Y->rows != T || Y->cols != d)
         return po_error(PO_ESHAPE, "po_observe: output Y is %zux%zu, expected T x d = %zux%zu",
                         Y->rows, Y->cols, T, d);
