@@ -125,6 +125,12 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     }
     if (rc == CLI_EXIT_OK && input) {
         rc = cli_read_mat(run, input, &f.signal);
+        if (rc == CLI_EXIT_OK && f.signal->rows == 1) {
+            /* A 1 x n row is the same contiguous vector as an n x 1 column. */
+            f.signal->rows = f.signal->cols;
+            f.signal->cols = 1;
+            f.signal->ld = 1;
+        }
         if (rc == CLI_EXIT_OK && (f.signal->cols != 1 || f.signal->rows < o.T - 1))
             rc = cli_fail(run,
                           "%s: the input signal (--input) must be a vector of at least T-1 = %zu "
