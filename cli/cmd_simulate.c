@@ -176,6 +176,7 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
         cJSON_AddNumberToObject(mo, "noise", o.noise);
         cJSON_AddNumberToObject(mo, "g", o.g);
         cJSON_AddNumberToObject(mo, "threads", (double)o.threads);
+        cJSON_AddNumberToObject(mo, "threads_used", (double)po_sim_threads(f.op, &o));
         if (ic)
             cJSON_AddStringToObject(mo, "ic", ic);
         else

@@ -95,6 +95,10 @@ typedef struct po_sim_opts {
 po_sim_opts po_sim_opts_defaults(void);
 const char *po_sim_opts_check(const po_sim_opts *opts);
 
+/* Number of threads po_sim_run will use for this operator and these options
+ * (1 = the sequential path), so that a run's record can say what ran. */
+size_t po_sim_threads(const po_linop *W, const po_sim_opts *opts);
+
 /* Optional replayed inputs; any member may be NULL. */
 typedef struct po_sim_inputs {
     const double *x0;     /* length D initial state (else drawn from PO_STREAM_IC) */

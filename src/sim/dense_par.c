@@ -29,7 +29,7 @@
 #define PAR_MAX_THREADS 8
 #define PAR_SPINS_BEFORE_YIELD 4000
 
-size_t po_sim_par_threads_(const po_linop *W, const po_sim_opts *opts)
+size_t po_sim_threads(const po_linop *W, const po_sim_opts *opts)
 {
     if (W->kind != PO_LINOP_DENSE) return 1;
     size_t n = opts->threads;

@@ -177,7 +177,7 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
     if (in->x0) memcpy(X->data, in->x0, D * sizeof *X->data);
     else po_sim_draw_ic(opts->seed, opts->ic_scale, X->data, D);
 
-    size_t nthreads = po_sim_par_threads_(W, opts);
+    size_t nthreads = po_sim_threads(W, opts);
     if (nthreads >= 2) return po_sim_run_dense_par_(W, opts, in, X, nthreads);
 
     /* calloc: v must hold finite numbers before the first noiseless step */

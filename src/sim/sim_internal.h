@@ -25,10 +25,6 @@ po_status po_sim_nonfinite_(size_t step, size_t steps);
 /* Progress report after `done` steps (every ~1% and at the end). */
 void po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps);
 
-/* Number of threads the dense kernel would use for this operator and these
- * options; < 2 means the sequential (BLAS) path. */
-size_t po_sim_par_threads_(const po_linop *W, const po_sim_opts *opts);
-
 /* The threaded dense loop (dense_par.c): same contract as the loop of
  * po_sim_run after the checks and x0, with `nthreads` >= 2. */
 po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
