@@ -72,9 +72,15 @@ int cmd_observe(cli_run *run, int argc, char **argv)
     const char *x_path = pos[0];
     po_mat *X = NULL, *Y = NULL;
     rc = cli_read_mat(run, x_path, &X);
-    if (rc == CLI_EXIT_OK && o.d > X->cols)
-        rc = cli_fail(run, "--d %zu exceeds the number of neurons in %s (D = %zu)", o.d, x_path,
-                      X->cols);
+    if (rc == CLI_EXIT_OK && o.d > X->cols) {
+        /* o.d comes from --index when --d was not given: name the option the user wrote */
+        if (index && !d_seen)
+            rc = cli_fail(run, "--index lists %zu neurons, more than the %zu neurons in %s", o.d,
+                          X->cols, x_path);
+        else
+            rc = cli_fail(run, "--d %zu exceeds the number of neurons in %s (D = %zu)", o.d,
+                          x_path, X->cols);
+    }
     for (size_t k = 0; rc == CLI_EXIT_OK && k < n_list; k++)
         if (list[k] >= X->cols)
             rc = cli_fail(run, "--index: neuron %zu does not exist in %s (D = %zu, 0-based)",

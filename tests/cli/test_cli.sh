@@ -289,6 +289,10 @@ expect_error 1 noise_file_wrong_columns simulate --W W.npy --T 50 --noise-file x
 expect_error 1 w_in_wrong_length simulate --W W.npy --T 3 --input ic3.npy --w-in ic3.npy -o out.npy
 expect_error 1 d_greater_than_D observe X.npy --d 9 -o out.npy
 expect_error 1 index_out_of_range observe X.npy --index 0,8 -o out.npy
+# an --index list longer than D (repeats) without --d: the message must name --index, not a
+# "--d" the user never gave (found by tools/crosscheck.py)
+expect_error 1 index_longer_than_D observe X.npy --index 0,1,2,3,4,5,6,7,0 -o out.npy
+check index_longer_than_D_message bash -c "grep -q -- '--index lists 9 neurons' '$W/err.txt' && ! grep -q -- '--d ' '$W/err.txt'"
 expect_error 1 fit_T_1 fit y1.npy -o out.npy
 expect_error 1 fit_burn_in_too_long fit Y.npy --burn-in 49 -o out.npy
 expect_error 1 output_dir_missing teacher --net chain --D 4 -o nodir/out.npy
