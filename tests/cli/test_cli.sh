@@ -183,6 +183,12 @@ check noise_file_replay cmp -s x1.npy zX.npy
 check manifest_lists_replays json_has x1.npy.manifest.json ic noise_file
 mknpy sig.npy '<f8' '(5,)' "$(rep 5 "$F8_ONE")"
 check input_signal "$P" simulate --W g1.npy --T 5 --input sig.npy --w-in z20.npy -o xin.npy
+# A 1 x T row signal is the same vector as a T-vector.
+mknpy sigrow.npy '<f8' '(1, 5)' "$(rep 5 "$F8_ONE")"
+mknpy o20.npy '<f8' '(20,)' "$(rep 20 "$F8_ONE")"
+"$P" simulate --W g1.npy --T 5 --input sig.npy --w-in o20.npy --seed 3 -o xcol.npy
+"$P" simulate --W g1.npy --T 5 --input sigrow.npy --w-in o20.npy --seed 3 -o xrow.npy
+check input_signal_row_or_column cmp -s xcol.npy xrow.npy
 check observe_index bash -c "'$P' observe zX.npy --index 3,1 -o oi.npy && grep -q '\"index\":.*3, 1' oi.npy.manifest.json"
 "$P" analyze g1.npy --teacher g1.npy --json ov.json >/dev/null
 check analyze_teacher_overlaps json_has ov.json u_overlap v_overlap
