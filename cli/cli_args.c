@@ -218,3 +218,18 @@ int cli_require(cli_run *run, cli_opt *opts, size_t nopts, const char *const *na
     }
     return CLI_PROCEED;
 }
+
+int cli_parse_one_input(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts,
+                        const char *what, bool need_output, const char **input)
+{
+    const char *pos[1] = {NULL};
+    size_t npos = 0;
+    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
+    if (rc != CLI_PROCEED) return rc;
+    if (npos == 0)
+        return cli_usage(run, "missing the input %s (see 'partobs %s --help')", what,
+                         run->cmd->name);
+    *input = pos[0];
+    static const char *const required[] = {"output", NULL};
+    return need_output ? cli_require(run, opts, nopts, required) : CLI_PROCEED;
+}

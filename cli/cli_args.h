@@ -39,6 +39,12 @@ typedef struct cli_opt {
 int cli_parse(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts, const char **pos,
               size_t max_pos, size_t *npos);
 
+/* cli_parse for the commands that take one input file (fit, observe, analyze):
+ * a usage error names `what` (e.g. "X.npy") if it is missing, and, when
+ * `need_output`, the option named "output" is required too. */
+int cli_parse_one_input(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts,
+                        const char *what, bool need_output, const char **input);
+
 /* The entry of `opts` named `name` (must exist). */
 cli_opt *cli_opt_get(cli_opt *opts, size_t nopts, const char *name);
 

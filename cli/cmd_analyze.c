@@ -48,14 +48,11 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
         {"teacher", 0, CLI_STRING, &teacher_path, false},
     };
     const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
+    const char *w_path = NULL;
+    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "W.npy", false, &w_path);
     if (rc != CLI_PROCEED) return rc;
-    if (npos == 0) return cli_usage(run, "missing the input W.npy (see 'partobs analyze --help')");
     if (top == 0) return cli_usage(run, "--top must be at least 1");
 
-    const char *w_path = pos[0];
     po_mat *W = NULL, *B = NULL;
     po_spectrum *s = NULL;
     double u_overlap = 0.0, v_overlap = 0.0;

@@ -51,13 +51,8 @@ int cmd_fit(cli_run *run, int argc, char **argv)
         {"output", 'o', CLI_STRING, &output, false},
     };
     const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
-    if (rc != CLI_PROCEED) return rc;
-    if (npos == 0) return cli_usage(run, "missing the input Y.npy (see 'partobs fit --help')");
-    static const char *const required[] = {"output", NULL};
-    rc = cli_require(run, opts, nopts, required);
+    const char *y_path = NULL;
+    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "Y.npy", true, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if (strcmp(method, "map") != 0)
         return cli_usage(run, "method '%s' is not available yet; available: %s", method, methods);
@@ -67,7 +62,6 @@ int cmd_fit(cli_run *run, int argc, char **argv)
     const char *why = po_ridge_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
-    const char *y_path = pos[0];
     po_mat *Y = NULL, *W_hat = NULL;
     po_ridge_info info;
     memset(&info, 0, sizeof info);

@@ -41,13 +41,8 @@ int cmd_observe(cli_run *run, int argc, char **argv)
         {"output", 'o', CLI_STRING, &output, false},
     };
     const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
-    if (rc != CLI_PROCEED) return rc;
-    if (npos == 0) return cli_usage(run, "missing the input X.npy (see 'partobs observe --help')");
-    static const char *const required[] = {"output", NULL};
-    rc = cli_require(run, opts, nopts, required);
+    const char *x_path = NULL;
+    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "X.npy", true, &x_path);
     if (rc != CLI_PROCEED) return rc;
     const bool d_seen = cli_opt_get(opts, nopts, "d")->seen;
     size_t *list = NULL, n_list = 0;
@@ -69,7 +64,6 @@ int cmd_observe(cli_run *run, int argc, char **argv)
         return cli_usage(run, "--d must be at least 1");
     }
 
-    const char *x_path = pos[0];
     po_mat *X = NULL, *Y = NULL;
     rc = cli_read_mat(run, x_path, &X);
     if (rc == CLI_EXIT_OK && o.d > X->cols) {
