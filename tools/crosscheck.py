@@ -109,36 +109,32 @@ def ref_simulate(W, T, x0, xi, phi="linear", leaky="current", alpha=0.01, noise=
     return X
 
 
-def ref_fit(Y, phi="linear", leaky="current", alpha=0.01, rho=1e-3, burn=0):
-    """SPEC §4.1 with numpy's pinv; leaky-rate tanh as in include/partobs/fit.h."""
+def ridge_problem(Y, phi, leaky, alpha, burn):
+    """The MAP regression of SPEC §4.1 (leaky-rate tanh as in include/partobs/fit.h)
+    written as target ~ W_hat @ regressor: returns (target, regressor), d x (T-1)."""
     Y = Y[burn:]
     X = Y[:-1].T
     Xp = Y[1:].T
-    d = X.shape[0]
     if leaky == "rate" and phi == "tanh":
         delta = (Xp - (1 - alpha) * X) / alpha
-        Z = np.arctanh(np.clip(delta, -1 + 1e-6, 1 - 1e-6))
-        return alpha ** 2 * Z @ X.T @ np.linalg.pinv(rho * np.eye(d) + alpha ** 2 * X @ X.T)
-    Phi = np.tanh(X) if phi == "tanh" else X
-    return alpha * (Xp - (1 - alpha) * X) @ Phi.T @ np.linalg.pinv(rho * np.eye(d) + alpha ** 2 * Phi @ Phi.T)
+        return alpha * np.arctanh(np.clip(delta, -1 + 1e-6, 1 - 1e-6)), alpha * X
+    return Xp - (1 - alpha) * X, alpha * (np.tanh(X) if phi == "tanh" else X)
+
+
+def ref_fit(Y, phi="linear", leaky="current", alpha=0.01, rho=1e-3, burn=0):
+    """SPEC §4.1 with numpy's pinv."""
+    tgt, R = ridge_problem(Y, phi, leaky, alpha, burn)
+    d = R.shape[0]
+    return tgt @ R.T @ np.linalg.pinv(rho * np.eye(d) + R @ R.T)
 
 
 ILL = []
 
 
 def ref_fit_lstsq(Y, phi="linear", leaky="current", alpha=0.01, rho=1e-3, burn=0):
-    """The same ridge problem solved as augmented least squares [alpha R^T; sqrt(rho) I]."""
-    Y = Y[burn:]
-    X = Y[:-1].T
-    Xp = Y[1:].T
-    d = X.shape[0]
-    if leaky == "rate" and phi == "tanh":
-        delta = (Xp - (1 - alpha) * X) / alpha
-        tgt = alpha * np.arctanh(np.clip(delta, -1 + 1e-6, 1 - 1e-6))
-        R = alpha * X
-    else:
-        tgt = Xp - (1 - alpha) * X
-        R = alpha * (np.tanh(X) if phi == "tanh" else X)
+    """The same ridge problem solved as augmented least squares [R^T; sqrt(rho) I]."""
+    tgt, R = ridge_problem(Y, phi, leaky, alpha, burn)
+    d = R.shape[0]
     A = np.vstack([R.T, np.sqrt(rho) * np.eye(d)])
     B = np.vstack([tgt.T, np.zeros((d, d))])
     return np.linalg.lstsq(A, B, rcond=None)[0].T
