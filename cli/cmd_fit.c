@@ -74,7 +74,12 @@ int cmd_fit(cli_run *run, int argc, char **argv)
                       o.burn_in, Y->rows);
     if (rc == CLI_EXIT_OK) {
         W_hat = po_mat_alloc(Y->cols, Y->cols);
+        cli_progress bar;
+        cli_progress_init(&bar, "fit");
+        o.progress = cli_progress_update;
+        o.progress_user = &bar;
         po_status st = W_hat ? po_fit_ridge(Y, &o, W_hat, &info) : PO_ENOMEM;
+        cli_progress_end(&bar);
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     po_mat_free(Y);

@@ -496,6 +496,41 @@ static void test_errors(void)
     po_mat_free(Y);
 }
 
+/* Progress is reported once per block, increasing, ending at the number of
+ * transitions used (after burn-in). */
+typedef struct progress_log {
+    size_t calls, last_done, last_total;
+    bool increasing;
+} progress_log;
+
+static void log_progress(void *user, size_t done, size_t total)
+{
+    progress_log *l = user;
+    l->increasing &= done > l->last_done;
+    l->calls++;
+    l->last_done = done;
+    l->last_total = total;
+}
+
+static void test_progress(void)
+{
+    size_t d = 3, T = 23;
+    po_mat *Y = po_test_gaussian(T, d, 0.5, 31), *W = po_mat_alloc(d, d);
+    po_ridge_opts o = opts_of(PO_PHI_TANH, PO_LEAKY_CURRENT, 0.1, 1e-3);
+    progress_log log = {.increasing = true};
+    o.block = 4;
+    o.burn_in = 2;
+    o.progress = log_progress;
+    o.progress_user = &log;
+    po_ridge_info info;
+    CHECK_OK(po_fit_ridge(Y, &o, W, &info));
+    /* 20 transitions in blocks of 4 */
+    CHECK(log.calls == 5 && log.increasing);
+    CHECK(log.last_done == 20 && log.last_total == 20 && info.samples == 20);
+    po_mat_free(W);
+    po_mat_free(Y);
+}
+
 int main(void)
 {
     PO_RUN(test_defaults_and_opts_check);
@@ -509,5 +544,6 @@ int main(void)
     PO_RUN(test_svd_fallback);
     PO_RUN(test_numpy_fixtures);
     PO_RUN(test_errors);
+    PO_RUN(test_progress);
     return po_test_finish();
 }

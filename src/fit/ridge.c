@@ -33,7 +33,9 @@ po_ridge_opts po_ridge_opts_defaults(void)
                            .alpha = 0.01,
                            .rho = 0.001,
                            .burn_in = 0,
-                           .block = 0};
+                           .block = 0,
+                           .progress = NULL,
+                           .progress_user = NULL};
 }
 
 const char *po_ridge_opts_check(const po_ridge_opts *opts)
@@ -178,6 +180,7 @@ static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t firs
         po_mat delta = po_mat_view(D, j.k, d, d);
         po_la_syrk_t(1.0, &phi, 1.0, s->G);
         po_la_gemm(true, false, 1.0, &delta, &phi, 1.0, s->C);
+        if (o->progress) o->progress(o->progress_user, t0 + j.k - first, last - first);
     }
     free(P);
     free(D);
