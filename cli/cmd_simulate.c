@@ -42,10 +42,8 @@ void cmd_simulate_help(FILE *out)
             "  --w-in FILE         input direction, a vector of D entries (with --input)\n"
             "  --input-gain V0     input scale v0, used with --input (default %g)\n"
             "  --threads N         dense W only: 0 = automatic (several threads when D >= 256\n"
-            "                      and several CPUs are online), 1 = one thread, N = N\n"
-            "                      threads; results agree to ~1e-13 and each choice is\n"
-            "                      deterministic; use 1 for identical files on any machine\n"
-            "                      (default %zu)\n"
+            "                      and several CPUs are online), N = N threads; the\n"
+            "                      output is the same, bit for bit, for every N (default %zu)\n"
             "  --seed S            seed of the IC and noise streams (default %llu)\n"
             "  -o, --output FILE   output .npy (T x D float64); FILE.manifest.json beside it\n",
             d.T, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.noise, d.g, d.ic_scale,

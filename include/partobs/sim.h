@@ -83,11 +83,11 @@ typedef struct po_sim_opts {
     double input_gain;  /* v0 = 0.1 (used only when an input signal is given) */
     double ic_scale;    /* x0 ~ N(0, ic_scale^2 I) when no x0 is given; 1 */
     uint64_t seed;      /* PO_DEFAULT_SEED; IC and noise streams of this seed */
-    size_t threads;     /* dense teachers: 0 = automatic (a fused multi-threaded
-                         * kernel when D >= 256 and several CPUs are online),
-                         * 1 = one thread through BLAS dgemv, n = n threads.
-                         * Results agree to ~1e-13 relative (summation order);
-                         * each choice is deterministic. Other kinds ignore it. */
+    size_t threads;     /* dense teachers: 0 = automatic (several threads when
+                         * D >= 256 and several CPUs are online), n = n threads.
+                         * Every count gives the same bits: each row of W x is
+                         * summed in one fixed order by the same kernel. Other
+                         * kinds ignore it. */
     po_progress_fn progress; /* NULL = silent */
     void *progress_user;
 } po_sim_opts;

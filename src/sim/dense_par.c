@@ -11,9 +11,9 @@
  * it owns fewer rows. The barrier spins on a C11 atomic generation counter
  * and yields the CPU after a while, because the machine may be shared.
  *
- * The rows are multiplied by po_gemv_rows_ (kernels.c), which agrees with
- * BLAS to ~1e-13 relative (a different summation order). No allocation in
- * the loop.
+ * The rows are multiplied by po_gemv_rows_ (kernels.c), the kernel of the
+ * sequential path too, so every thread count gives the same bits. No
+ * allocation in the loop.
  */
 #include <math.h>
 #include <pthread.h>

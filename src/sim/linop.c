@@ -148,7 +148,10 @@ void po_linop_apply(const po_linop *op, const double *x, double *y)
     size_t D = op->D;
     switch (op->kind) {
     case PO_LINOP_DENSE:
-        po_la_gemv(false, 1.0, &op->W, x, 0.0, y);
+        /* The same row kernel as the threaded simulation (dense_par.c), not
+         * BLAS: every row's dot product is then summed in one fixed order, so
+         * a simulation gives the same bits whatever the thread count. */
+        po_gemv_rows_(&op->W, 0, op->D, x, y);
         return;
     case PO_LINOP_LOWRANK: {
         double *z = op->scratch;

@@ -133,6 +133,13 @@ check manifest_defaults json_has X.npy.manifest.json T phi leaky alpha noise g t
 check manifest_teacher_options json_has W.npy.manifest.json net D scale diagonal_comp skip_interval \
     skip_scale ortho perm similarity
 check manifest_fit_info json_has W_hat.npy.manifest.json fit_info samples rcond used_svd
+# A dense teacher gives the same bits for every thread count.
+"$P" teacher --net gaussian --D 300 --seed 2 -o Wd.npy
+"$P" simulate --W Wd.npy --T 40 --phi tanh --threads 1 -o Xt1.npy
+"$P" simulate --W Wd.npy --T 40 --phi tanh --threads 2 -o Xt2.npy
+"$P" simulate --W Wd.npy --T 40 --phi tanh --threads 3 -o Xt3.npy
+check dense_threads_same_bits bash -c 'cmp -s Xt1.npy Xt2.npy && cmp -s Xt1.npy Xt3.npy'
+check manifest_threads_used grep -q '"threads_used":.*3' Xt3.npy.manifest.json
 check manifest_outputs grep -q '"outputs":.*"X.npy"' X.npy.manifest.json
 check manifest_inputs grep -q '"inputs":.*"W.npy"' X.npy.manifest.json
 check manifest_seed grep -q '"seed":.*7' X.npy.manifest.json
