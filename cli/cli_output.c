@@ -218,6 +218,14 @@ void cli_progress_update(void *user, size_t done, size_t total)
     p->drawn = true;
 }
 
+void cli_progress_status(cli_progress *p, const char *what)
+{
+    if (!p->active) return;
+    fprintf(stderr, "\r%s: %.*s", p->label, LINE_WIDTH - 12, what);
+    fflush(stderr);
+    p->drawn = true;
+}
+
 void cli_progress_end(cli_progress *p)
 {
     if (!p->drawn) return;

@@ -75,4 +75,8 @@ void cli_progress_update(void *user, size_t done, size_t total);
 /* Clear the bar. */
 void cli_progress_end(cli_progress *p);
 
+/* For a long step that cannot report progress (a LAPACK call): show `what`
+ * as a status line on a terminal until cli_progress_end(p). */
+void cli_progress_status(cli_progress *p, const char *what);
+
 #endif

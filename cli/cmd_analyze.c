@@ -1,5 +1,6 @@
 /* partobs analyze: spectrum, time constants, LAS and non-normality (SPEC.md §5). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,6 +12,8 @@
 
 /* Rows shown in the table; SPEC.md §5 records the top 5 in its curves. */
 enum { TOP_DEFAULT = 5 };
+/* From this size on the spectrum takes seconds: show a status line on a terminal. */
+enum { ANALYZE_SLOW_N = 1500 };
 
 void cmd_analyze_help(FILE *out)
 {
@@ -68,7 +71,18 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
         }
     }
     if (rc == CLI_EXIT_OK) {
+        /* dgeev + dgesdd are O(n^3) with no progress to report: about 0.2 s at
+         * n = 500 but minutes at n = 5000 (docs/methods.md), so say what runs. */
+        cli_progress status;
+        cli_progress_init(&status, "analyze");
+        if (W->rows >= ANALYZE_SLOW_N) {
+            char what[96];
+            snprintf(what, sizeof what, "eigenvalues and singular values of a %zu x %zu matrix...",
+                     W->rows, W->rows);
+            cli_progress_status(&status, what);
+        }
         po_status st = cli_spectrum(W, &s);
+        cli_progress_end(&status);
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     po_mat_free(W);
