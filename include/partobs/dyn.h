@@ -15,9 +15,11 @@
 #define PARTOBS_DYN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "partobs/error.h"
 #include "partobs/mat.h"
+#include "partobs/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +81,57 @@ po_status po_top_singular_vectors(const po_mat *A, double *u, double *v);
  * student d x d with 1 <= d <= D, else PO_ESHAPE; PO_ENONFINITE for NaN/Inf. */
 po_status po_singular_overlaps(const po_mat *teacher, const po_mat *student, double *u_overlap,
                                double *v_overlap);
+
+/* ---- helpers for the figures (SPEC.md §5) ---------------------------------- */
+
+/* PCA of activity X (T x n, rows = time): mean (n), the k leading principal
+ * directions as rows of comps (k x n, unit norm, sign fixed so the entry of
+ * largest magnitude is positive) and the variance along each (k, descending,
+ * divided by T - 1), via an SVD of the centred data. */
+typedef struct po_pca {
+    size_t n, k;
+    double *mean;
+    po_mat comps;
+    double *var;
+} po_pca;
+
+/* 1 <= k <= min(T, n), T >= 2; PO_ESHAPE, PO_ENONFINITE, PO_ENOMEM, PO_ELINALG. */
+po_status po_pca_fit(const po_mat *X, size_t k, po_pca **out);
+void po_pca_free(po_pca *p);
+/* Z (T x k) = (X - mean) comps^T. */
+po_status po_pca_project(const po_pca *p, const po_mat *X, po_mat *Z);
+
+/* Linear flow field F(x) = (W - I) x (SPEC.md §5 "PCA flow fields") on an
+ * nx x ny grid of the PC1-PC2 plane: grid point (i, j) has PC coordinates
+ * (xs[i], ys[j]) and the other PCs at z_rest[2..k-1] (z_rest has k entries;
+ * the first two are ignored); it is mapped to neuron space by the inverse
+ * PCA, and the flow is projected on PC1 and PC2 as comps F (a direction, so
+ * the mean is not subtracted: the reference's transform quirk is not
+ * reproduced). u, v are ny x nx row-major (row j = ys[j]). W is n x n. */
+po_status po_flow_field_linear(const po_mat *W, const po_pca *p, const double *z_rest,
+                               const double *xs, size_t nx, const double *ys, size_t ny,
+                               double *u, double *v);
+
+typedef struct po_traj_opts {
+    size_t n_traj;      /* 15 */
+    size_t steps;       /* Euler steps per trajectory, 5000 */
+    size_t keep_every;  /* keep every k-th state, 4 */
+    double radius;      /* x0 ~ N(0, radius^2 I), 0.5 */
+    po_phi phi;         /* linear */
+    po_leaky leaky;     /* current */
+    double alpha;       /* 0.01 */
+    uint64_t seed;      /* PO_STREAM_ANALYSIS */
+} po_traj_opts;
+
+po_traj_opts po_traj_opts_defaults(void);
+const char *po_traj_opts_check(const po_traj_opts *opts);
+/* Rows per trajectory stored: ceil(steps / keep_every) (state 0, k, 2k, ...). */
+size_t po_traj_rows(const po_traj_opts *opts);
+
+/* Noise-free trajectories of the network W (n x n) from n_traj random initial
+ * states (SPEC.md §5 "Limit sets"): X is (n_traj * po_traj_rows) x n,
+ * trajectory after trajectory. PO_ENONFINITE if a trajectory overflows. */
+po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, po_mat *X);
 
 #ifdef __cplusplus
 }

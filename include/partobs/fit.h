@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "partobs/error.h"
 #include "partobs/mat.h"
@@ -63,6 +64,152 @@ typedef struct po_ridge_info {
  * PO_ENOMEM, PO_ELINALG. */
 po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat,
                        po_ridge_info *info);
+
+/* ---- gradient descent on the MAP loss (SPEC.md §4.4) ----------------------- */
+
+typedef struct po_gd_opts {
+    po_phi phi;       /* linear */
+    double alpha;     /* 0.01 */
+    double rho;       /* 0 (the reference default: unregularised least squares) */
+    double lr;        /* learning rate, 1e-2, > 0 */
+    size_t iters;     /* 10000 */
+    po_progress_fn progress; /* iterations done of total; NULL = silent */
+    void *progress_user;
+} po_gd_opts;
+
+po_gd_opts po_gd_opts_defaults(void);
+const char *po_gd_opts_check(const po_gd_opts *opts);
+
+typedef struct po_gd_info {
+    size_t iters;     /* iterations run */
+    double loss;      /* final ||X+ - (1-alpha) X - alpha W Phi||_F^2 + rho ||W||_F^2 */
+    double grad_norm; /* final ||G||_F */
+} po_gd_info;
+
+/* W_hat_0 = 0, then iters steps W <- W - lr G with
+ * G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W (SPEC.md §4.4).
+ * PO_EDIVERGED (naming the iteration and the last finite loss) if the loss
+ * becomes non-finite. Other errors as po_fit_ridge. info may be NULL. */
+po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_gd_info *info);
+
+/* ---- CORNN (Dinc et al. 2023; SPEC.md §4.5) -------------------------------- */
+
+typedef enum po_cornn_solver {
+    PO_CORNN_WEIGHTED, /* E / (1 - delta^2), outliers |E| > threshold zeroed, column reweighted */
+    PO_CORNN_STANDARD, /* E = delta - tanh(x theta) */
+    PO_CORNN_ROBUST    /* weighted, |E| clipped at threshold instead of zeroed */
+} po_cornn_solver;
+
+const char *po_cornn_solver_name(po_cornn_solver s); /* "weighted", "standard", "robust" */
+po_status po_cornn_solver_from_name(const char *name, po_cornn_solver *s);
+
+typedef struct po_cornn_opts {
+    double alpha;            /* 0.01 */
+    double l2;               /* 1e-5; the ridge is lambda = l2 * (number of transitions) */
+    double threshold;        /* 1.0, > 0 */
+    size_t iters;            /* 1000 */
+    po_cornn_solver solver;  /* weighted */
+    size_t subsample;        /* use every k-th transition, 1 */
+    po_progress_fn progress; /* iterations done of total; NULL = silent */
+    void *progress_user;
+} po_cornn_opts;
+
+po_cornn_opts po_cornn_opts_defaults(void);
+const char *po_cornn_opts_check(const po_cornn_opts *opts);
+
+typedef struct po_cornn_info {
+    size_t samples;   /* transitions used */
+    size_t clipped;   /* targets delta clipped to +-(1 - 1e-6) */
+    double loss;      /* final ||delta - tanh(x theta)||_F^2 */
+} po_cornn_info;
+
+/* Leaky-rate tanh student x <- x + alpha (tanh(W x + W_in u) - x) fitted to Y
+ * (T x d) by CORNN. U (T x m, the inputs at the same rows as Y) may be NULL;
+ * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL. */
+po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *opts,
+                       po_mat *W_hat, po_mat *W_in, po_cornn_info *info);
+
+/* ---- FORCE / recursive least squares (SPEC.md §4.6) ------------------------ */
+
+typedef struct po_force_opts {
+    double dt;          /* Euler step of the model, 0.01 (= alpha of the data) */
+    double tau;         /* model time constant, 1 */
+    double g;           /* J_0 = g N(0,1)/sqrt(d), 1.5 */
+    double p0;          /* P = p0 I, 0.01, > 0 */
+    size_t passes;      /* training passes over the window, 1000 */
+    size_t free_passes; /* untrained evaluation passes afterwards, 0 */
+    size_t t0, t1;      /* observation window rows [t0, t1); t1 = 0 means T */
+    uint64_t seed;      /* J_0 from the PO_STREAM_FIT stream of this seed */
+    po_progress_fn progress; /* passes done of total; NULL = silent */
+    void *progress_user;
+} po_force_opts;
+
+po_force_opts po_force_opts_defaults(void);
+const char *po_force_opts_check(const po_force_opts *opts);
+
+typedef struct po_force_info {
+    size_t passes;      /* passes run (training + free) */
+    double chi2;        /* sum over the last pass of mean(err^2) */
+    double pvar;        /* pVar of the last pass */
+    double *pvar_trace; /* optional, caller-owned, passes + free_passes entries; NULL = not kept */
+} po_force_info;
+
+/* FORCE-train a tanh network J (d x d) on the window of Y (T x d). W_hat = J,
+ * to be simulated as a leaky-current tanh network. PO_EDIVERGED names the pass
+ * and the last finite chi^2 if training blows up. info may be NULL. */
+po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat,
+                       po_force_info *info);
+
+/* ---- BPTT with generalized teacher forcing (SPEC.md §4.7) ------------------ */
+
+typedef enum po_optimizer { PO_OPT_SGD, PO_OPT_ADAM } po_optimizer;
+const char *po_optimizer_name(po_optimizer o);                    /* "sgd", "adam" */
+po_status po_optimizer_from_name(const char *name, po_optimizer *o);
+
+typedef struct po_bptt_opts {
+    double alpha;        /* 0.01 */
+    size_t hidden;       /* unobserved units H, 0 */
+    size_t window;       /* window length, 500; windows start every window/2 rows */
+    size_t batch;        /* windows per mini-batch, 16 */
+    size_t epochs;       /* 100 (paper) */
+    po_optimizer optimizer; /* sgd */
+    double lr;           /* 0.01, > 0 */
+    double momentum;     /* SGD momentum 0.9, in [0, 1) */
+    double beta1, beta2, eps; /* Adam 0.9, 0.999, 1e-8 */
+    double beta;         /* forcing probability per step, 0.5, in [0, 1] */
+    double init_scale;   /* W ~ N(0,1) init_scale / sqrt(d + H), 0.1 */
+    bool reference_shift;/* reproduce the reference code's one-step misalignment, false */
+    size_t t0, t1;       /* rows of Y used [t0, t1); t1 = 0 means T */
+    uint64_t seed;       /* init, shuffles and forcing coins: PO_STREAM_FIT */
+    po_progress_fn progress; /* epochs done of total; NULL = silent */
+    void *progress_user;
+} po_bptt_opts;
+
+po_bptt_opts po_bptt_opts_defaults(void);
+const char *po_bptt_opts_check(const po_bptt_opts *opts);
+
+typedef struct po_bptt_info {
+    size_t windows;      /* windows per epoch */
+    size_t epochs;       /* epochs run */
+    double loss_first;   /* summed loss of the first epoch */
+    double loss_last;    /* summed loss of the last epoch */
+    double *loss_trace;  /* optional, caller-owned, epochs entries; NULL = not kept */
+} po_bptt_info;
+
+/* Train x <- x + alpha(-x + W tanh(x)) with d observed and H hidden units on Y
+ * (T x d) by BPTT with generalized teacher forcing; loss = sum over batch,
+ * observed units and time of (tanh(x_hat) - tanh(y))^2. W_hat is
+ * (d+H) x (d+H), observed units first. PO_EDIVERGED (naming the epoch and the
+ * last finite loss) on a non-finite loss or weights. info may be NULL. */
+po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
+                      po_bptt_info *info);
+
+/* Loss of one window and its exact gradient (for tests against finite
+ * differences): window rows [start, start + window) of Y, forcing pattern
+ * force[t] (window - 1 entries, 0/1), W (d+H) x (d+H); grad the same shape. */
+po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const po_mat *W,
+                              size_t start, const unsigned char *force, double *loss,
+                              po_mat *grad);
 
 #ifdef __cplusplus
 }

@@ -13,5 +13,9 @@
 #include "partobs/sim.h"
 #include "partobs/fit.h"
 #include "partobs/dyn.h"
+#include "partobs/theory.h"
+#include "partobs/attractors.h"
+#include "partobs/plot.h"
+#include "partobs/experiments.h"
 
 #endif

@@ -1,0 +1,61 @@
+/* Private interface between the experiment runner (runner.c, registry.c) and
+ * the experiments (one fig_<name>.c each). An experiment computes its numbers,
+ * records them in the JSON document, draws its figure, and states each of the
+ * paper's claims (SPEC.md §6) with the number measured and whether it holds.
+ */
+#ifndef PO_EXPERIMENTS_EXP_H
+#define PO_EXPERIMENTS_EXP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "partobs/experiments.h"
+#include "partobs/plot.h"
+
+typedef struct po_exp_ctx po_exp_ctx;
+
+/* Options of this run (quick, seed, threads). */
+const po_repro_opts *po_exp_opts(const po_exp_ctx *c);
+/* The seed of this experiment: opts->seed plus a per-experiment offset, so
+ * experiments do not share teachers. */
+uint64_t po_exp_seed(const po_exp_ctx *c);
+/* Threads to use (opts->threads resolved: >= 1). */
+size_t po_exp_threads(const po_exp_ctx *c);
+
+/* The experiment's JSON object (owned by the context; add panels to it). */
+cJSON *po_exp_json(po_exp_ctx *c);
+
+/* Record one claim: the paper's statement, what we measured (printf format),
+ * and whether it holds. */
+void po_exp_claim(po_exp_ctx *c, bool holds, const char *claim, const char *measured_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Save the figure as <out_dir>/<name><suffix>.png and .svg (suffix may be ""
+ * or e.g. "_b" for an experiment with several figures). */
+po_status po_exp_save_figure(po_exp_ctx *c, po_figure *f, const char *suffix);
+
+/* Progress within the experiment: done of total units. */
+void po_exp_progress(po_exp_ctx *c, size_t done, size_t total);
+
+/* JSON helpers: a number array (NaN/Inf become null) and a row-major matrix. */
+cJSON *po_exp_json_array(const double *x, size_t n);
+cJSON *po_exp_json_matrix(const double *x, size_t rows, size_t cols, size_t ld);
+
+/* An experiment: fills the context; returns non-OK on failure. */
+typedef po_status (*po_exp_fn)(po_exp_ctx *c);
+
+/* Experiments (one file each; registered in registry.c). */
+po_status po_exp_fig2(po_exp_ctx *c);
+po_status po_exp_fig3(po_exp_ctx *c);
+po_status po_exp_fig4(po_exp_ctx *c);
+po_status po_exp_figF1(po_exp_ctx *c);
+po_status po_exp_figF3(po_exp_ctx *c);
+po_status po_exp_figF4(po_exp_ctx *c);
+
+#endif
