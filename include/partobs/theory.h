@@ -61,10 +61,18 @@ po_status po_lyapunov_solve(const po_mat *A, const po_mat *Q, po_mat *X);
 po_status po_stationary_cov(const po_mat *B, const po_cov_opts *opts, po_mat *Sigma,
                             po_cov_method *used);
 
-/* Closed form for the pure chain B = superdiagonal ones, unit noise (SPEC.md
- * §4.3): Sigma_ij = sum_{k=max(i,j)}^{D} 2^{-(2k-i-j+1)} C(2k-i-j, k-i)
- * (1-based), evaluated with log-gamma; O(D^2) entries, O(D^3) flops. */
+/* Stationary covariance of the pure chain B = superdiagonal ones, unit noise
+ * (SPEC.md §4.3): the closed form
+ *   Sigma_ij = sum_{k=max(i,j)}^{D} 2^{-(2k-i-j+1)} C(2k-i-j, k-i)   (1-based),
+ * computed exactly in O(D^2) by the recurrence the Lyapunov equation gives
+ * entrywise, 2 Sigma_ij = Sigma_{i+1,j} + Sigma_{i,j+1} + delta_ij (entries
+ * beyond D are 0). Sigma is D x D. */
 po_status po_chain_cov(size_t D, po_mat *Sigma);
+
+/* The leading rows x cols block of the D x D chain covariance (rows, cols <=
+ * D) without forming the rest: O(D (rows + cols)) memory, O(D rows cols)
+ * time at most. Lets Fig 3b use D = 5000 with d = 25 cheaply. */
+po_status po_chain_cov_block(size_t D, size_t rows, size_t cols, po_mat *S);
 
 typedef struct po_theory_opts {
     double rho;         /* ridge added to Sigma_dd, 0 (the code's ridgeless student) */
@@ -85,6 +93,9 @@ po_status po_theory_student(const po_mat *B, const po_mat *Sigma, size_t d,
 
 typedef struct po_curves_opts {
     size_t dmin, dmax, step; /* d = dmin, dmin+step, ... <= dmax; 1, 0 (= D), 1 */
+    const size_t *d_list;    /* if not NULL: exactly these n_list values of d (increasing,
+                                1..D) instead of the range; NULL */
+    size_t n_list;
     size_t top_n;            /* eigenvalue real parts and singular values kept per d, 5 */
     bool henrici;            /* also the Henrici index (needs every eigenvalue), false */
     double rho;              /* ridge of the student, 0 */
