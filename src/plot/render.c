@@ -83,7 +83,30 @@ static void draw_line(const frame *fr, const double *x, const double *y, size_t 
     }
 }
 
-/* Markers: a filled circle glyph from the font, size relative to text. */
+/* Filled circles of diameter diam_mm at the m world points (bx, by), in the
+ * current colour. Drawn as small polygons: a font glyph per point (plstring,
+ * plpoin under cairo) costs a pango text layout each, far too slow for the
+ * 30 000-point trajectories of the limit-set figures. */
+static void fill_markers(const frame *fr, const PLFLT *bx, const PLFLT *by, size_t m,
+                         double diam_mm)
+{
+    enum { SIDES = 12 };
+    static const double cs[SIDES] = {1.0,  0.8660254037844387,  0.5,  0.0, -0.5,
+                                     -0.8660254037844387, -1.0, -0.8660254037844387,
+                                     -0.5, 0.0,  0.5,  0.8660254037844387};
+    double rx = 0.5 * diam_mm * (fr->wx1 - fr->wx0) / fr->w_mm;
+    double ry = 0.5 * diam_mm * (fr->wy1 - fr->wy0) / fr->h_mm;
+    PLFLT px[SIDES], py[SIDES];
+    for (size_t i = 0; i < m; i++) {
+        for (int k = 0; k < SIDES; k++) {
+            px[k] = bx[i] + rx * cs[k];
+            py[k] = by[i] + ry * cs[(k + 9) % SIDES]; /* sin t = cos(t - 90 degrees) */
+        }
+        plfill(SIDES, px, py);
+    }
+}
+
+/* Markers at the finite points; size relative to the default (plot.h). */
 static void draw_points(const frame *fr, const double *x, const double *y, size_t n, double size,
                         PLFLT *bx, PLFLT *by)
 {
@@ -96,10 +119,7 @@ static void draw_points(const frame *fr, const double *x, const double *y, size_
             m++;
         }
     }
-    if (m == 0) return;
-    plschr(0.0, 0.55 * (size > 0.0 ? size : 1.0));
-    plstring((PLINT)m, bx, by, "●");
-    plschr(0.0, 1.0);
+    fill_markers(fr, bx, by, m, 0.45 * fr->chr * (size > 0.0 ? size : 1.0));
 }
 
 static void value_range(const double *c, size_t n, double *lo, double *hi)
@@ -134,7 +154,6 @@ static void draw_colored(const frame *fr, const po_layer *l, bool as_line, PLFLT
     plwidth(1.5 * fr->lw);
     plstyl(0, NULL, NULL);
     if (!as_line) {
-        plschr(0.0, 0.45);
         for (int b = 0; b < N_COLOR_BINS; b++) {
             size_t m = 0;
             for (size_t i = 0; i < l->n; i++) {
@@ -147,9 +166,8 @@ static void draw_colored(const frame *fr, const po_layer *l, bool as_line, PLFLT
             }
             if (m == 0) continue;
             plcol1((b + 0.5) / N_COLOR_BINS);
-            plstring((PLINT)m, bx, by, "●");
+            fill_markers(fr, bx, by, m, 0.35 * fr->chr);
         }
-        plschr(0.0, 1.0);
         return;
     }
     /* Segment i -> i+1 takes the colour of c[i]; runs of one colour are one polyline. */
