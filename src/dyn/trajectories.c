@@ -66,7 +66,8 @@ po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, 
     /* Initial states in trajectory order from the analysis stream (dyn.h). */
     po_rng rng;
     po_rng_init(&rng, opts->seed, PO_STREAM_ANALYSIS);
-    for (size_t r = 0; r < m; r++) po_rng_fill_normal(&rng, S->data + r * S->ld, n, 1, opts->radius);
+    for (size_t r = 0; r < m; r++)
+        po_rng_fill_normal(&rng, S->data + r * S->ld, n, 1, opts->radius);
 
     const double alpha = opts->alpha;
     const size_t last = opts->keep_every * (rows - 1); /* the last stored state */
