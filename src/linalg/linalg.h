@@ -90,8 +90,9 @@ po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond
 /* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
 
 /* Singular values s (descending, k = min(m, n) of them) and right singular
- * vectors, as the first k rows of vt (n columns), of the m x n matrix a,
- * which is destroyed. The left singular vectors are not formed. */
-po_status po_la_svd_right(po_mat *a, double *s, po_mat *vt);
+ * vectors, as the first k rows of vt (row-major, n columns), of the m x n
+ * matrix stored COLUMN-major in a (a[i + j m]), which is destroyed. The left
+ * singular vectors are not formed. */
+po_status po_la_svd_right_cm(double *a, size_t m, size_t n, double *s, po_mat *vt);
 
 #endif
