@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "fit/cornn_kernel.h"
 #include "fit/learn_util.h"
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
@@ -102,35 +103,6 @@ typedef struct cornn_work {
     pthread_barrier_t start, done;
 } cornn_work;
 
-/* E = f(delta, tanh(z)) for one block in place of z, outliers counted per
- * column (SPEC.md §4.5). */
-static void residual_block(const cornn_work *cw, size_t t0, size_t k, double *z, size_t *count)
-{
-    size_t d = cw->d, nn = k * d;
-    const double *dl = cw->delta + t0 * d;
-    po_phi_apply(PO_PHI_TANH, z, z, nn);
-    if (cw->solver == PO_CORNN_STANDARD) {
-        for (size_t i = 0; i < nn; i++) z[i] = dl[i] - z[i];
-        return;
-    }
-    const double *w = cw->w + t0 * d, thr = cw->threshold;
-    bool zero = cw->solver == PO_CORNN_WEIGHTED;
-    for (size_t r = 0; r < k; r++)
-        for (size_t j = 0; j < d; j++) {
-            size_t i = r * d + j;
-            double e = (dl[i] - z[i]) * w[i];
-            if (fabs(e) > thr) {
-                if (zero) {
-                    e = 0.0;
-                    count[j]++;
-                } else {
-                    e = copysign(thr, e);
-                }
-            }
-            z[i] = e;
-        }
-}
-
 static void do_block(cornn_work *cw, size_t b, double *zb)
 {
     size_t n = cw->n, d = cw->d, t0 = b * cw->block;
@@ -149,7 +121,8 @@ static void do_block(cornn_work *cw, size_t b, double *zb)
     }
     size_t *count = cw->counts + b * d;
     memset(count, 0, d * sizeof *count);
-    residual_block(cw, t0, k, zb, count);
+    po_cornn_residual(cw->solver, cw->delta + t0 * d, cw->w ? cw->w + t0 * d : NULL, zb, k, d,
+                      cw->threshold, count);
     po_mat g = po_mat_view(cw->partial + b * n * d, n, d, d);
     po_la_gemm(true, false, 1.0, &xb, &z, 0.0, &g);
 }
