@@ -6,7 +6,7 @@
  * Data: a leaky-rate tanh network of 100 units, W = 1.5 N(0,1)/sqrt(100),
  * alpha = 0.01, noise 0.2, x0 ~ N(0, I); the first d units are observed.
  *
- * Usage: bench_learners [runs] [cornn|force|paper ...]   (default 5 runs, all)
+ * Usage: bench_learners [runs] [cornn|force|paper ...]   (default 3 runs, all)
  */
 #include <math.h>
 #include <stdio.h>
@@ -63,8 +63,8 @@ static bool wanted(int argc, char **argv, const char *name)
 
 int main(int argc, char **argv)
 {
-    size_t runs = argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9' ? (size_t)atoi(argv[1]) : 5;
-    if (runs < 1 || runs > MAX_RUNS) runs = 5;
+    size_t runs = argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9' ? (size_t)atoi(argv[1]) : 3;
+    if (runs < 1 || runs > MAX_RUNS) runs = 3;
     po_mat *X = make_data();
     printf("BLAS threads %d\n", po_la_blas_threads());
     double t[MAX_RUNS];
