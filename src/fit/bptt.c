@@ -179,8 +179,8 @@ static po_status diverged(const po_bptt_opts *o, size_t epoch, size_t batch, siz
     else snprintf(last, sizeof last, "none");
     return po_error(PO_EDIVERGED,
                     "BPTT diverged in epoch %zu of %zu, mini-batch %zu of %zu: %s; last finite "
-                    "loss %s; try a smaller learning rate than %g",
-                    epoch, o->epochs, batch, nbatch, what, last, o->lr);
+                    "loss %s (learning rate %g, init_scale %g)",
+                    epoch, o->epochs, batch, nbatch, what, last, o->lr, o->init_scale);
 }
 
 static bool all_finite(const double *x, size_t n)
