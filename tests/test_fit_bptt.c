@@ -366,10 +366,10 @@ static void test_options_refused(void)
     } while (0)
     BAD(beta, -0.1);
     BAD(beta, 1.5);
-    BAD(beta, NAN);
+    BAD(beta, (double)NAN);
     BAD(lr, 0.0);
     BAD(lr, -1.0);
-    BAD(lr, INFINITY);
+    BAD(lr, HUGE_VAL);
     BAD(window, 1);
     BAD(batch, 0);
     BAD(epochs, 0);
@@ -425,7 +425,7 @@ static void test_bad_input(void)
     o.hidden = 0;
     po_mat empty = po_mat_view(Y->data, 50, 0, 2);
     CHECK_STATUS(po_fit_bptt(&empty, &o, W, NULL), PO_ESHAPE);
-    PO_MAT_AT(Y, 17, 1) = NAN;
+    PO_MAT_AT(Y, 17, 1) = (double)NAN;
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_ENONFINITE);
     CHECK(strstr(po_errmsg(), "row 17") != NULL);
     o.t1 = 17; /* the bad row is outside the rows used */
@@ -443,7 +443,7 @@ static void test_bad_input(void)
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 60, NULL, &loss, G), PO_EINVAL);
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 10, NULL, &loss, G), PO_ENONFINITE);
     CHECK_OK(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G));
-    PO_MAT_AT(W, 1, 0) = INFINITY;
+    PO_MAT_AT(W, 1, 0) = HUGE_VAL;
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G), PO_ENONFINITE);
     o.lr = 0;
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G), PO_EINVAL);
