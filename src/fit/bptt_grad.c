@@ -34,7 +34,7 @@ po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t b
     ws->bmax = bmax;
     ws->alpha = opts->alpha;
     size_t block = bmax * ws->n;
-    if (ws->n < d || (ws->n && bmax > SIZE_MAX / ws->n) ||
+    if ((ws->n && bmax > SIZE_MAX / ws->n) ||
         (block && ws->steps > SIZE_MAX / 2 / block))
         return po_error(PO_ENOMEM, "BPTT workspace: %zu steps x %zu windows x %zu units overflow",
                         ws->steps, bmax, ws->n);
@@ -46,7 +46,7 @@ po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t b
     if (!ws->R || !ws->L || !ws->E || !ws->Z || !ws->T) {
         bptt_ws_free(ws);
         return po_error(PO_ENOMEM, "BPTT workspace: %zu steps x %zu windows x %zu units",
-                        opts->window, bmax, d + opts->hidden);
+                        ws->steps, bmax, ws->n);
     }
     return PO_OK;
 }
