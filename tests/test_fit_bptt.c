@@ -464,6 +464,13 @@ static void test_bad_input(void)
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_ESHAPE);
     o.hidden = SIZE_MAX - 1;
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_EINVAL);
+    /* Out of memory for the weights of a huge student (W_hat is never touched;
+     * (d+H)^2 doubles overflow, so nothing is requested from malloc). */
+    double dummy[4] = {0};
+    size_t huge = (size_t)1 << 31;
+    po_mat Wh = {.data = dummy, .rows = huge, .cols = huge, .ld = huge, .owns = false};
+    o.hidden = huge - 2;
+    CHECK_STATUS(po_fit_bptt(Y, &o, &Wh, NULL), PO_ENOMEM);
     o.hidden = 0;
     po_mat empty = po_mat_view(Y->data, 50, 0, 2);
     CHECK_STATUS(po_fit_bptt(&empty, &o, W, NULL), PO_ESHAPE);

@@ -81,7 +81,7 @@ static po_status check_common(const po_mat *Y, const po_bptt_opts *opts, const p
         return po_error(PO_ESHAPE, "BPTT: Y is %zux%zu; need at least one row and one column",
                         Y->rows, Y->cols);
     size_t n = Y->cols + opts->hidden;
-    if (opts->hidden > SIZE_MAX / 2 - Y->cols || (n && n > SIZE_MAX / sizeof(double) / n))
+    if (opts->hidden > SIZE_MAX / 2 - Y->cols)
         return po_error(PO_EINVAL, "BPTT: %zu hidden units is too many", opts->hidden);
     if (W->rows != n || W->cols != n)
         return po_error(PO_ESHAPE,
