@@ -101,7 +101,7 @@ double bptt_batch_grad(bptt_ws *ws, const po_mat *Y, const po_mat *TY, const siz
     for (size_t k = 0; k < K; k++) {
         double *Rk = ws->R + k * blk;
         po_phi_apply(PO_PHI_TANH, ws->Z, Rk, blk);
-        if (k >= 1 && has_loss(ws, k))
+        if (has_loss(ws, k))
             loss += loss_term(ws, TY, starts, nb, k, Rk, n, ws->E + (k - 1) * nb * d);
         if (forced(force, k))
             for (size_t b = 0; b < nb; b++) {
