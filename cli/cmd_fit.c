@@ -13,9 +13,10 @@ static const fit_method other_methods[] = {
     {"cornn", fit_cornn, fit_cornn_help},
     {"force", fit_force, fit_force_help},
     {"gd", fit_gd, fit_gd_help},
+    {"bptt", cmd_fit_bptt, cmd_fit_bptt_help},
 };
 static const size_t n_other = sizeof other_methods / sizeof *other_methods;
-static const char *const methods = "map, cornn, force, gd";
+static const char *const methods = "map, cornn, force, gd, bptt";
 
 /* The method named by --method NAME / --method=NAME among the other methods,
  * or NULL (map, or a name cli_parse will refuse). */
@@ -53,7 +54,8 @@ void cmd_fit_help(FILE *out)
             "  --rho R             ridge penalty on the unnormalised sums, >= 0 (default %g)\n"
             "  --burn-in N         leading rows of Y to drop before fitting (default %zu)\n"
             "  --verbose           print the fit diagnostics (also in the manifest) on stderr\n"
-            "  -o, --output FILE   output .npy (d x d float64); FILE.manifest.json beside it\n",
+            "  -o, --output FILE   output .npy (d x d float64); FILE.manifest.json beside it\n"
+            "Other methods have their own options: partobs fit --method NAME --help\n",
             methods, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.rho, d.burn_in);
     for (size_t k = 0; k < n_other; k++) {
         fputc('\n', out);

@@ -25,6 +25,8 @@ int fit_force(cli_run *run, int argc, char **argv); /* SPEC.md §4.6 */
 void fit_force_help(FILE *out);
 int fit_gd(cli_run *run, int argc, char **argv);    /* SPEC.md §4.4 */
 void fit_gd_help(FILE *out);
+int cmd_fit_bptt(cli_run *run, int argc, char **argv); /* SPEC.md §4.7 */
+void cmd_fit_bptt_help(FILE *out);
 
 /* ---- shared by the method files (fit_common.c) --------------------------- */
 
