@@ -488,7 +488,7 @@ static void test_options(void)
     b.max_iter = 0;
     CHECK(po_fp_opts_check(&b) != NULL);
     b = o;
-    b.tol = NAN;
+    b.tol = (double)NAN;
     CHECK(po_fp_opts_check(&b) != NULL);
     b = o;
     b.slow_q = -1;
@@ -508,7 +508,7 @@ static void test_options(void)
     m.n_traj = 0;
     CHECK(po_limit_opts_check(&m) != NULL);
     m = l;
-    m.radius = INFINITY;
+    m.radius = (double)INFINITY;
     CHECK(po_limit_opts_check(&m) != NULL);
     m = l;
     m.steps = 10;
@@ -554,7 +554,7 @@ static void test_errors(void)
 
     po_mat *W = mat2(0.5, 0, 0, 0.5);
     net = net_of(W, PO_PHI_TANH, PO_LEAKY_CURRENT);
-    PO_MAT_AT(W, 1, 0) = NAN;
+    PO_MAT_AT(W, 1, 0) = (double)NAN;
     CHECK_STATUS(po_find_fixed_points(&net, &o, &f), PO_ENONFINITE);
     CHECK_STATUS(po_attractor_analyse(&net, &o, &lo, &r), PO_ENONFINITE);
     PO_MAT_AT(W, 1, 0) = 0.0;
@@ -588,7 +588,7 @@ static void test_errors(void)
     CHECK_STATUS(po_attractor_analyse(&net, &bad, &lo, &r), PO_ESHAPE);
     po_mat_free(starts);
     starts = po_mat_alloc(2, 2);
-    starts->data[1] = INFINITY;
+    starts->data[1] = (double)INFINITY;
     bad.starts = starts;
     CHECK_STATUS(po_find_fixed_points(&net, &bad, &f), PO_ENONFINITE);
     CHECK_STATUS(po_attractor_analyse(&net, &bad, &lo, &r), PO_ENONFINITE);
