@@ -223,6 +223,31 @@ static void test_starts_and_slow_points(void)
     po_mat_free(W);
 }
 
+/* phi is odd: a start that reaches +x* also yields -x*, with no hits. */
+static void test_mirror_points(void)
+{
+    po_mat *W = po_mat_alloc(1, 1);
+    PO_MAT_AT(W, 0, 0) = 2.0;
+    po_network net = net_of(W, PO_PHI_TANH, PO_LEAKY_CURRENT);
+    po_fp_opts o = po_fp_opts_defaults();
+    o.n_random = 0;
+    po_mat *starts = po_mat_alloc(1, 1);
+    starts->data[0] = 1.5;
+    o.starts = starts;
+    po_fixed_points *f = NULL;
+    CHECK_OK(po_find_fixed_points(&net, &o, &f));
+    CHECK(f && f->count == 2);
+    if (f && f->count == 2) {
+        CHECK(f->fp[0].x[0] == -f->fp[1].x[0]);
+        CHECK(f->fp[0].hits + f->fp[1].hits == 1);
+        CHECK(f->fp[0].kind == PO_FP_STABLE && f->fp[1].kind == PO_FP_STABLE);
+        CHECK(f->fp[0].eig_re[0] == f->fp[1].eig_re[0]);
+    }
+    po_fixed_points_free(f);
+    po_mat_free(starts);
+    po_mat_free(W);
+}
+
 /* The reduced r-dimensional search of a low-rank W finds the same fixed
  * points, with the same Jacobian eigenvalues, as Newton on the full flow. */
 static void check_reduced(po_leaky leaky)
@@ -613,6 +638,7 @@ int main(void)
     PO_RUN(test_tanh_1d);
     PO_RUN(test_tanh_2d_kinds);
     PO_RUN(test_starts_and_slow_points);
+    PO_RUN(test_mirror_points);
     PO_RUN(test_lowrank_reduction_equals_full);
     PO_RUN(test_limit_cycle_2d);
     PO_RUN(test_slow_focus);

@@ -82,7 +82,9 @@ typedef struct po_fixed_point {
     double q;             /* |F(x)|^2 / 2 */
     po_fp_kind kind;      /* by the eigenvalues of J(x): stable if all Re < 0, unstable if all > 0 */
     double *eig_re, *eig_im; /* n eigenvalues of J(x), descending real part */
-    size_t hits;          /* number of starts that converged here */
+    size_t hits;          /* number of starts that converged here; 0 for a point added as the
+                             mirror -x of a found one (phi is odd, so fixed points come in
+                             pairs +-x with the same Jacobian) */
     double norm_x;        /* |x| */
     bool converged;       /* false for slow points */
 } po_fixed_point;
@@ -162,8 +164,9 @@ void po_limit_sets_free(po_limit_sets *s);
  *   drifting     none of these.
  * Fixed points within same_tol (1 + |x|) and cycles with periods within 5%
  * whose orbits pass within tolerance of each other are merged (hits counts
- * the trajectories); all diverged trajectories form one entry, and all
- * drifting ones another. Sets come sorted: fixed points, cycles, diverged,
+ * the trajectories); the mirror -x(t) of a cycle (phi is odd) is added with
+ * hits 0 unless it is the same cycle; all diverged trajectories form one
+ * entry, and all drifting ones another. Sets come sorted: fixed points, cycles, diverged,
  * drifting, each by hits. Deterministic for a seed. */
 po_status po_find_limit_sets(const po_network *net, const po_limit_opts *opts, po_limit_sets **out);
 
