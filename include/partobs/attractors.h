@@ -97,8 +97,18 @@ typedef struct po_fixed_points {
 
 void po_fixed_points_free(po_fixed_points *f);
 
-/* Minimise q(x) from every start with Levenberg-Marquardt on the analytic
- * Jacobian, de-duplicate and classify. Deterministic for a seed. */
+/* Minimise q(x) = |F(x)|^2 / 2 from every start (random ones first, then the
+ * rows of opts->starts): each iteration tries the Newton step J dx = -F (LU)
+ * and up to three halvings of it, and when none lowers q takes
+ * Levenberg-Marquardt steps (J^T J + mu I) dx = -J^T F with mu raised tenfold
+ * until q falls, all on the analytic Jacobian (or the reduced problem, see
+ * above). A start that has not halved q in 5 iterations is abandoned; a start
+ * within 1e-4 (1 + |x|) of a point already found counts as a hit for it.
+ * Points are de-duplicated (dedup), mirrored (-x, see hits) and classified
+ * by the eigenvalues of J. Deterministic for a seed. Errors: PO_EINVAL (NULL
+ * network or output, options, alpha outside (0, 1]), PO_ESHAPE (W not square
+ * or empty, starts with another number of columns), PO_ENONFINITE (W or
+ * starts), PO_ENOMEM, PO_ELINALG. */
 po_status po_find_fixed_points(const po_network *net, const po_fp_opts *opts,
                                po_fixed_points **out);
 
