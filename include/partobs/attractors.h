@@ -177,7 +177,8 @@ void po_limit_sets_free(po_limit_sets *s);
  * the trajectories); the mirror -x(t) of a cycle (phi is odd) is added with
  * hits 0 unless it is the same cycle; all diverged trajectories form one
  * entry, and all drifting ones another. Sets come sorted: fixed points, cycles, diverged,
- * drifting, each by hits. Deterministic for a seed. */
+ * drifting, each by hits. Deterministic for a seed. Errors as
+ * po_find_fixed_points (no starts). */
 po_status po_find_limit_sets(const po_network *net, const po_limit_opts *opts, po_limit_sets **out);
 
 /* ---- teacher vs student report (`partobs compare`) ------------------------ */
