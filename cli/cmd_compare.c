@@ -207,7 +207,9 @@ static void fp_cells(column *c, const po_attractor_report *r, size_t obs)
             continue;
         }
         if (shown++ >= TOP_ROWS) continue;
-        cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs), fp->eig_re[0]);
+        /* Newton lands within rounding of the origin, e.g. |x| 1e-23 */
+        if (fp->norm_x <= 1e-12) cell(c, "the origin, lead %.3g", fp->eig_re[0]);
+        else cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs), fp->eig_re[0]);
     }
     if (shown > TOP_ROWS) cell(c, "... %zu more", shown - TOP_ROWS);
     size_t sad = 0, uns = 0, slow = 0;
