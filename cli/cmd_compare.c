@@ -207,8 +207,8 @@ static void fp_cells(column *c, const po_attractor_report *r, size_t obs)
             continue;
         }
         if (shown++ >= TOP_ROWS) continue;
-        /* Newton lands within rounding of the origin, e.g. |x| 1e-23 */
-        if (fp->norm_x <= 1e-12) cell(c, "the origin, lead %.3g", fp->eig_re[0]);
+        /* Newton stops within its tolerance of the origin (|x| 1e-23 .. 1e-10) */
+        if (fp->norm_x <= 1e-6) cell(c, "the origin, lead %.3g", fp->eig_re[0]);
         else cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs), fp->eig_re[0]);
     }
     if (shown > TOP_ROWS) cell(c, "... %zu more", shown - TOP_ROWS);
