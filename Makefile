@@ -43,7 +43,7 @@ asan: deps
 	  ctest --output-on-failure -j $(JOBS)
 
 # Every test binary under valgrind memcheck (one BLAS thread keeps it fast and
-# deterministic), then the command-line tests with every invocation under valgrind.
+# deterministic), then every command-line test script with each invocation under valgrind.
 valgrind: deps
 	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-vg -j $(JOBS)
@@ -51,8 +51,8 @@ valgrind: deps
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  -T memcheck -E '^cli_'
-	OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
-	  bash tests/cli/test_cli.sh build-vg/partobs tests/data
+	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  ctest --output-on-failure -j $(JOBS) -R '^cli_'
 
 bench: build
 	PYTHON=$(PYTHON) bash bench/run.sh $(BUILD)
