@@ -15,6 +15,10 @@ static const cli_cmd commands[] = {
     {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit, cmd_fit_help},
     {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze,
      cmd_analyze_help},
+    {"theory", "infinite-data student of a linear teacher (SPEC.md §4.3)", cmd_theory,
+     cmd_theory_help},
+    {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
+     cmd_curves, cmd_curves_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
