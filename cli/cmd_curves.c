@@ -347,7 +347,8 @@ int cmd_curves(cli_run *run, int argc, char **argv)
         if (rc == CLI_PROCEED) rc = cli_teacher_build(run, opts, &a.teacher, &to);
         if (rc != CLI_PROCEED) return rc;
         if (po_curves_count(&a.o, to.D) == 0)
-            return cli_usage(run, "--dmax %zu exceeds --D %zu", a.o.dmax, to.D);
+            return cli_usage(run, "%s %zu exceeds --D %zu", a.o.dmax ? "--dmax" : "--dmin",
+                             a.o.dmax ? a.o.dmax : a.o.dmin, to.D);
     }
 
     po_mat *W = NULL;
@@ -355,9 +356,11 @@ int cmd_curves(cli_run *run, int argc, char **argv)
         rc = cli_read_square(run, a.w_path, "W", &W);
         if (rc != CLI_EXIT_OK) return rc;
         if (po_curves_count(&a.o, W->rows) == 0) {
+            size_t Dw = W->rows;
             po_mat_free(W);
-            return cli_fail(run, "--dmax %zu exceeds the teacher's D = %zu (%s)", a.o.dmax,
-                            W->rows, a.w_path);
+            return cli_fail(run, "%s %zu exceeds the teacher's D = %zu (%s)",
+                            a.o.dmax ? "--dmax" : "--dmin", a.o.dmax ? a.o.dmax : a.o.dmin, Dw,
+                            a.w_path);
         }
     }
     size_t D = W ? W->rows : to.D;
