@@ -125,13 +125,15 @@ size_t po_la_eigvals_lwork(size_t n);
 po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
 
 /* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n and the same k;
- * it also needs iwork of 12n ints, uw of n*k and vtw of k*n doubles. */
+ * it also needs iwork of 12n ints and uw, vtw of n*n doubles each. */
 size_t po_la_svd_top_lwork(size_t n, size_t k);
 
-/* The k largest singular values s (descending; k is capped at n) of the
- * square a (destroyed; dgesvdx) and its top left (u1) and right (v1)
- * singular vectors (length n); no allocation. */
-po_status po_la_svd_top_ws(po_mat *a, size_t k, double *s, double *u1, double *v1, double *uw,
-                           double *vtw, double *work, size_t lwork, int *iwork);
+/* The k largest singular values s (descending; k is capped at n; s has room
+ * for n) of the square a and its top left (u1) and right (v1) singular
+ * vectors (length n); no allocation. dgesvdx on a copy in scratch (n x n);
+ * if that fails to converge, a full dgesdd on a, which is then destroyed. */
+po_status po_la_svd_top_ws(po_mat *a, po_mat *scratch, size_t k, double *s, double *u1,
+                           double *v1, double *uw, double *vtw, double *work, size_t lwork,
+                           int *iwork);
 
 #endif
