@@ -55,6 +55,12 @@ void po_eig_sort(double *re, double *im, size_t n);
  * order; SPEC.md §5.) PO_ESHAPE, PO_ENONFINITE, PO_ENOMEM, PO_ELINALG. */
 po_status po_eig_vectors(const po_mat *W, double *re, double *im, po_mat *vre, po_mat *vim);
 
+/* Henrici's departure from normality (SPEC.md §5) of the n x n matrix W
+ * given its n eigenvalues re + i im (any order): sqrt(|1 - sum |lambda_i|^2 /
+ * ||W||_F^2|), 0 for W = 0. Lets a caller that already has the eigenvalues
+ * (the subsampling curves) avoid a second eigensolve. */
+double po_henrici(const po_mat *W, const double *re, const double *im, size_t n);
+
 /* tau = 1 / |1 - re| */
 double po_time_constant(double re);
 

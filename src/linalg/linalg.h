@@ -87,4 +87,50 @@ double po_la_sym_norm1(const po_mat *a);
  * matrix before factorisation. */
 po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
 
+/* ---- theory and subsampling curves (src/linalg/linalg_theory.c, SPEC.md §4.3, §5) ---- */
+
+/* Set the number of threads the BLAS uses (openblas_set_num_threads). */
+void po_la_set_blas_threads(int n);
+
+/* Real Schur form a = Z T Z^T of the square matrix a (dgees, no reordering):
+ * a is overwritten by the quasi-upper-triangular T, z (n x n) receives Z,
+ * wr/wi (length n) the eigenvalues. */
+po_status po_la_schur_real(po_mat *a, po_mat *z, double *wr, double *wi);
+
+/* Overwrite c (n x n) with Y solving T Y + Y T^T = scale * C for the
+ * quasi-upper-triangular t (blocked dtrsyl3); *scale <= 1 is set to avoid
+ * overflow. */
+po_status po_la_lyapunov_tri(const po_mat *t, po_mat *c, double *scale);
+
+/* po_la_cholesky without LAPACKE's row-major copy (no allocation): the
+ * symmetric g's upper triangle becomes R with g = R^T R. PO_ESINGULAR if g is
+ * not numerically positive definite. */
+po_status po_la_potrf_ws(po_mat *g);
+
+/* Given the factor from po_la_potrf_ws / po_la_cholesky, overwrite g with the
+ * full symmetric inverse of the original matrix (dpotri). */
+po_status po_la_cholesky_inverse(po_mat *g);
+
+/* Invert the upper triangular r (upper triangle read and overwritten; dtrtri). */
+po_status po_la_tri_inverse_upper(po_mat *r);
+
+/* b <- b op(r) for the upper triangular r (dtrmm), op(r) = r or r^T. */
+void po_la_trmm_right_upper(bool trans, const po_mat *r, po_mat *b);
+
+/* Workspace (doubles) po_la_eigvals_ws needs for any n' <= n. */
+size_t po_la_eigvals_lwork(size_t n);
+
+/* Eigenvalues of the square a (destroyed; dgeev without eigenvectors), in
+ * LAPACK's order; no allocation. */
+po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
+
+/* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n; it also needs
+ * iwork of 8n ints and uw, vtw with at least n rows and n columns. */
+size_t po_la_svd_top_lwork(size_t n);
+
+/* Singular values s (descending) of the square a (destroyed; dgesdd) and its
+ * top left (u1) and right (v1) singular vectors; no allocation. */
+po_status po_la_svd_top_ws(po_mat *a, double *s, double *u1, double *v1, po_mat *uw, po_mat *vtw,
+                           double *work, size_t lwork, int *iwork);
+
 #endif
