@@ -204,7 +204,7 @@ static void test_lyapunov_errors(void)
     PO_MAT_AT(Q, 0, 1) = 0.5; /* not symmetric */
     CHECK_STATUS(po_lyapunov_solve(A, Q, X), PO_EINVAL);
     PO_MAT_AT(Q, 0, 1) = 0.0;
-    PO_MAT_AT(A, 2, 0) = NAN;
+    PO_MAT_AT(A, 2, 0) = (double)NAN;
     CHECK_STATUS(po_lyapunov_solve(A, Q, X), PO_ENONFINITE);
     PO_MAT_AT(A, 2, 0) = 0.0;
     CHECK_OK(po_lyapunov_solve(A, Q, X));
@@ -227,12 +227,12 @@ static void test_stationary_cov_errors(void)
     CHECK_STATUS(po_stationary_cov(B, &o, S, NULL), PO_EINVAL);
     o.noise_corr = -0.1;
     CHECK_STATUS(po_stationary_cov(B, &o, S, NULL), PO_EINVAL);
-    o.noise_corr = NAN;
+    o.noise_corr = (double)NAN;
     CHECK_STATUS(po_stationary_cov(B, &o, S, NULL), PO_EINVAL);
     o = po_cov_opts_defaults();
     CHECK_STATUS(po_stationary_cov(R, &o, S, NULL), PO_ESHAPE);
     CHECK_STATUS(po_stationary_cov(B, &o, R, NULL), PO_ESHAPE);
-    PO_MAT_AT(B, 1, 2) = INFINITY;
+    PO_MAT_AT(B, 1, 2) = (double)INFINITY;
     CHECK_STATUS(po_stationary_cov(B, &o, S, NULL), PO_ENONFINITE);
     /* a non-normal unstable teacher: eigenvalue 1.25 */
     po_mat_set_zero(B);
@@ -367,7 +367,7 @@ static void test_student_errors(void)
     CHECK_STATUS(po_theory_student(B, &Sb, 3, &o, A), PO_ESHAPE);
     o.rho = -1.0;
     CHECK_STATUS(po_theory_student(B, S, 3, &o, A), PO_EINVAL);
-    o.rho = INFINITY;
+    o.rho = (double)INFINITY;
     CHECK(po_theory_opts_check(&o) != NULL);
     o.rho = 0.1;
     o.chain_last_row = true;
@@ -376,7 +376,7 @@ static void test_student_errors(void)
     PO_MAT_AT(B, 3, 0) = 0.5; /* no longer the pure chain */
     CHECK_STATUS(po_theory_student(B, S, 3, &o, A), PO_EINVAL);
     o.chain_last_row = false;
-    PO_MAT_AT(S, 2, 2) = NAN;
+    PO_MAT_AT(S, 2, 2) = (double)NAN;
     CHECK_STATUS(po_theory_student(B, S, 3, &o, A), PO_ENONFINITE);
     po_mat_set_zero(S); /* not positive definite */
     CHECK_STATUS(po_theory_student(B, S, 3, &o, A), PO_ELINALG);
@@ -634,7 +634,7 @@ static void test_curves_errors(void)
     o = po_curves_opts_defaults();
     po_mat Bb = po_mat_block(B, 0, 0, 10, 9);
     CHECK_STATUS(po_curves_compute(&Bb, &o, c), PO_ESHAPE);
-    PO_MAT_AT(B, 4, 4) = NAN;
+    PO_MAT_AT(B, 4, 4) = (double)NAN;
     CHECK_STATUS(po_curves_compute(B, &o, c), PO_ENONFINITE);
     PO_MAT_AT(B, 4, 4) = 1.5; /* unstable */
     CHECK_STATUS(po_curves_compute(B, &o, c), PO_EUNSTABLE);

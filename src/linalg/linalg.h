@@ -124,13 +124,14 @@ size_t po_la_eigvals_lwork(size_t n);
  * LAPACK's order; no allocation. */
 po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
 
-/* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n; it also needs
- * iwork of 8n ints and uw, vtw with at least n rows and n columns. */
-size_t po_la_svd_top_lwork(size_t n);
+/* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n and the same k;
+ * it also needs iwork of 12n ints, uw of n*k and vtw of k*n doubles. */
+size_t po_la_svd_top_lwork(size_t n, size_t k);
 
-/* Singular values s (descending) of the square a (destroyed; dgesdd) and its
- * top left (u1) and right (v1) singular vectors; no allocation. */
-po_status po_la_svd_top_ws(po_mat *a, double *s, double *u1, double *v1, po_mat *uw, po_mat *vtw,
-                           double *work, size_t lwork, int *iwork);
+/* The k largest singular values s (descending; k is capped at n) of the
+ * square a (destroyed; dgesvdx) and its top left (u1) and right (v1)
+ * singular vectors (length n); no allocation. */
+po_status po_la_svd_top_ws(po_mat *a, size_t k, double *s, double *u1, double *v1, double *uw,
+                           double *vtw, double *work, size_t lwork, int *iwork);
 
 #endif

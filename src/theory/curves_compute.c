@@ -9,8 +9,8 @@
  * (rho > 0) Sigma_dd + rho I is no leading block of one matrix, so each d
  * gets its own Cholesky factorisation.
  *
- * Per d: the eigenvalues only (dgeev without vectors), sorted; the singular
- * values and the top singular pair (dgesdd). The d values run on a pool of
+ * Per d: the eigenvalues only (dgeev without vectors), sorted; the top_n
+ * singular values and the top singular pair only (dgesvdx). The d values run on a pool of
  * threads, largest d first (dynamic scheduling balances the O(d^3) costs),
  * each with its own workspace (no allocation in the loop). Every d is
  * computed by the same code with the BLAS on one thread, so the result is
@@ -42,7 +42,8 @@ typedef struct curve_job {
 } curve_job;
 
 typedef struct curve_ws {
-    double *a, *e, *s, *u, *vt; /* dmax x dmax each */
+    double *a, *e, *s;          /* dmax x dmax each */
+    double *u, *vt;             /* dmax x top_n each */
     double *re, *im, *sv, *su, *svr, *work;
     int *iwork;
     void *block;
@@ -50,20 +51,20 @@ typedef struct curve_ws {
 
 static void ws_free(curve_ws *w) { free(w->block), free(w->iwork); }
 
-static po_status ws_alloc(curve_ws *w, size_t dmax, size_t lwork)
+static po_status ws_alloc(curve_ws *w, size_t dmax, size_t top, size_t lwork)
 {
     memset(w, 0, sizeof *w);
     size_t sq = dmax * dmax;
-    double *b = malloc((5 * sq + 5 * dmax + lwork) * sizeof *b);
-    w->iwork = malloc(8 * dmax * sizeof *w->iwork);
+    double *b = malloc((3 * sq + 2 * dmax * top + 5 * dmax + lwork) * sizeof *b);
+    w->iwork = malloc(12 * dmax * sizeof *w->iwork);
     w->block = b;
     if (!b || !w->iwork) {
         ws_free(w);
         memset(w, 0, sizeof *w);
         return po_error(PO_ENOMEM, "curves: cannot allocate the workspace for d up to %zu", dmax);
     }
-    w->a = b, w->e = b + sq, w->s = b + 2 * sq, w->u = b + 3 * sq, w->vt = b + 4 * sq;
-    b += 5 * sq;
+    w->a = b, w->e = b + sq, w->s = b + 2 * sq, w->u = b + 3 * sq, w->vt = w->u + dmax * top;
+    b = w->vt + dmax * top;
     w->re = b, w->im = b + dmax, w->sv = b + 2 * dmax, w->su = b + 3 * dmax,
     w->svr = b + 4 * dmax, w->work = b + 5 * dmax;
     return PO_OK;
@@ -103,8 +104,7 @@ static po_status one_d(const curve_job *job, curve_ws *w, size_t k)
     po_eig_sort(w->re, w->im, d);
     out->las[k] = po_line_attractor_score(w->re, d);
     if (out->henrici) out->henrici[k] = po_henrici(&A, w->re, w->im, d);
-    po_mat U = po_mat_view(w->u, d, d, d), VT = po_mat_view(w->vt, d, d, d);
-    if ((st = po_la_svd_top_ws(&A, w->sv, w->su, w->svr, &U, &VT, w->work, job->lwork,
+    if ((st = po_la_svd_top_ws(&A, top, w->sv, w->su, w->svr, w->u, w->vt, w->work, job->lwork,
                                w->iwork)) != PO_OK)
         return st;
     for (size_t i = 0; i < top; i++) {
@@ -120,7 +120,7 @@ static void *worker(void *arg)
 {
     curve_job *job = arg;
     curve_ws w;
-    po_status st = ws_alloc(&w, job->dmax, job->lwork);
+    po_status st = ws_alloc(&w, job->dmax, job->out->top_n, job->lwork);
     size_t n = job->out->n;
     while (st == PO_OK && !atomic_load(&job->failed)) {
         size_t i = atomic_fetch_add(&job->next, 1);
@@ -226,7 +226,7 @@ po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curv
     if ((st = po_stationary_cov(B, &opts->cov, Sigma, &out->cov_method)) != PO_OK) goto done;
     if ((st = po_top_singular_vectors(B, tuv, tuv + D)) != PO_OK) goto done;
     if ((st = po_curves_prepare_(B, Sigma, dmax, opts->rho, G, &R)) != PO_OK) goto done;
-    size_t le = po_la_eigvals_lwork(dmax), ls = po_la_svd_top_lwork(dmax);
+    size_t le = po_la_eigvals_lwork(dmax), ls = po_la_svd_top_lwork(dmax, opts->top_n);
     curve_job job = {.opts = opts,
                      .out = out,
                      .Sigma = Sigma,
