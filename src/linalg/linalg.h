@@ -134,4 +134,11 @@ size_t po_la_svd_top_lwork(size_t n, size_t k);
 po_status po_la_svd_top_ws(po_mat *a, size_t k, double *s, double *u1, double *v1, double *uw,
                            double *vtw, double *work, size_t lwork, int *iwork);
 
+/* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
+
+/* Singular values s (descending, k = min(m, n) of them) and right singular
+ * vectors, as the first k rows of vt (n columns), of the m x n matrix a,
+ * which is destroyed. The left singular vectors are not formed. */
+po_status po_la_svd_right(po_mat *a, double *s, po_mat *vt);
+
 #endif
