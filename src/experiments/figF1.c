@@ -127,8 +127,8 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
     po_figure *f = NULL;
     char title[200];
     snprintf(title, sizeof title,
-             "Fig F.1: null-overlap rank-r teachers (all eigenvalues 0), d = %zu of D = %zu: "
-             "finite-T MAP (T = %zu steps) vs T -> infinity student, %zu teachers per rank",
+             "Fig F.1: rank-r null-overlap teachers (eigenvalues 0), d = %zu of D = %zu: MAP "
+             "(T = %zu) vs T -> infinity, %zu teachers/rank",
              J->d, J->D, J->T, J->k);
     po_status st = po_figure_alloc(2, 2, 1500, 1150, title, &f);
     double idx[F1_TOP];
