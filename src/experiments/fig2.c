@@ -63,7 +63,7 @@ static po_status flow_field(const po_mat *W, const po_mat *X, f2_flow *fl)
         fl->var_frac[1] = p->k > 1 ? p->var[1] / total : 0.0;
         /* Range of the activity in PC1, PC2, and the box of SPEC.md §5 (x from 1.25
          * min to 1.25 max; y the same here, so that arrows cover the activity). */
-        double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+        double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
         for (size_t i = 0; i < m; i++)
             for (size_t q = 0; q < 2; q++) {
                 double z = PO_MAT_AT(Z, i, q);
@@ -314,7 +314,7 @@ po_status po_exp_fig2(po_exp_ctx *c)
         }
         for (size_t ty = 0; ty < F2_TYPES; ty++) {
             size_t o = ty * J.k, ok_map = 0, ok_lim = 0;
-            double ex_map = -INFINITY, ex_lim = -INFINITY;
+            double ex_map = -HUGE_VAL, ex_lim = -HUGE_VAL;
             for (size_t i = o; i < o + J.k; i++) {
                 ok_map += J.map_max[i] <= J.t_max[i] + F2_TOL;
                 ok_lim += J.lim_max[i] <= J.t_max[i] + F2_TOL;

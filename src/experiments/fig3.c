@@ -244,7 +244,7 @@ po_status po_exp_fig3(po_exp_ctx *c)
     if (st == PO_OK) {
         /* (a) LAS is larger at small fractions than at large ones, for every D. */
         size_t grow = 0;
-        double worst_small = INFINITY, best_large = -INFINITY;
+        double worst_small = HUGE_VAL, best_large = -HUGE_VAL;
         for (size_t k = 0; k < a.nD; k++) {
             double small = mean_las(a.curves[k], a.D[k], 0.0, 0.1);
             double large = mean_las(a.curves[k], a.D[k], 0.5, 1.0);

@@ -220,7 +220,7 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
         r->v_ref = m->v_overlap[iref];
         r->sv1_ref = m->top_sv[iref * m->top_n];
         r->sv2_ref = m->top_sv[iref * m->top_n + 1];
-        r->las_max = -INFINITY;
+        r->las_max = -HUGE_VAL;
         for (size_t i = 0; i < m->n; i++)
             if (m->las[i] > r->las_max) r->las_max = m->las[i];
         double sem_unused;
