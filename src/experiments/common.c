@@ -90,7 +90,8 @@ size_t exp_count_above(const po_spectrum *s, double thr)
 typedef struct par_state {
     exp_item_fn fn;
     void *user;
-    size_t n, next;
+    po_exp_ctx *ctx;
+    size_t n, next, done;
     pthread_mutex_t lock;
     size_t fail_item; /* lowest failing item, n if none */
     po_status fail_st;
@@ -108,26 +109,28 @@ static void *par_worker(void *arg)
         if (i >= s->n) return NULL;
         po_error_clear();
         po_status st = s->fn(i, s->user);
-        if (st != PO_OK) {
-            pthread_mutex_lock(&s->lock);
-            if (i < s->fail_item) {
-                s->fail_item = i;
-                s->fail_st = st;
-                snprintf(s->fail_msg, sizeof s->fail_msg, "%s",
-                         po_errmsg()[0] ? po_errmsg() : po_strerror(st));
-            }
-            pthread_mutex_unlock(&s->lock);
+        pthread_mutex_lock(&s->lock);
+        if (st != PO_OK && i < s->fail_item) {
+            s->fail_item = i;
+            s->fail_st = st;
+            snprintf(s->fail_msg, sizeof s->fail_msg, "%s",
+                     po_errmsg()[0] ? po_errmsg() : po_strerror(st));
         }
+        po_exp_progress(s->ctx, ++s->done, s->n);
+        pthread_mutex_unlock(&s->lock);
     }
 }
 
-po_status exp_parallel(size_t n, size_t threads, exp_item_fn fn, void *user)
+po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user)
 {
+    size_t threads = po_exp_threads(c);
     par_state s;
     s.fn = fn;
     s.user = user;
+    s.ctx = c;
     s.n = n;
     s.next = 0;
+    s.done = 0;
     s.fail_item = n;
     s.fail_st = PO_OK;
     s.fail_msg[0] = '\0';

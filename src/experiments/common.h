@@ -19,6 +19,8 @@
 #include "partobs/teacher.h"
 #include "partobs/theory.h"
 
+typedef struct po_exp_ctx po_exp_ctx;
+
 /* Teacher k of a family drawn from the connectivity stream of `seed` (the
  * caller passes a distinct seed per teacher, e.g. experiment seed + k). */
 po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out);
@@ -42,11 +44,12 @@ po_status exp_spectrum(const po_mat *W, po_spectrum **out);
 /* Number of eigenvalues with real part above thr. */
 size_t exp_count_above(const po_spectrum *s, double thr);
 
-/* Run fn(i, user) for i = 0 .. n-1 on `threads` threads (items are handed
- * out in order). Returns PO_OK, or the failure of the lowest failing item
- * with its po_errmsg() detail. fn must be safe to run concurrently. */
+/* Run fn(i, user) for i = 0 .. n-1 on po_exp_threads(c) threads (items are
+ * handed out in order), reporting items done as the experiment's progress
+ * (one thread at a time). Returns PO_OK, or the failure of the lowest failing
+ * item with its po_errmsg() detail. fn must be safe to run concurrently. */
 typedef po_status (*exp_item_fn)(size_t i, void *user);
-po_status exp_parallel(size_t n, size_t threads, exp_item_fn fn, void *user);
+po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user);
 
 /* About npts integers from dmin to dmax (both included), spaced evenly in
  * log(d), duplicates removed: a new increasing array and its length. */

@@ -287,8 +287,7 @@ po_status po_exp_fig2(po_exp_ctx *c)
     J.map_l1 = J.t_max + 5 * items;
     J.lim_l1 = J.t_max + 6 * items;
     J.t_l1 = J.t_max + 7 * items;
-    po_status st = exp_parallel(items, po_exp_threads(c), f2_item, &J);
-    po_exp_progress(c, 1, 2);
+    po_status st = exp_parallel(c, items, f2_item, &J);
     if (st == PO_OK) {
         cJSON *j = po_exp_json(c);
         cJSON *p = cJSON_AddObjectToObject(j, "parameters");

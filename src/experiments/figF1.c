@@ -184,8 +184,7 @@ po_status po_exp_figF1(po_exp_ctx *c)
     J.lim_near = malloc(items * sizeof(size_t));
     double *stats = malloc(4 * F1_RANKS * F1_TOP * sizeof(double));
     po_status st = J.map_re && J.lim_re && J.map_near && J.lim_near && stats ? PO_OK : PO_ENOMEM;
-    if (st == PO_OK) st = exp_parallel(items, po_exp_threads(c), f1_item, &J);
-    po_exp_progress(c, 1, 2);
+    if (st == PO_OK) st = exp_parallel(c, items, f1_item, &J);
 
     double *mean_map = stats, *sem_map = stats + F1_RANKS * F1_TOP;
     double *mean_lim = stats + 2 * F1_RANKS * F1_TOP, *sem_lim = stats + 3 * F1_RANKS * F1_TOP;
