@@ -132,6 +132,7 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
         for (size_t i = 0; i < cv->n; i++) x[i] = (double)cv->d[i] / (double)a->D[k];
         snprintf(labels[k % 16], sizeof labels[0], "D = %zu", a->D[k]);
         po_style s = exp_style(po_color_cycle(k), 1.5, labels[k % 16]);
+        s.dashed = k >= PO_COLOR_COUNT_; /* the colour cycle repeats: tell them apart */
         st = po_panel_line(p, x, cv->las, cv->n, &s);
         free(x);
     }
