@@ -110,6 +110,8 @@ typedef struct po_cornn_opts {
     size_t iters;            /* 1000 */
     po_cornn_solver solver;  /* weighted */
     size_t subsample;        /* use every k-th transition, 1 */
+    size_t threads;          /* 0 = automatic (2 when 2+ CPUs are online), 1 or 2; every
+                                count gives the same bits (per-block partial sums) */
     po_progress_fn progress; /* iterations done of total; NULL = silent */
     void *progress_user;
 } po_cornn_opts;
@@ -125,7 +127,12 @@ typedef struct po_cornn_info {
 
 /* Leaky-rate tanh student x <- x + alpha (tanh(W x + W_in u) - x) fitted to Y
  * (T x d) by CORNN. U (T x m, the inputs at the same rows as Y) may be NULL;
- * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL. */
+ * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL.
+ * Memory: about 3 T d doubles (targets, weights, and a copy of the regressors
+ * when subsampling or with inputs). Errors: PO_EINVAL (NULL, options, U
+ * without W_in), PO_ESHAPE, PO_ENONFINITE (Y or U), PO_ESINGULAR (x^T x +
+ * lambda I below rcond 1e-13), PO_EDIVERGED (non-finite weights, naming the
+ * iteration), PO_ENOMEM. */
 po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *opts,
                        po_mat *W_hat, po_mat *W_in, po_cornn_info *info);
 
@@ -151,12 +158,16 @@ typedef struct po_force_info {
     size_t passes;      /* passes run (training + free) */
     double chi2;        /* sum over the last pass of mean(err^2) */
     double pvar;        /* pVar of the last pass */
-    double *pvar_trace; /* optional, caller-owned, passes + free_passes entries; NULL = not kept */
+    double *pvar_trace; /* optional, caller-owned, passes + free_passes entries; NULL = not kept.
+                           An input: set it (or zero the struct) before the call */
 } po_force_info;
 
 /* FORCE-train a tanh network J (d x d) on the window of Y (T x d). W_hat = J,
  * to be simulated as a leaky-current tanh network. PO_EDIVERGED names the pass
- * and the last finite chi^2 if training blows up. info may be NULL. */
+ * and the last finite chi^2 if training blows up (non-finite chi^2 or J after
+ * a pass); W_hat is written only on success. PO_EINVAL for invalid options or
+ * a window outside Y (t0 + 2 <= t1 <= T), PO_ENONFINITE for NaN/Inf inside the
+ * window (rows outside it are never read). info may be NULL. */
 po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat,
                        po_force_info *info);
 
@@ -200,13 +211,47 @@ typedef struct po_bptt_info {
  * (T x d) by BPTT with generalized teacher forcing; loss = sum over batch,
  * observed units and time of (tanh(x_hat) - tanh(y))^2. W_hat is
  * (d+H) x (d+H), observed units first. PO_EDIVERGED (naming the epoch and the
- * last finite loss) on a non-finite loss or weights. info may be NULL. */
+ * last finite loss) on a non-finite loss or weights. info may be NULL.
+ *
+ * Details (SPEC.md §4.7; docs/methods.md "BPTT"):
+ * - Windows: po_bptt_windows(t1 - t0, window) windows of `window` rows,
+ *   starting at rows t0 + k * floor(window / 2); shuffled every epoch and cut
+ *   into mini-batches of `batch` (the last one may be smaller); one optimizer
+ *   step per mini-batch; the gradient is summed over the mini-batch.
+ * - In a window with rows y_0 .. y_{w-1}: z_0 = [y_0; 0 (hidden)], and step k
+ *   maps z_k to z_{k+1} = (1 - alpha) u_k + alpha W tanh(u_k), where u_k is
+ *   z_k with its observed part replaced by y_k when step k is forced (one coin
+ *   u < beta per step k >= 1 for the whole mini-batch). The loss compares
+ *   z_j with y_j for j = 1 .. w-1 (w - 1 steps).
+ * - reference_shift: reproduces the reference script's off-by-one. It takes
+ *   one more step (w steps, the last one forced with y_{w-1} like the others)
+ *   and compares z_{j+1} with y_j for j = 1 .. w-1: each prediction is scored
+ *   against the data one step EARLIER than the time it predicts, so the
+ *   student learns F(y_t) ~ y_t rather than ~ y_{t+1} where it is forced.
+ * - Random draws (PO_STREAM_FIT of seed), in order: W, (d+H)^2 normals row
+ *   by row times init_scale / sqrt(d+H); then per epoch a Fisher-Yates
+ *   shuffle of the windows and, per mini-batch, window - 1 coins
+ *   (po_rng_uniform() < beta), coin k - 1 for step k (with the aligned loss
+ *   the last coin is drawn but unused).
+ * Errors: PO_EINVAL (NULL argument, invalid options, t1 > T, window longer
+ * than the rows t0:t1), PO_ESHAPE (empty Y, W_hat not (d+H) x (d+H)),
+ * PO_ENONFINITE (NaN/Inf in the used rows of Y), PO_ENOMEM, PO_EDIVERGED. */
 po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
                       po_bptt_info *info);
 
-/* Loss of one window and its exact gradient (for tests against finite
- * differences): window rows [start, start + window) of Y, forcing pattern
- * force[t] (window - 1 entries, 0/1), W (d+H) x (d+H); grad the same shape. */
+/* Number of training windows in `rows` rows: max(1, floor(2 rows / window) - 2),
+ * as in the reference script (118 for rows = 30000, window = 500); 0 if
+ * window < 2 or rows < window. */
+size_t po_bptt_windows(size_t rows, size_t window);
+
+/* Loss of one window and its exact gradient dLoss/dW (for tests against
+ * finite differences): window rows [start, start + window) of Y (absolute
+ * rows; opts->t0, t1, batch, epochs and the optimizer are ignored), forcing
+ * pattern force[k - 1] for step k (window - 1 entries, 0/1, as in
+ * po_fit_bptt; NULL = never forced), W (d+H) x (d+H); grad the same shape.
+ * opts->reference_shift selects the loss as in po_fit_bptt.
+ * Errors: PO_EINVAL (NULL argument, invalid options, window outside Y),
+ * PO_ESHAPE, PO_ENONFINITE (Y rows or W), PO_ENOMEM. */
 po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const po_mat *W,
                               size_t start, const unsigned char *force, double *loss,
                               po_mat *grad);
