@@ -136,7 +136,7 @@ static void test_pca_errors(void)
     CHECK_STATUS(po_pca_fit(X, 4, &p), PO_ESHAPE);
     po_mat one = po_mat_block(X, 0, 0, 1, 3);
     CHECK_STATUS(po_pca_fit(&one, 1, &p), PO_ESHAPE);
-    PO_MAT_AT(X, 2, 1) = NAN;
+    PO_MAT_AT(X, 2, 1) = (double)NAN;
     CHECK_STATUS(po_pca_fit(X, 2, &p), PO_ENONFINITE);
     po_pca_free(NULL);
     po_mat_free(X);
@@ -207,9 +207,9 @@ static void test_flow_field(void)
     CHECK_STATUS(po_flow_field_linear(&Wb, p, zr, xs, nx, ys, ny, u, v), PO_ESHAPE);
     CHECK_STATUS(po_flow_field_linear(W, p, zr, xs, 0, ys, ny, u, v), PO_ESHAPE);
     CHECK_STATUS(po_flow_field_linear(W, p, zr, NULL, nx, ys, ny, u, v), PO_EINVAL);
-    zr[3] = NAN;
+    zr[3] = (double)NAN;
     CHECK_STATUS(po_flow_field_linear(W, p, zr, xs, nx, ys, ny, u, v), PO_ENONFINITE);
-    PO_MAT_AT(W, 1, 1) = INFINITY;
+    PO_MAT_AT(W, 1, 1) = (double)INFINITY;
     CHECK_STATUS(po_flow_field_linear(W, p, NULL, xs, nx, ys, ny, u, v), PO_ENONFINITE);
     po_pca_free(p);
     p = NULL;
@@ -337,7 +337,7 @@ static void test_trajectories_errors(void)
     bad.radius = -1.0;
     CHECK(po_traj_opts_check(&bad) != NULL);
     bad = o;
-    bad.alpha = NAN;
+    bad.alpha = (double)NAN;
     CHECK(po_traj_opts_check(&bad) != NULL);
     bad = o;
     bad.phi = (po_phi)7;
@@ -349,7 +349,7 @@ static void test_trajectories_errors(void)
     CHECK_STATUS(po_noise_free_trajectories(W, &o, Xb), PO_ESHAPE);
     po_mat Wr = po_mat_block(W, 0, 0, 3, 2);
     CHECK_STATUS(po_noise_free_trajectories(&Wr, &o, X), PO_ESHAPE);
-    PO_MAT_AT(W, 0, 0) = NAN;
+    PO_MAT_AT(W, 0, 0) = (double)NAN;
     CHECK_STATUS(po_noise_free_trajectories(W, &o, X), PO_ENONFINITE);
     /* Explosive linear dynamics overflow: a clear error, not Inf in X. */
     po_mat_set_identity(W);

@@ -146,7 +146,9 @@ size_t po_traj_rows(const po_traj_opts *opts);
  * g = 1: x + alpha (W phi(x) - x) (current) or x + alpha (phi(W x) - x)
  * (rate). Initial states x0 ~ N(0, radius^2 I) are drawn from the
  * PO_STREAM_ANALYSIS stream of seed, trajectory after trajectory, neuron by
- * neuron. All trajectories advance together (one matrix product per step).
+ * neuron. All trajectories advance together (one matrix product per step);
+ * linear networks jump from stored state to stored state with the
+ * keep_every-th power of the Euler map (the same states up to rounding).
  * PO_EINVAL for invalid options, PO_ESHAPE, PO_ENONFINITE for NaN/Inf in W
  * or if a trajectory overflows (names it and the step). */
 po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, po_mat *X);

@@ -6,8 +6,8 @@
 #include "partobs/dyn.h"
 
 po_status po_flow_field_linear(const po_mat *W, const po_pca *p, const double *z_rest,
-                               const double *xs, size_t nx, const double *ys, size_t ny,
-                               double *u, double *v)
+                               const double *xs, size_t nx, const double *ys, size_t ny, double *u,
+                               double *v)
 {
     if (!p || !xs || !ys || !u || !v)
         return po_error(PO_EINVAL, "flow field: NULL PCA, grid or output");

@@ -22,12 +22,11 @@ po_status po_la_svd_right(po_mat *a, double *s, po_mat *vt)
     double *superb = malloc(k * sizeof *superb);
     if (!superb) return po_error(PO_ENOMEM, "SVD: cannot allocate the workspace");
     double vt_dummy = 0.0;
-    lapack_int info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'N', (lapack_int)n, (lapack_int)m,
-                                     a->data, (lapack_int)a->ld, s, vt->data, (lapack_int)vt->ld,
-                                     &vt_dummy, 1, superb);
+    lapack_int info =
+        LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'N', (lapack_int)n, (lapack_int)m, a->data,
+                       (lapack_int)a->ld, s, vt->data, (lapack_int)vt->ld, &vt_dummy, 1, superb);
     free(superb);
-    if (info > 0)
-        return po_error(PO_ELINALG, "SVD did not converge (dgesvd info %d)", (int)info);
+    if (info > 0) return po_error(PO_ELINALG, "SVD did not converge (dgesvd info %d)", (int)info);
     if (info < 0) return po_error(PO_ELINALG, "dgesvd: invalid argument %d", (int)-info);
     return PO_OK;
 }
