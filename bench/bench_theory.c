@@ -2,7 +2,7 @@
  * dense stable teacher (D = 2000) and the full subsampling curve (every d)
  * of a D = 500 chain with skips (beta = 0.5) under a Haar orthogonal
  * transform (Fig F.3's teacher). Pairs with bench/np_theory.py.
- * Usage: bench_theory [lyap D | curves D [threads]]. */
+ * Usage: bench_theory [lyap D [runs] | curves D [threads [runs]]]. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,17 +74,26 @@ static int bench_curves(size_t D, size_t threads, size_t runs)
     return 0;
 }
 
+/* A run count in 1..16 (the size of the timing arrays). */
+static size_t runs_arg(const char *s)
+{
+    size_t r = (size_t)strtoul(s, NULL, 10);
+    return r < 1 ? 1 : r > 16 ? 16 : r;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "lyap") == 0)
-        return bench_lyap((size_t)strtoul(argv[2], NULL, 10), 3);
+        return bench_lyap((size_t)strtoul(argv[2], NULL, 10),
+                          argc >= 4 ? runs_arg(argv[3]) : 3);
     if (argc >= 3 && strcmp(argv[1], "curves") == 0)
         return bench_curves((size_t)strtoul(argv[2], NULL, 10),
-                            argc >= 4 ? (size_t)strtoul(argv[3], NULL, 10) : 0, 3);
+                            argc >= 4 ? (size_t)strtoul(argv[3], NULL, 10) : 0,
+                            argc >= 5 ? runs_arg(argv[4]) : 3);
     if (argc > 1) {
-        fprintf(stderr, "usage: bench_theory [lyap D | curves D [threads]]\n");
+        fprintf(stderr, "usage: bench_theory [lyap D [runs] | curves D [threads [runs]]]\n");
         return 2;
     }
     return bench_lyap(500, 5) || bench_lyap(2000, 3) || bench_curves(500, 0, 3) ||
-           bench_curves(500, 1, 3);
+           bench_curves(500, 1, 1);
 }

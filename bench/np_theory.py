@@ -9,7 +9,7 @@ then for every d = 1..D: A = (B Sigma)_dd (Sigma_dd)^{-1} (a solve),
 np.linalg.eig (sorted by descending real part), np.linalg.svd, Henrici, LAS
 and the singular-vector overlaps, for a chain with skips (beta = 0.5) under a
 Haar orthogonal transform (Fig F.3's teacher).
-Usage: np_theory.py [lyap D | curves D]."""
+Usage: np_theory.py [lyap D [RUNS] | curves D [RUNS]]."""
 import sys
 import time
 
@@ -80,10 +80,11 @@ def bench_curves(D, runs):
 
 
 if __name__ == "__main__":
+    runs = int(sys.argv[3]) if len(sys.argv) >= 4 else 3
     if len(sys.argv) >= 3 and sys.argv[1] == "lyap":
-        bench_lyap(int(sys.argv[2]), 3)
+        bench_lyap(int(sys.argv[2]), runs)
     elif len(sys.argv) >= 3 and sys.argv[1] == "curves":
-        bench_curves(int(sys.argv[2]), 3)
+        bench_curves(int(sys.argv[2]), runs)
     else:
         bench_lyap(500, 5)
         bench_lyap(2000, 3)
