@@ -372,9 +372,11 @@ po_status po_exp_fig4(po_exp_ctx *ctx)
                      "finite T: r - 1 student eigenvalues near 1 (Re > 0.9): one for rank 2, two "
                      "for rank 3; the teachers have none",
                      "rank 2: %zu (Re lambda = %.3f, %.3f, %.3f); rank 3: %zu (%.3f, %.3f, %.3f); "
-                     "teachers: %zu, %zu (max Re %.1e, %.1e)",
+                     "teachers: %zu, %zu (max Re %.1e, %.1e); 50%% students (d = %zu): %zu, %zu",
                      n2, cs[0].ss->re[0], cs[0].ss->re[1], cs[0].ss->re[2], n3, cs[1].ss->re[0],
-                     cs[1].ss->re[1], cs[1].ss->re[2], t2, t3, cs[0].st->re[0], cs[1].st->re[0]);
+                     cs[1].ss->re[1], cs[1].ss->re[2], t2, t3, cs[0].st->re[0], cs[1].st->re[0],
+                     z.d50, exp_count_above(cs[0].ss50, F4_NEAR_ONE),
+                     exp_count_above(cs[1].ss50, F4_NEAR_ONE));
         /* A line attractor: tau1 >> tau2 (LAS > 1); a plane: tau1, tau2 >> tau3. */
         double las2 = cs[0].ss->las;
         double plane3 = log2(cs[1].ss->tau[1] / cs[1].ss->tau[2]);
@@ -390,9 +392,11 @@ po_status po_exp_fig4(po_exp_ctx *ctx)
                      "noise-free student trajectories settle on a line (rank 2) / plane (rank 3); "
                      "the teacher's decay to the origin",
                      "late-half variance in PC1 (rank 2) %.3f, in PC1-2 (rank 3) %.3f; final/initial "
-                     "norm: students %.2g, %.2g, teachers %.2g, %.2g",
-                     cs[0].late_var1[0], cs[1].late_var2[0], cs[0].end_ratio[0],
-                     cs[1].end_ratio[0], cs[0].end_ratio[2], cs[1].end_ratio[2]);
+                     "norm after %zu steps: 5%% students %.2g, %.2g; 50%% students %.2g, %.2g; "
+                     "teachers %.2g, %.2g",
+                     cs[0].late_var1[0], cs[1].late_var2[0], z.traj.steps, cs[0].end_ratio[0],
+                     cs[1].end_ratio[0], cs[0].end_ratio[1], cs[1].end_ratio[1],
+                     cs[0].end_ratio[2], cs[1].end_ratio[2]);
         po_exp_claim(ctx, cs[0].trace_rel_err < 0.3 && cs[1].trace_rel_err < 0.3,
                      "the activity is reproduced almost perfectly (student run with the teacher's "
                      "IC and noise)",
