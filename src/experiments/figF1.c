@@ -127,10 +127,10 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
     po_figure *f = NULL;
     char title[200];
     snprintf(title, sizeof title,
-             "Fig F.1: rank-r null-overlap teachers (eigenvalues 0), d = %zu of D = %zu: MAP "
-             "(T = %zu) vs T -> infinity, %zu teachers/rank",
+             "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T = %zu) vs T -> "
+             "inf, %zu per rank",
              J->d, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(2, 2, 1500, 1150, title, &f);
+    po_status st = po_figure_alloc(2, 2, 1700, 1150, title, &f);
     double idx[F1_TOP];
     for (size_t i = 0; i < F1_TOP; i++) idx[i] = (double)(i + 1);
     char pt[4][64];

@@ -108,8 +108,7 @@ static po_status draw_row(po_figure *f, size_t row, const sub_family *fam, const
     double *x = buf, *a = buf + n, *b = buf + 2 * n, *a2 = buf + 3 * n, *b2 = buf + 4 * n;
     for (size_t i = 0; i < n; i++) x[i] = (double)m->d[i] / (double)D;
     char title[3][160];
-    snprintf(title[0], sizeof title[0], "%s: line attractor score (%zu teachers, D = %zu)",
-             fam->label, k, D);
+    snprintf(title[0], sizeof title[0], "%s: line attractor score", fam->label);
     snprintf(title[1], sizeof title[1], "%s: top singular values of the student", fam->label);
     snprintf(title[2], sizeof title[2], "%s: singular-vector overlaps", fam->label);
 
@@ -249,7 +248,9 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
     }
     if (st == PO_OK) {
         po_figure *fig = NULL;
-        st = po_figure_alloc(n, 3, 1950, 560 * (int)n, title, &fig);
+        char full[256];
+        snprintf(full, sizeof full, "%s; D = %zu, %zu teachers each", title, fam[0].opts.D, k);
+        st = po_figure_alloc(n, 3, 1950, 560 * (int)n, full, &fig);
         for (size_t f = 0; st == PO_OK && f < n; f++) st = draw_row(fig, f, &fam[f], &fc[f], k);
         if (st == PO_OK) st = po_exp_save_figure(c, fig, "");
         po_figure_free(fig);
