@@ -23,6 +23,8 @@ static const cli_cmd commands[] = {
     {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
      cmd_curves, cmd_curves_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
+    {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
+     cmd_reproduce, cmd_reproduce_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
