@@ -36,7 +36,7 @@ void cmd_fit_help(FILE *out)
 {
     po_ridge_opts d = po_ridge_opts_defaults();
     fprintf(out,
-            "usage: partobs fit Y.npy [--method map|cornn|force|gd] ...  (each method's options below)\n"
+            "usage: partobs fit Y.npy [--method map|cornn|force|gd|bptt] ...  (each method's options below)\n"
             "       partobs fit Y.npy [--method map] [--phi linear|tanh] [--leaky current|rate]\n"
             "                   [--alpha A] [--rho R] [--burn-in N] [--verbose] -o W_hat.npy\n"
             "\n"

@@ -955,8 +955,170 @@ def check_errors():
     report("fit with a 1-D Y (T x 1)", ok, extra=err.strip())
 
 
+# ===========================================================================
+# 6. theory and curves (SPEC §4.3, §5): SciPy's Lyapunov solver, NumPy per d
+# ===========================================================================
+def ref_theory(W, d, rho=0.0, c=0.0):
+    import scipy.linalg as sl
+    D = W.shape[0]
+    N = (1 - c) * np.eye(D) + c * np.ones((D, D))
+    S = sl.solve_continuous_lyapunov(W - np.eye(D), -N)
+    return (W @ S)[:d, :d] @ np.linalg.inv(S[:d, :d] + rho * np.eye(d))
+
+
+def ref_overlap(x, y):
+    L = min(len(x), len(y))
+    x, y = x[:L], y[:L]
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    return 0.0 if nx == 0 or ny == 0 else abs(np.vdot(x / nx, y / ny).real)
+
+
+def check_theory():
+    cases = [("chain", 60, 1, (), 7), ("chain", 60, 2, ("--skip-interval", 1, "--skip-scale", 0.5, "--ortho"), 10),
+             ("lowrank", 80, 3, ("--rank", 2, "--scale", 0.2), 8), ("symmetric", 50, 4, (), 5),
+             ("line-attractor", 50, 5, (), 12), ("gaussian", 40, 6, ("--scale", 0.5), 9),
+             ("lowrank-normal", 70, 7, ("--rank", 3), 14)]
+    if QUICK:
+        cases = cases[:4]
+    for net, D, seed, opts, d in cases:
+        W = teacher(net, D, seed, *opts)
+        for rho, c in ((0.0, 0.0), (0.05, 0.0), (0.0, 0.3)):
+            args = ["theory", "--W", "W.npy", "--d", d, "-o", "A.npy"]
+            if rho:
+                args += ["--rho", rho]
+            if c:
+                args += ["--noise-corr", c]
+            rc, _, err = run(*args)
+            ok = rc == 0
+            dev = rel(np.load("A.npy"), ref_theory(W, d, rho, c)) if ok else np.inf
+            report("theory %s D=%d d=%d rho=%g c=%g" % (net, D, d, rho, c), ok and dev < 1e-8, dev,
+                   err.strip())
+    W = teacher("chain", 90, 1)
+    must("theory", "--W", "W.npy", "--d", 25, "--chain-last-row", "-o", "A.npy")
+    dev = rel(np.load("A.npy"), ref_theory(W, 25))
+    report("theory --chain-last-row equals the general formula", dev < 1e-8, dev)
+    # curves: every recorded number against NumPy per d
+    # (nilpotent teachers such as a transformed chain have students whose eigenvalues near d = D
+    # are rounding noise of size eps^(1/d): no reference can be compared there)
+    for net, D, seed, opts in (("gaussian", 40, 2, ("--scale", 0.6)),
+                               ("lowrank", 45, 3, ("--rank", 1, "--scale", 0.4)),
+                               ("line-attractor", 35, 4, ())):
+        W = teacher(net, D, seed, *opts)
+        must("curves", "--W", "W.npy", "--henrici", "--json", "c.json", "--csv", "c.csv")
+        J = json.load(open("c.json"))
+        U, sv, Vt = np.linalg.svd(W)
+        bad = []
+        for k, d in enumerate(J["d"]):
+            A = ref_theory(W, d)
+            lam, tau, las, hen, s = ref_analyze(A)
+            top = np.zeros(5)
+            top[:min(5, d)] = lam.real[:5]
+            stop = np.zeros(5)
+            stop[:min(5, d)] = s[:5]
+            Ua, sa, Vta = np.linalg.svd(A)
+            want_las = 0.0 if d == 1 else las
+            checks = [("top_eigenvalues_re", J["top_eigenvalues_re"][k], top, 1e-6),
+                      ("top_singular_values", J["top_singular_values"][k], stop, 1e-8),
+                      ("henrici", J["henrici"][k], hen, 1e-6),
+                      ("u_overlap", J["u_overlap"][k], ref_overlap(U[:, 0], Ua[:, 0]), 1e-6),
+                      ("v_overlap", J["v_overlap"][k], ref_overlap(Vt[0], Vta[0]), 1e-6)]
+            # LAS of nearly defective students moves with rounding; compare where the gap is clear
+            if d == 1 or abs(tau[0] - tau[1]) > 1e-3 * tau[0] or lam[0].imag != 0:
+                checks.append(("line_attractor_score", J["line_attractor_score"][k], want_las, 1e-4))
+            for key, got, want, tol in checks:
+                if np.max(np.abs(np.asarray(got) - np.asarray(want))) > tol * max(1.0, np.max(np.abs(want))):
+                    bad.append("%s d=%d got %s want %s" % (key, d, got, want))
+        report("curves %s D=%d: every d against NumPy" % (net, D), not bad and J["d"] == list(range(1, D + 1)),
+               extra="; ".join(bad[:3]))
+        rows = open("c.csv").read().strip().splitlines()
+        report("curves --csv: header and one row per d", len(rows) == D + 1 and rows[0].startswith("d"))
+    # several teachers: means and SEMs of independently computed per-teacher curves
+    K = 3
+    must("curves", "--net", "lowrank", "--D", 30, "--rank", 1, "--teachers", K, "--seed", 4, "--json", "m.json")
+    J = json.load(open("m.json"))
+    ok = J.get("teachers") == K and "line_attractor_score_sem" in J and len(J["d"]) == 30
+    report("curves --teachers: means with _sem keys", ok)
+
+
+# ===========================================================================
+# 7. gradient descent, CORNN, FORCE against NumPy written from SPEC §4.4-4.6
+# ===========================================================================
+def check_learners():
+    W = teacher("lowrank-osc", 60, 3)
+    must("simulate", "--W", "W.npy", "--T", 1500, "--phi", "tanh", "--seed", 3, "-o", "X.npy")
+    X = np.load("X.npy")
+    d = 8
+    save("Y.npy", X[:, :d])
+    Y = X[:, :d]
+    a = 0.01
+    # GD (SPEC §4.4), W_0 = 0, in the d x T layout of the reference
+    Xc, Xp = Y[:-1].T, Y[1:].T
+    for phi, rho, lr, it in (("linear", 0.0, 1e-2, 200), ("tanh", 1e-3, 5e-2, 300)):
+        F = np.tanh(Xc) if phi == "tanh" else Xc
+        A = np.zeros((d, d))
+        for _ in range(it):
+            G = a * ((1 - a) * Xc + a * A @ F - Xp) @ F.T + rho * A
+            A = A - lr * G
+        rc, _, err = run("fit", "Y.npy", "--method", "gd", "--phi", phi, "--rho", rho, "--lr", lr, "--iters", it,
+                         "-o", "G.npy")
+        dev = rel(np.load("G.npy"), A) if rc == 0 else np.inf
+        report("fit --method gd phi=%s rho=%g" % (phi, rho), dev < 1e-9, dev, err.strip())
+    # CORNN (SPEC §4.5) on leaky-rate data
+    must("simulate", "--W", "W.npy", "--T", 3000, "--phi", "tanh", "--leaky", "rate", "--seed", 5, "-o", "XR.npy")
+    YR = np.load("XR.npy")[:, :d]
+    save("YR.npy", YR)
+    for solver, it, thr in (("weighted", 40, 1.0), ("standard", 40, 1.0), ("robust", 40, 0.5)):
+        x, r_out = YR[:-1], YR[1:]
+        delta = np.clip((r_out - (1 - a) * x) / a, -1 + 1e-6, 1 - 1e-6)
+        T = x.shape[0]
+        H = x.T @ x + 1e-5 * T * np.eye(d)
+        Xpi = np.linalg.solve(H, x.T)
+        Xm = Xpi @ x
+        th = Xpi @ np.arctanh(delta)
+        for _ in range(it):
+            pred = np.tanh(x @ th)
+            if solver == "standard":
+                E = delta - pred
+            else:
+                E = (delta - pred) / (1 - delta ** 2)
+                if solver == "weighted":
+                    for j in range(d):
+                        m = np.abs(E[:, j]) > thr
+                        cnt = int(m.sum())
+                        E[m, j] = 0.0
+                        if cnt < T:
+                            E[:, j] *= T / (T - cnt)
+                else:
+                    E = np.clip(E, -thr, thr)
+            th = Xm @ th + Xpi @ E
+        rc, _, err = run("fit", "YR.npy", "--method", "cornn", "--solver", solver, "--iters", it, "--threshold", thr,
+                         "-o", "C.npy")
+        dev = rel(np.load("C.npy"), th[:d].T) if rc == 0 else np.inf
+        report("fit --method cornn solver=%s" % solver, dev < 1e-6, dev, err.strip())
+    # FORCE (SPEC §4.6) with J_0 = 0 (g = 0) so no random numbers are involved
+    t0, t1, passes, p0 = 100, 400, 3, 0.01
+    data = Y[t0:t1].T
+    J = np.zeros((d, d))
+    P = p0 * np.eye(d)
+    for _ in range(passes):
+        Hs = data[:, 0].copy()
+        for tt in range(1, data.shape[1]):
+            r = np.tanh(Hs)
+            Hs = Hs + a * (-Hs + J @ r)
+            err_v = r - np.tanh(data[:, tt - 1])
+            k = P @ r
+            c = 1.0 / (1.0 + r @ k)
+            P = P - c * np.outer(k, k)
+            J = J - c * np.outer(err_v, k)
+    rc, _, err = run("fit", "Y.npy", "--method", "force", "--g", 0, "--p0", p0, "--passes", passes,
+                     "--window", "%d:%d" % (t0, t1), "-o", "F.npy")
+    dev = rel(np.load("F.npy"), J) if rc == 0 else np.inf
+    report("fit --method force (g = 0, window %d:%d, %d passes)" % (t0, t1, passes), dev < 1e-9, dev, err.strip())
+
+
 def main():
-    for section in (check_simulate, check_observe, check_fit, check_analyze, check_teacher, check_errors):
+    for section in (check_simulate, check_observe, check_fit, check_analyze, check_teacher, check_errors,
+                    check_theory, check_learners):
         try:
             section()
         except Exception as e:  # a crash in a section is a failure, not the end of the run
