@@ -923,7 +923,7 @@ def check_errors():
     expect_error("fit --rho -1", ["fit", "Y.npy", "--rho", "-1", "-o", "We.npy"], ["We.npy"], (2,))
     expect_error("fit --alpha 0", ["fit", "Y.npy", "--alpha", "0", "-o", "We.npy"], ["We.npy"], (2,))
     expect_error("fit --alpha 1.5", ["fit", "Y.npy", "--alpha", "1.5", "-o", "We.npy"], ["We.npy"], (2,))
-    expect_error("fit --method cornn", ["fit", "Y.npy", "--method", "cornn", "-o", "We.npy"], ["We.npy"], (2,))
+    expect_error("fit --method sgd (unknown)", ["fit", "Y.npy", "--method", "sgd", "-o", "We.npy"], ["We.npy"], (2,))
     expect_error("fit int Y", ["fit", "Wint.npy", "-o", "We.npy"], ["We.npy"], (1,))
     expect_error("analyze rect", ["analyze", "Wrect.npy", "--json", "re.json"], ["re.json"], (1,))
     expect_error("analyze NaN", ["analyze", "Wnan.npy", "--json", "re.json"], ["re.json"], (1,))
