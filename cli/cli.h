@@ -61,5 +61,7 @@ int cmd_analyze(cli_run *run, int argc, char **argv);
 void cmd_analyze_help(FILE *out);
 int cmd_demo(cli_run *run, int argc, char **argv);
 void cmd_demo_help(FILE *out);
+int cmd_reproduce(cli_run *run, int argc, char **argv);
+void cmd_reproduce_help(FILE *out);
 
 #endif

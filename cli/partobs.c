@@ -16,6 +16,8 @@ static const cli_cmd commands[] = {
     {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze,
      cmd_analyze_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
+    {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
+     cmd_reproduce, cmd_reproduce_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

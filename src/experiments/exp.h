@@ -50,6 +50,30 @@ cJSON *po_exp_json_matrix(const double *x, size_t rows, size_t cols, size_t ld);
 /* An experiment: fills the context; returns non-OK on failure. */
 typedef po_status (*po_exp_fn)(po_exp_ctx *c);
 
+/* ---- the registry and the runner behind po_reproduce ----------------------- */
+
+/* One experiment: its name (the file stem of its outputs and the CLI's
+ * FIGURE argument), a one-line summary, and the function that runs it. */
+typedef struct po_exp_entry {
+    const char *name;
+    const char *summary;
+    po_exp_fn fn;
+} po_exp_entry;
+
+/* The registered experiments (registry.c), in the order `all` runs them. */
+const po_exp_entry *po_exp_registry(size_t *n);
+
+/* The seed offset of an experiment: a fixed function of its name (64-bit
+ * FNV-1a), so that adding or reordering experiments never changes another
+ * experiment's teachers. */
+uint64_t po_exp_seed_offset(const char *name);
+
+/* po_reproduce on an explicit table (tests run fake experiments through it):
+ * runs table[indices[k]] for k < n, writing <name>.json (and whatever figures
+ * the experiment saves) into opts->out_dir, then claims.md. */
+po_status po_exp_run(const po_exp_entry *table, size_t n_table, const size_t *indices, size_t n,
+                     const po_repro_opts *opts, po_repro_result *res);
+
 /* Experiments (one file each; registered in registry.c). */
 po_status po_exp_fig2(po_exp_ctx *c);
 po_status po_exp_fig3(po_exp_ctx *c);

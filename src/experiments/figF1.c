@@ -1,0 +1,8 @@
+/* figF1 (SPEC.md §6): being written. */
+#include "experiments/exp.h"
+
+po_status po_exp_figF1(po_exp_ctx *c)
+{
+    (void)c;
+    return po_error(PO_EINVAL, "figF1 is not implemented yet");
+}

@@ -1,0 +1,22 @@
+/* The experiments `partobs reproduce` knows, in the order `all` runs them
+ * (SPEC.md §6). To add one: write src/experiments/<name>.c with a
+ * po_exp_<name> function, declare it in exp.h and append a row here. The
+ * order matters only for `all`; seeds depend on the name alone. Summaries
+ * fit one line of `partobs reproduce --help`. */
+#include "experiments/exp.h"
+
+static const po_exp_entry registry[] = {
+    {"fig2", "symmetric teachers, with/without line attractor: no spurious modes", po_exp_fig2},
+    {"fig3", "feedforward chain: LAS vs d/D, top eigenvalues of d = 25 vs D", po_exp_fig3},
+    {"fig4", "rank-2/3 null-overlap: spurious line/plane attractor at 5%", po_exp_fig4},
+    {"figF1", "low rank 1-5: r - 1 (finite T) vs r (T -> inf) eigenvalues near 1",
+     po_exp_figF1},
+    {"figF3", "chains with skips: LAS, top singular values, overlaps vs d/D", po_exp_figF3},
+    {"figF4", "rank-1 null-overlap: LAS, top singular values, overlaps vs d/D", po_exp_figF4},
+};
+
+const po_exp_entry *po_exp_registry(size_t *n)
+{
+    *n = sizeof registry / sizeof registry[0];
+    return registry;
+}
