@@ -1,0 +1,68 @@
+/* Axis-limit logic of the figures (plot.h): pure functions, tested directly. */
+#include <math.h>
+
+#include "plot/plot_internal.h"
+
+void po_plot_axis_limits(double dmin, double dmax, double fix_lo, double fix_hi, bool logscale,
+                         double margin_frac, double *lo, double *hi)
+{
+    /* Work in the drawn coordinate: log10 of the value on log axes. */
+    if (logscale) {
+        dmin = dmin > 0.0 ? log10(dmin) : (double)NAN;
+        dmax = dmax > 0.0 ? log10(dmax) : (double)NAN;
+        fix_lo = fix_lo > 0.0 ? log10(fix_lo) : (double)NAN;
+        fix_hi = fix_hi > 0.0 ? log10(fix_hi) : (double)NAN;
+    }
+    if (!isfinite(fix_lo)) fix_lo = (double)NAN;
+    if (!isfinite(fix_hi)) fix_hi = (double)NAN;
+    double a, b;
+    if (isfinite(dmin) && isfinite(dmax) && dmin <= dmax) {
+        double margin;
+        if (dmax > dmin)
+            margin = margin_frac * (dmax - dmin);
+        else if (logscale)
+            margin = 0.5;
+        else
+            margin = dmin != 0.0 ? 0.05 * fabs(dmin) : 0.5;
+        a = dmin - margin;
+        b = dmax + margin;
+    } else {
+        a = 0.0;
+        b = 1.0;
+    }
+    if (!isnan(fix_lo)) a = fix_lo;
+    if (!isnan(fix_hi)) b = fix_hi;
+    if (!(a < b)) {
+        /* One fixed end beyond the data (or both fixed and reversed or
+         * equal): keep the fixed end and give the range a unit span. */
+        if (!isnan(fix_lo) && isnan(fix_hi))
+            b = a + 1.0;
+        else if (isnan(fix_lo) && !isnan(fix_hi))
+            a = b - 1.0;
+        else {
+            double m = 0.5 * (a + b);
+            a = m - 0.5;
+            b = m + 0.5;
+        }
+    }
+    *lo = logscale ? pow(10.0, a) : a;
+    *hi = logscale ? pow(10.0, b) : b;
+}
+
+void po_plot_equal_aspect(double *xlo, double *xhi, double *ylo, double *yhi, double width_mm,
+                          double height_mm)
+{
+    double rx = *xhi - *xlo, ry = *yhi - *ylo;
+    if (!(rx > 0.0) || !(ry > 0.0) || !(width_mm > 0.0) || !(height_mm > 0.0)) return;
+    /* Units per mm must be equal on both axes: widen the axis with fewer. */
+    double ux = rx / width_mm, uy = ry / height_mm;
+    if (ux < uy) {
+        double grow = 0.5 * (uy * width_mm - rx);
+        *xlo -= grow;
+        *xhi += grow;
+    } else {
+        double grow = 0.5 * (ux * height_mm - ry);
+        *ylo -= grow;
+        *yhi += grow;
+    }
+}
