@@ -110,6 +110,8 @@ typedef struct po_cornn_opts {
     size_t iters;            /* 1000 */
     po_cornn_solver solver;  /* weighted */
     size_t subsample;        /* use every k-th transition, 1 */
+    size_t threads;          /* 0 = automatic (2 when 2+ CPUs are online), 1 or 2; every
+                                count gives the same bits (per-block partial sums) */
     po_progress_fn progress; /* iterations done of total; NULL = silent */
     void *progress_user;
 } po_cornn_opts;

@@ -1,0 +1,422 @@
+/* CORNN (Dinc et al. 2023; SPEC.md §4.5): leaky-rate tanh student fitted by
+ * iterated reweighted least squares in pre-activation space.
+ *
+ * With x the T x n regressors (rows of Y, plus inputs), delta the clipped
+ * targets and H = x^T x + lambda I, the reference update is
+ *   theta <- Xm theta + Xp E,  Xp = H^-1 x^T (n x T),  Xm = Xp x.
+ * Since Xm = H^-1 (H - lambda I) = I - lambda H^-1, this is
+ *   theta <- theta + H^-1 (x^T E - lambda theta),
+ * so Xp (n x T) is never formed: an iteration costs the two thin products
+ * x theta and x^T E (2 T n d flops each), the tanh of x theta and an O(n^2 d)
+ * update. Those run over blocks of rows of x, each block fused (x_b theta,
+ * tanh, E, x_b^T E) while it is in cache, split over threads by contiguous
+ * ranges of blocks; each block writes its own partial x_b^T E, summed in block
+ * order afterwards, so the result does not depend on the thread count.
+ */
+#include "partobs/fit.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "fit/learn_util.h"
+#include "fit/spd_solve.h"
+#include "linalg/linalg.h"
+
+#define PO_CORNN_CLIP (1.0 - 1e-6) /* SPEC.md §4.5 */
+/* Rows per block: the block's x, delta, weights and x theta (4 x 256 x 25
+ * doubles at d = 25) stay in L2 between the two products. */
+#define PO_CORNN_BLOCK_BYTES ((size_t)1 << 16)
+#define PO_CORNN_BLOCK_MIN 32
+#define PO_CORNN_MAX_THREADS 2
+
+po_cornn_opts po_cornn_opts_defaults(void)
+{
+    return (po_cornn_opts){.alpha = 0.01,
+                           .l2 = 1e-5,
+                           .threshold = 1.0,
+                           .iters = 1000,
+                           .solver = PO_CORNN_WEIGHTED,
+                           .subsample = 1,
+                           .threads = 0,
+                           .progress = NULL,
+                           .progress_user = NULL};
+}
+
+const char *po_cornn_opts_check(const po_cornn_opts *o)
+{
+    if (!o) return "options are NULL";
+    if (!(o->alpha > 0.0 && o->alpha <= 1.0)) return "alpha must be in (0, 1]";
+    if (!(o->l2 >= 0.0 && isfinite(o->l2))) return "l2 must be finite and >= 0";
+    if (!(o->threshold > 0.0 && isfinite(o->threshold))) return "threshold must be finite and > 0";
+    if (o->solver != PO_CORNN_WEIGHTED && o->solver != PO_CORNN_STANDARD &&
+        o->solver != PO_CORNN_ROBUST)
+        return "solver must be weighted, standard or robust";
+    if (o->subsample < 1) return "subsample must be >= 1";
+    if (o->threads > PO_CORNN_MAX_THREADS) return "threads must be 0 (automatic), 1 or 2";
+    return NULL;
+}
+
+const char *po_cornn_solver_name(po_cornn_solver s)
+{
+    switch (s) {
+    case PO_CORNN_WEIGHTED: return "weighted";
+    case PO_CORNN_STANDARD: return "standard";
+    case PO_CORNN_ROBUST: return "robust";
+    }
+    return "unknown";
+}
+
+po_status po_cornn_solver_from_name(const char *name, po_cornn_solver *s)
+{
+    if (name && strcmp(name, "weighted") == 0) *s = PO_CORNN_WEIGHTED;
+    else if (name && strcmp(name, "standard") == 0) *s = PO_CORNN_STANDARD;
+    else if (name && strcmp(name, "robust") == 0) *s = PO_CORNN_ROBUST;
+    else return po_error(PO_EINVAL, "unknown CORNN solver '%s' (expected weighted, standard or robust)",
+                         name ? name : "(null)");
+    return PO_OK;
+}
+
+/* ---- the per-iteration work ------------------------------------------------ */
+
+typedef enum { PASS_UPDATE, PASS_LOSS, PASS_STOP } pass_kind;
+
+typedef struct cornn_work {
+    size_t T, n, d, block, nblocks;
+    double *x;          /* T x n regressors, row stride ldx */
+    size_t ldx;
+    const double *delta; /* T x d clipped targets */
+    const double *w;     /* T x d weights 1 / (1 - delta^2) (weighted, robust), else NULL */
+    const double *theta; /* n x d */
+    po_cornn_solver solver;
+    double threshold;
+    double *partial;     /* nblocks x (n x d): x_b^T E_b */
+    size_t *counts;      /* nblocks x d: outliers zeroed per column (weighted) */
+    double *loss;        /* nblocks: sum of (delta - tanh(x theta))^2 */
+    double *zbuf;        /* nthreads x (block x d) */
+    size_t nthreads;
+    pass_kind kind;
+    pthread_barrier_t start, done;
+} cornn_work;
+
+/* E = f(delta, tanh(z)) for one block in place of z, outliers counted per
+ * column (SPEC.md §4.5). */
+static void residual_block(const cornn_work *cw, size_t t0, size_t k, double *z, size_t *count)
+{
+    size_t d = cw->d, nn = k * d;
+    const double *dl = cw->delta + t0 * d;
+    po_phi_apply(PO_PHI_TANH, z, z, nn);
+    if (cw->solver == PO_CORNN_STANDARD) {
+        for (size_t i = 0; i < nn; i++) z[i] = dl[i] - z[i];
+        return;
+    }
+    const double *w = cw->w + t0 * d, thr = cw->threshold;
+    bool zero = cw->solver == PO_CORNN_WEIGHTED;
+    for (size_t r = 0; r < k; r++)
+        for (size_t j = 0; j < d; j++) {
+            size_t i = r * d + j;
+            double e = (dl[i] - z[i]) * w[i];
+            if (fabs(e) > thr) {
+                if (zero) {
+                    e = 0.0;
+                    count[j]++;
+                } else {
+                    e = copysign(thr, e);
+                }
+            }
+            z[i] = e;
+        }
+}
+
+static void do_block(cornn_work *cw, size_t b, double *zb)
+{
+    size_t n = cw->n, d = cw->d, t0 = b * cw->block;
+    size_t k = cw->T - t0 < cw->block ? cw->T - t0 : cw->block;
+    po_mat xb = po_mat_view(cw->x + t0 * cw->ldx, k, n, cw->ldx);
+    po_mat th = po_mat_view((double *)(uintptr_t)cw->theta, n, d, d);
+    po_mat z = po_mat_view(zb, k, d, d);
+    po_la_gemm(false, false, 1.0, &xb, &th, 0.0, &z);
+    if (cw->kind == PASS_LOSS) {
+        const double *dl = cw->delta + t0 * d;
+        po_phi_apply(PO_PHI_TANH, zb, zb, k * d);
+        double s = 0.0;
+        for (size_t i = 0; i < k * d; i++) s += (dl[i] - zb[i]) * (dl[i] - zb[i]);
+        cw->loss[b] = s;
+        return;
+    }
+    size_t *count = cw->counts + b * d;
+    memset(count, 0, d * sizeof *count);
+    residual_block(cw, t0, k, zb, count);
+    po_mat g = po_mat_view(cw->partial + b * n * d, n, d, d);
+    po_la_gemm(true, false, 1.0, &xb, &z, 0.0, &g);
+}
+
+static void do_share(cornn_work *cw, size_t id)
+{
+    size_t b0 = id * cw->nblocks / cw->nthreads, b1 = (id + 1) * cw->nblocks / cw->nthreads;
+    double *zb = cw->zbuf + id * cw->block * cw->d;
+    for (size_t b = b0; b < b1; b++) do_block(cw, b, zb);
+}
+
+typedef struct worker_arg {
+    cornn_work *cw;
+    size_t id;
+} worker_arg;
+
+static void *worker_main(void *p)
+{
+    worker_arg *a = p;
+    for (;;) {
+        pthread_barrier_wait(&a->cw->start);
+        if (a->cw->kind == PASS_STOP) return NULL;
+        do_share(a->cw, a->id);
+        pthread_barrier_wait(&a->cw->done);
+    }
+}
+
+/* One sweep over all blocks by every thread (the caller is thread 0). */
+static void run_pass(cornn_work *cw, pass_kind kind)
+{
+    cw->kind = kind;
+    if (cw->nthreads > 1) pthread_barrier_wait(&cw->start);
+    do_share(cw, 0);
+    if (cw->nthreads > 1) pthread_barrier_wait(&cw->done);
+}
+
+static size_t pick_threads(const po_cornn_opts *o, size_t nblocks)
+{
+    size_t t = o->threads;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus >= 2 ? 2 : 1;
+    }
+    if (t > nblocks / 2) t = nblocks / 2; /* too little work to share */
+    return t < 1 ? 1 : t;
+}
+
+/* ---- setup ----------------------------------------------------------------- */
+
+static po_status check_args(const po_mat *Y, const po_mat *U, const po_cornn_opts *o,
+                            const po_mat *W_hat, const po_mat *W_in)
+{
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit cornn: NULL argument");
+    const char *why = po_cornn_opts_check(o);
+    if (why) return po_error(PO_EINVAL, "fit cornn: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit cornn: Y has no columns (T x 0)");
+    if (Y->rows < 2)
+        return po_error(PO_ESHAPE, "fit cornn: Y has %zu rows, need at least 2 time steps",
+                        Y->rows);
+    size_t d = Y->cols;
+    if (W_hat->rows != d || W_hat->cols != d)
+        return po_error(PO_ESHAPE, "fit cornn: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
+                        W_hat->cols, d, d);
+    if (!U != !W_in)
+        return po_error(PO_EINVAL, "fit cornn: inputs U and their weights W_in must be given together");
+    if (U) {
+        if (U->rows != Y->rows)
+            return po_error(PO_ESHAPE, "fit cornn: U has %zu rows, Y has %zu (one input row per time step)",
+                            U->rows, Y->rows);
+        if (W_in->rows != d || W_in->cols != U->cols)
+            return po_error(PO_ESHAPE, "fit cornn: W_in is %zux%zu, expected %zux%zu", W_in->rows,
+                            W_in->cols, d, U->cols);
+    }
+    po_status st = po_mat_check_finite(Y, "fit cornn: Y");
+    if (st == PO_OK && U) st = po_mat_check_finite(U, "fit cornn: U");
+    return st;
+}
+
+/* Regressors x (rows 0, k, 2k, ... of Y with the inputs appended), targets
+ * delta = clip((Y[s+1] - (1-alpha) Y[s]) / alpha) and the weights. */
+static size_t build_data(const po_mat *Y, const po_mat *U, const po_cornn_opts *o, double *x,
+                         size_t ldx, bool copy_x, double *delta, double *w, size_t T)
+{
+    size_t d = Y->cols, m = U ? U->cols : 0, clipped = 0;
+    double beta = 1.0 - o->alpha;
+    for (size_t t = 0; t < T; t++) {
+        size_t s = t * o->subsample;
+        const double *y = Y->data + s * Y->ld, *yp = y + Y->ld;
+        if (copy_x) {
+            memcpy(x + t * ldx, y, d * sizeof *x);
+            if (m) memcpy(x + t * ldx + d, U->data + s * U->ld, m * sizeof *x);
+        }
+        for (size_t j = 0; j < d; j++) {
+            double v = (yp[j] - beta * y[j]) / o->alpha;
+            if (fabs(v) > PO_CORNN_CLIP) {
+                v = copysign(PO_CORNN_CLIP, v);
+                clipped++;
+            }
+            delta[t * d + j] = v;
+            if (w) w[t * d + j] = 1.0 / (1.0 - v * v);
+        }
+    }
+    return clipped;
+}
+
+/* Hinv = (x^T x + lambda I)^-1 (n x n, full). */
+static po_status inverse_gram(const po_mat *x, double lambda, po_mat *Hinv)
+{
+    size_t n = x->cols;
+    po_mat *H = po_mat_alloc(n, n);
+    if (!H) return PO_ENOMEM;
+    po_la_syrk_t(1.0, x, 0.0, H);
+    for (size_t i = 0; i < n; i++) PO_MAT_AT(H, i, i) += lambda;
+    double anorm = po_la_sym_norm1(H), rcond = 0.0;
+    po_status st = po_la_cholesky(H);
+    if (st == PO_OK) st = po_la_cholesky_rcond(H, anorm, &rcond);
+    if (st == PO_ENOMEM || st == PO_ELINALG) {
+        po_mat_free(H);
+        return st;
+    }
+    if (st != PO_OK || rcond < PO_SPD_RCOND_MIN) {
+        po_mat_free(H);
+        return po_error(PO_ESINGULAR,
+                        "fit cornn: x^T x + lambda I is singular or ill-conditioned (lambda = %g, "
+                        "rcond %.3g): the regressors are linearly dependent; use l2 > 0",
+                        lambda, rcond);
+    }
+    po_mat_set_identity(Hinv);
+    po_la_cholesky_solve_right(H, Hinv);
+    po_mat_free(H);
+    return PO_OK;
+}
+
+po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *opts,
+                       po_mat *W_hat, po_mat *W_in, po_cornn_info *info)
+{
+    po_status st = check_args(Y, U, opts, W_hat, W_in);
+    if (st != PO_OK) return st;
+    const po_cornn_opts *o = opts;
+    size_t d = Y->cols, m = U ? U->cols : 0, n = d + m;
+    size_t T = (Y->rows - 2) / o->subsample + 1; /* transitions s = 0, k, 2k, ... <= T_Y - 2 */
+    bool copy_x = U || o->subsample > 1;
+    bool weighted = o->solver != PO_CORNN_STANDARD;
+    size_t block = PO_CORNN_BLOCK_BYTES / (n * sizeof(double));
+    if (block < PO_CORNN_BLOCK_MIN) block = PO_CORNN_BLOCK_MIN;
+    if (block > T) block = T;
+    size_t nblocks = (T + block - 1) / block;
+
+    cornn_work cw = {.T = T, .n = n, .d = d, .block = block, .nblocks = nblocks,
+                     .solver = o->solver, .threshold = o->threshold};
+    cw.nthreads = pick_threads(o, nblocks);
+    double *xbuf = copy_x ? po_alloc_doubles(T * n, false) : NULL;
+    double *delta = po_alloc_doubles(T * d, false);
+    double *w = weighted ? po_alloc_doubles(T * d, false) : NULL;
+    double *partial = po_alloc_doubles(nblocks * n * d, true);
+    double *zbuf = po_alloc_doubles(cw.nthreads * block * d, false);
+    double *loss = po_alloc_doubles(nblocks, true);
+    size_t *counts = calloc(nblocks * d, sizeof *counts);
+    po_mat *Hinv = po_mat_alloc(n, n), *theta = po_mat_alloc(n, d), *R = po_mat_alloc(n, d);
+    pthread_t tid[PO_CORNN_MAX_THREADS];
+    worker_arg args[PO_CORNN_MAX_THREADS];
+    bool started = false;
+    bool barriers = false;
+    if ((copy_x && !xbuf) || !delta || (weighted && !w) || !partial || !zbuf || !loss ||
+        !counts || !Hinv || !theta || !R) {
+        st = po_error(PO_ENOMEM, "fit cornn: cannot allocate the workspace for %zu x %zu data", T,
+                      n);
+        goto done;
+    }
+    cw.x = copy_x ? xbuf : Y->data;
+    cw.ldx = copy_x ? n : Y->ld;
+    cw.delta = delta;
+    cw.w = w;
+    cw.theta = theta->data;
+    cw.partial = partial;
+    cw.counts = counts;
+    cw.loss = loss;
+    cw.zbuf = zbuf;
+    size_t clipped = build_data(Y, U, o, cw.x, cw.ldx, copy_x, delta, w, T);
+
+    po_mat xm = po_mat_view(cw.x, T, n, cw.ldx);
+    double lambda = o->l2 * (double)T;
+    st = inverse_gram(&xm, lambda, Hinv);
+    if (st != PO_OK) goto done;
+
+    /* Start ("fixed point"): theta = H^-1 x^T artanh(delta), by blocks into R. */
+    po_mat_set_zero(R);
+    for (size_t b = 0; b < nblocks; b++) {
+        size_t t0 = b * block, k = T - t0 < block ? T - t0 : block;
+        for (size_t i = 0; i < k * d; i++) zbuf[i] = atanh(delta[t0 * d + i]);
+        po_mat xb = po_mat_view(cw.x + t0 * cw.ldx, k, n, cw.ldx);
+        po_mat z = po_mat_view(zbuf, k, d, d);
+        po_la_gemm(true, false, 1.0, &xb, &z, 1.0, R);
+    }
+    po_la_gemm(false, false, 1.0, Hinv, R, 0.0, theta);
+
+    if (cw.nthreads > 1) {
+        /* Two threads at most (options check): if the worker cannot start, the
+         * fit runs on this thread alone, with the same result. */
+        if (pthread_barrier_init(&cw.start, NULL, 2) == 0) {
+            if (pthread_barrier_init(&cw.done, NULL, 2) == 0) {
+                barriers = true;
+                args[1] = (worker_arg){.cw = &cw, .id = 1};
+                if (pthread_create(&tid[1], NULL, worker_main, &args[1]) == 0) started = true;
+            } else {
+                pthread_barrier_destroy(&cw.start);
+            }
+        }
+        if (!started) cw.nthreads = 1;
+    }
+
+    double *th = theta->data, *g = R->data;
+    for (size_t it = 0; it < o->iters; it++) {
+        run_pass(&cw, PASS_UPDATE);
+        /* R = sum_b x_b^T E_b in block order, outlier-reweighted, minus lambda theta. */
+        memcpy(g, partial, n * d * sizeof *g);
+        for (size_t b = 1; b < nblocks; b++) {
+            const double *pb = partial + b * n * d;
+            for (size_t i = 0; i < n * d; i++) g[i] += pb[i];
+        }
+        if (o->solver == PO_CORNN_WEIGHTED) {
+            for (size_t j = 0; j < d; j++) {
+                size_t c = 0;
+                for (size_t b = 0; b < nblocks; b++) c += counts[b * d + j];
+                /* Every entry of a column rejected: its E is all zero anyway. */
+                double s = c < T ? (double)T / (double)(T - c) : 0.0;
+                for (size_t i = 0; i < n; i++) g[i * d + j] *= s;
+            }
+        }
+        for (size_t i = 0; i < n * d; i++) g[i] -= lambda * th[i];
+        po_la_gemm(false, false, 1.0, Hinv, R, 1.0, theta);
+        if (!po_learn_all_finite(th, n * d)) {
+            st = po_error(PO_EDIVERGED,
+                          "fit cornn: the weights became non-finite at iteration %zu of %zu", it + 1,
+                          o->iters);
+            goto done;
+        }
+        if (o->progress) o->progress(o->progress_user, it + 1, o->iters);
+    }
+    run_pass(&cw, PASS_LOSS);
+    double total = 0.0;
+    for (size_t b = 0; b < nblocks; b++) total += loss[b];
+
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++) PO_MAT_AT(W_hat, i, j) = th[j * d + i];
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < m; j++) PO_MAT_AT(W_in, i, j) = th[(d + j) * d + i];
+    if (info) *info = (po_cornn_info){.samples = T, .clipped = clipped, .loss = total};
+done:
+    if (started) {
+        cw.kind = PASS_STOP;
+        pthread_barrier_wait(&cw.start);
+        pthread_join(tid[1], NULL);
+    }
+    if (barriers) {
+        pthread_barrier_destroy(&cw.start);
+        pthread_barrier_destroy(&cw.done);
+    }
+    po_mat_free(R);
+    po_mat_free(theta);
+    po_mat_free(Hinv);
+    free(counts);
+    free(loss);
+    free(zbuf);
+    free(partial);
+    free(w);
+    free(delta);
+    free(xbuf);
+    return st;
+}

@@ -1,0 +1,17 @@
+/* Internal: small helpers shared by the iterative fitting methods
+ * (gradient descent, CORNN, FORCE; SPEC.md §4.4-§4.6). */
+#ifndef PARTOBS_FIT_LEARN_UTIL_H
+#define PARTOBS_FIT_LEARN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when every x[i], i < n, is finite. */
+bool po_learn_all_finite(const double *x, size_t n);
+
+/* sum_i a[i] b[i] with four interleaved partial sums, so that the compiler can
+ * vectorise it without reassociating (no -ffast-math): the result is the same
+ * whatever the vector width the code runs with. */
+double po_learn_dot(const double *a, const double *b, size_t n);
+
+#endif
