@@ -6,9 +6,21 @@
 #include "cli_input.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
+#include "fit_methods.h"
 
 /* The fitting methods this build offers (later issues add more). */
-static const char *const methods = "map";
+static const char *const methods = "map, bptt";
+
+/* The value of --method, found before parsing: each method has its own options. */
+static const char *method_arg(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) break;
+        if (strncmp(argv[i], "--method=", 9) == 0) return argv[i] + 9;
+        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc) return argv[i + 1];
+    }
+    return NULL;
+}
 
 void cmd_fit_help(FILE *out)
 {
@@ -31,12 +43,15 @@ void cmd_fit_help(FILE *out)
             "  --rho R             ridge penalty on the unnormalised sums, >= 0 (default %g)\n"
             "  --burn-in N         leading rows of Y to drop before fitting (default %zu)\n"
             "  --verbose           print the fit diagnostics (also in the manifest) on stderr\n"
-            "  -o, --output FILE   output .npy (d x d float64); FILE.manifest.json beside it\n",
+            "  -o, --output FILE   output .npy (d x d float64); FILE.manifest.json beside it\n"
+            "Other methods have their own options: partobs fit --method NAME --help\n",
             methods, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.rho, d.burn_in);
 }
 
 int cmd_fit(cli_run *run, int argc, char **argv)
 {
+    const char *chosen = method_arg(argc, argv);
+    if (chosen && strcmp(chosen, "bptt") == 0) return cmd_fit_bptt(run, argc, argv);
     po_ridge_opts o = po_ridge_opts_defaults();
     const char *method = "map", *phi = NULL, *leaky = NULL, *output = NULL;
     bool verbose = false;

@@ -202,13 +202,47 @@ typedef struct po_bptt_info {
  * (T x d) by BPTT with generalized teacher forcing; loss = sum over batch,
  * observed units and time of (tanh(x_hat) - tanh(y))^2. W_hat is
  * (d+H) x (d+H), observed units first. PO_EDIVERGED (naming the epoch and the
- * last finite loss) on a non-finite loss or weights. info may be NULL. */
+ * last finite loss) on a non-finite loss or weights. info may be NULL.
+ *
+ * Details (SPEC.md §4.7; docs/methods.md "BPTT"):
+ * - Windows: po_bptt_windows(t1 - t0, window) windows of `window` rows,
+ *   starting at rows t0 + k * floor(window / 2); shuffled every epoch and cut
+ *   into mini-batches of `batch` (the last one may be smaller); one optimizer
+ *   step per mini-batch; the gradient is summed over the mini-batch.
+ * - In a window with rows y_0 .. y_{w-1}: z_0 = [y_0; 0 (hidden)], and step k
+ *   maps z_k to z_{k+1} = (1 - alpha) u_k + alpha W tanh(u_k), where u_k is
+ *   z_k with its observed part replaced by y_k when step k is forced (one coin
+ *   u < beta per step k >= 1 for the whole mini-batch). The loss compares
+ *   z_j with y_j for j = 1 .. w-1 (w - 1 steps).
+ * - reference_shift: reproduces the reference script's off-by-one. It takes
+ *   one more step (w steps, the last one forced with y_{w-1} like the others)
+ *   and compares z_{j+1} with y_j for j = 1 .. w-1: each prediction is scored
+ *   against the data one step EARLIER than the time it predicts, so the
+ *   student learns F(y_t) ~ y_t rather than ~ y_{t+1} where it is forced.
+ * - Random draws (PO_STREAM_FIT of seed), in order: W, (d+H)^2 normals row
+ *   by row times init_scale / sqrt(d+H); then per epoch a Fisher-Yates
+ *   shuffle of the windows and, per mini-batch, window - 1 coins
+ *   (po_rng_uniform() < beta), coin k - 1 for step k (with the aligned loss
+ *   the last coin is drawn but unused).
+ * Errors: PO_EINVAL (NULL argument, invalid options, t1 > T, window longer
+ * than the rows t0:t1), PO_ESHAPE (empty Y, W_hat not (d+H) x (d+H)),
+ * PO_ENONFINITE (NaN/Inf in the used rows of Y), PO_ENOMEM, PO_EDIVERGED. */
 po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
                       po_bptt_info *info);
 
-/* Loss of one window and its exact gradient (for tests against finite
- * differences): window rows [start, start + window) of Y, forcing pattern
- * force[t] (window - 1 entries, 0/1), W (d+H) x (d+H); grad the same shape. */
+/* Number of training windows in `rows` rows: max(1, floor(2 rows / window) - 2),
+ * as in the reference script (118 for rows = 30000, window = 500); 0 if
+ * window < 2 or rows < window. */
+size_t po_bptt_windows(size_t rows, size_t window);
+
+/* Loss of one window and its exact gradient dLoss/dW (for tests against
+ * finite differences): window rows [start, start + window) of Y (absolute
+ * rows; opts->t0, t1, batch, epochs and the optimizer are ignored), forcing
+ * pattern force[k - 1] for step k (window - 1 entries, 0/1, as in
+ * po_fit_bptt; NULL = never forced), W (d+H) x (d+H); grad the same shape.
+ * opts->reference_shift selects the loss as in po_fit_bptt.
+ * Errors: PO_EINVAL (NULL argument, invalid options, window outside Y),
+ * PO_ESHAPE, PO_ENONFINITE (Y rows or W), PO_ENOMEM. */
 po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const po_mat *W,
                               size_t start, const unsigned char *force, double *loss,
                               po_mat *grad);
