@@ -125,7 +125,7 @@ static po_status draw_teacher_row(po_figure *f, const po_mat *W, const po_attrac
     po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
     a.equal_aspect = true;
     a.legend = true;
-    po_status st = po_nl_panel_eigs(po_figure_panel(f, 0, 0, &a), NULL, tc);
+    po_status st = po_nl_panel_eigs(po_figure_panel(f, 0, 0, &a), tc, NULL);
     a = po_nl_axes("Teacher limit set, leaky-current (MAP, BPTT, FORCE)", "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, 0, 1, &a), W, PO_LEAKY_CURRENT,

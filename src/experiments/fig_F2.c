@@ -95,7 +95,7 @@ po_status po_exp_figF2(po_exp_ctx *c)
         snprintf(title, sizeof title, "Teacher (triangular, D = %zu): eigenvalues", s.D);
         po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
         a.equal_aspect = true;
-        st = po_nl_panel_eigs(po_figure_panel(fig, 0, 0, &a), NULL, trep);
+        st = po_nl_panel_eigs(po_figure_panel(fig, 0, 0, &a), trep, NULL);
         a = po_nl_axes("Teacher limit set", "PC1", "PC2");
         if (!st)
             st = po_nl_panel_limit_set(po_figure_panel(fig, 0, 1, &a), t->W, PO_LEAKY_CURRENT,

@@ -46,7 +46,7 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
         counts->teacher = trep->n_stable_fp;
         cJSON_AddNumberToObject(inst, "seed", (double)seed);
         cJSON_AddItemToObject(inst, "teacher", po_nl_report_json(trep));
-        snprintf(title, sizeof title, "Instance %zu: teacher limit set (%zu stable fp)", k + 1,
+        snprintf(title, sizeof title, "%zu: teacher limit set, %zu stable fp", k + 1,
                  trep->n_stable_fp);
         po_axes a = po_nl_axes(title, "PC1", "PC2");
         st = po_nl_panel_limit_set(po_figure_panel(fig, k, 2, &a), t->W, PO_LEAKY_CURRENT,
@@ -68,13 +68,13 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
             cJSON_AddNumberToObject(so, "d", (double)s->d[j]);
             cJSON_AddItemToObject(so, "student", po_nl_report_json(srep));
             cJSON_AddItemToObject(js, j == 0 ? "MAP 5%" : "MAP 50%", so);
-            snprintf(title, sizeof title, "Instance %zu, MAP %s (d = %zu): eigenvalues", k + 1,
+            snprintf(title, sizeof title, "%zu: MAP %s (d = %zu) eigenvalues", k + 1,
                      j == 0 ? "5%" : "50%", s->d[j]);
             po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
             a.equal_aspect = true;
             st = po_nl_panel_eigs(po_figure_panel(fig, k, j, &a), trep, srep);
-            snprintf(title, sizeof title, "Instance %zu, MAP %s student limit set (%zu stable fp)",
-                     k + 1, j == 0 ? "5%" : "50%", srep->n_stable_fp);
+            snprintf(title, sizeof title, "%zu: MAP %s limit set, %zu stable fp", k + 1,
+                     j == 0 ? "5%" : "50%", srep->n_stable_fp);
             a = po_nl_axes(title, "PC1", "PC2");
             if (!st)
                 st = po_nl_panel_limit_set(po_figure_panel(fig, k, 3 + j, &a), W_hat,
@@ -102,7 +102,8 @@ po_status po_exp_figF6(po_exp_ctx *c)
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
     po_figure *fig = NULL;
     po_status st = po_figure_alloc(F6_INSTANCES, 5, 2600, 1100,
-                                   "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5% and 50%",
+                                   "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5% and 50% (rows: teacher "
+                                   "instances 1 and 2)",
                                    &fig);
     f6_counts counts[F6_INSTANCES] = {{0, {0, 0}}, {0, {0, 0}}};
     for (size_t k = 0; k < F6_INSTANCES && !st; k++) {

@@ -95,7 +95,8 @@ po_status po_nl_panel_eigs(po_panel *p, const po_attractor_report *teacher,
 {
     return po_panel_eigenvalues(p, teacher ? teacher->eig_re : NULL,
                                 teacher ? teacher->eig_im : NULL, teacher ? teacher->n : 0,
-                                student->eig_re, student->eig_im, student->n);
+                                student ? student->eig_re : NULL, student ? student->eig_im : NULL,
+                                student ? student->n : 0);
 }
 
 po_axes po_nl_axes(const char *title, const char *xl, const char *yl)
@@ -112,7 +113,7 @@ po_status po_nl_draw_student_row(po_figure *f, size_t row, const po_nl_row *r, s
 {
     size_t n = r->W_hat->rows, d = n < r->rec->dmax ? n : r->rec->dmax;
     char title[200];
-    snprintf(title, sizeof title, "%s (%zu units): teacher red, student blue", r->label, n);
+    snprintf(title, sizeof title, "%s (%zu units): eigenvalues", r->label, n);
     po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
     a.equal_aspect = true;
     po_status st = po_nl_panel_eigs(po_figure_panel(f, row, 0, &a), r->teacher, r->student);

@@ -134,7 +134,7 @@ po_status po_nl_panel_limit_set(po_panel *p, const po_mat *W, po_leaky leaky, si
                                 double transient_frac, uint64_t seed, bool colorbar);
 
 /* Eigenvalue plane with the teacher (red) and student (blue) spectra from
- * two reports; the teacher's may be NULL. */
+ * two reports; either may be NULL. */
 po_status po_nl_panel_eigs(po_panel *p, const po_attractor_report *teacher,
                            const po_attractor_report *student);
 
