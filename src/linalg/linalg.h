@@ -87,4 +87,23 @@ double po_la_sym_norm1(const po_mat *a);
  * matrix before factorisation. */
 po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
 
+/* ---- attractors: Newton steps (src/linalg/linalg_attractors.c) ---- */
+
+/* LU factorisation of the square matrix a in place, without LAPACKE's
+ * row-major copy (no allocation); the result is only for
+ * po_la_lu_solve_nocopy. PO_ESINGULAR if a pivot is exactly zero. */
+po_status po_la_lu_factor_nocopy(po_mat *a, int *ipiv);
+
+/* Overwrite the vector b (length n) with A^{-1} b, A the matrix factored by
+ * po_la_lu_factor_nocopy. */
+void po_la_lu_solve_nocopy(const po_mat *lu, const int *ipiv, double *b);
+
+/* Cholesky factorisation of the SPD matrix a (upper triangle read) in place,
+ * without a copy, for po_la_cholesky_solve_nocopy. PO_ESINGULAR if a is not
+ * numerically positive definite. */
+po_status po_la_cholesky_nocopy(po_mat *a);
+
+/* Overwrite the vector b with A^{-1} b, A factored by po_la_cholesky_nocopy. */
+void po_la_cholesky_solve_nocopy(const po_mat *factor, double *b);
+
 #endif
