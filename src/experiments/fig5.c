@@ -156,9 +156,9 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
     cJSON_AddNumberToObject(inst, "seed", (double)seed);
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_CURRENT, s->T, s->d50, seed, &rec[0]);
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_RATE, s->T, s->d5 > 9 ? s->d5 : 9, seed, &rec[1]);
-    po_nl_attr_cfg tcfg = po_nl_attr_cfg_for(s->D, quick, seed);
-    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_CURRENT, &tcfg, &trep[0]);
-    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_RATE, &tcfg, &trep[1]);
+    po_nl_attr_cfg acfg = po_nl_attr_cfg_for(quick, seed);
+    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_CURRENT, &acfg, &trep[0]);
+    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_RATE, &acfg, &trep[1]);
     if (!st) {
         cJSON_AddItemToObject(inst, "teacher_leaky_current", po_nl_report_json(trep[0]));
         cJSON_AddItemToObject(inst, "teacher_leaky_rate", po_nl_report_json(trep[1]));
@@ -182,11 +182,10 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
         po_attractor_report *srep = NULL;
         st = po_nl_fit(r, ms[i].m, ms[i].d, &s->fit, &W_hat);
         double fit_s = now_seconds() - t0;
-        po_nl_attr_cfg scfg = po_nl_attr_cfg_for(ms[i].d, quick, seed);
-        if (!st) st = po_nl_analyse(W_hat, po_nl_student_leaky(ms[i].m, ms[i].leaky), &scfg, &srep);
+        if (!st) st = po_nl_analyse(W_hat, po_nl_student_leaky(ms[i].m, ms[i].leaky), &acfg, &srep);
+        po_nl_compare cmp;
+        if (!st) st = po_nl_compare_reports(tr, srep, ms[i].d, &cmp);
         if (!st) {
-            po_nl_compare cmp;
-            po_nl_compare_reports(tr, srep, &cmp);
             tally_add(&tally[i], &cmp);
             tally[i].seconds += now_seconds() - t0;
             cJSON *o = po_nl_compare_json(&cmp);

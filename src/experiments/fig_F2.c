@@ -68,20 +68,21 @@ po_status po_exp_figF2(po_exp_ctx *c)
     po_attractor_report *trep = NULL, *srep[F2_METHODS] = {NULL, NULL, NULL};
     po_mat *W_hat[F2_METHODS] = {NULL, NULL, NULL};
     po_figure *fig = NULL;
+    po_nl_compare cmp[F2_METHODS];
     static const char *const labels[F2_METHODS] = {"MAP 10%", "BPTT 10%", "BPTT 10% + hidden"};
     static const po_nl_method methods[F2_METHODS] = {PO_NL_MAP, PO_NL_BPTT, PO_NL_BPTT};
 
     po_status st = po_teacher_generate(&to, &rng, &t);
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_CURRENT, s.T, s.d, seed, &rec);
-    po_nl_attr_cfg tcfg = po_nl_attr_cfg_for(s.D, o->quick, seed);
-    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_CURRENT, &tcfg, &trep);
+    po_nl_attr_cfg acfg = po_nl_attr_cfg_for(o->quick, seed);
+    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_CURRENT, &acfg, &trep);
     po_exp_progress(c, 1, 1 + F2_METHODS);
     for (size_t i = 0; i < F2_METHODS && !st; i++) {
         po_nl_fit_cfg fc = s.fit;
         fc.bptt_hidden = i == 2 ? s.hidden : 0;
         st = po_nl_fit(rec, methods[i], s.d, &fc, &W_hat[i]);
-        po_nl_attr_cfg scfg = po_nl_attr_cfg_for(W_hat[i] ? W_hat[i]->rows : 1, o->quick, seed);
-        if (!st) st = po_nl_analyse(W_hat[i], PO_LEAKY_CURRENT, &scfg, &srep[i]);
+        if (!st) st = po_nl_analyse(W_hat[i], PO_LEAKY_CURRENT, &acfg, &srep[i]);
+        if (!st) st = po_nl_compare_reports(trep, srep[i], s.d, &cmp[i]);
         po_exp_progress(c, 2 + i, 1 + F2_METHODS);
     }
 
@@ -125,9 +126,7 @@ po_status po_exp_figF2(po_exp_ctx *c)
         cJSON_AddItemToObject(root, "teacher", po_nl_report_json(trep));
         cJSON *js = cJSON_AddObjectToObject(root, "students");
         for (size_t i = 0; i < F2_METHODS; i++) {
-            po_nl_compare cmp;
-            po_nl_compare_reports(trep, srep[i], &cmp);
-            cJSON *so = po_nl_compare_json(&cmp);
+            cJSON *so = po_nl_compare_json(&cmp[i]);
             cJSON_AddItemToObject(so, "student", po_nl_report_json(srep[i]));
             cJSON_AddItemToObject(js, labels[i], so);
         }

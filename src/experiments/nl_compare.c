@@ -13,7 +13,6 @@ po_status po_nl_analyse(const po_mat *W, po_leaky leaky, const po_nl_attr_cfg *c
     po_network net = {W, PO_PHI_TANH, leaky, 0.01};
     po_fp_opts fo = po_fp_opts_defaults();
     fo.n_random = cfg->fp_starts;
-    fo.max_iter = cfg->fp_iters;
     fo.seed = cfg->seed;
     po_limit_opts lo = po_limit_opts_defaults();
     lo.n_traj = cfg->n_traj;
@@ -47,22 +46,29 @@ po_nl_teacher_kind po_nl_teacher_classify(const po_attractor_report *r)
     return k;
 }
 
-/* Eigenvalues of W itself (the report's, SPEC.md §5): the continuous-time
- * Jacobian at the origin is -I + W, unstable directions have Re lambda > 1. */
-void po_nl_compare_reports(const po_attractor_report *teacher, const po_attractor_report *student,
-                           po_nl_compare *out)
+/* Attractors are matched by location on the observed neurons
+ * (po_attractor_compare); the eigenvalues are those of W itself (SPEC.md §5):
+ * the Jacobian at the origin is -I + W, so Re lambda > 1 is an unstable
+ * direction of the origin. */
+po_status po_nl_compare_reports(const po_attractor_report *teacher,
+                                const po_attractor_report *student, size_t obs, po_nl_compare *out)
 {
     memset(out, 0, sizeof *out);
-    out->match = po_attractor_verdict(teacher, student, out->verdict, sizeof out->verdict);
-    out->spurious_fp = student->n_stable_fp > teacher->n_stable_fp;
-    out->missing_fp = student->n_stable_fp < teacher->n_stable_fp;
-    out->spurious_cycle = student->n_cycles > teacher->n_cycles;
-    out->missing_cycle = student->n_cycles < teacher->n_cycles;
+    po_attractor_comparison cmp;
+    po_status st = po_attractor_compare(teacher, student, obs, &cmp, out->verdict,
+                                        sizeof out->verdict);
+    if (st) return st;
+    out->match = cmp.match;
+    out->spurious_fp = cmp.spurious_fp > 0;
+    out->missing_fp = cmp.missed_fp > 0;
+    out->spurious_cycle = cmp.spurious_cycles > 0;
+    out->missing_cycle = cmp.missed_cycles > 0;
     out->max_re = student->n ? student->eig_re[0] : -(double)INFINITY;
     for (size_t i = 0; i < student->n && student->eig_re[i] > 1.0; i++) {
         if (student->eig_im[i] == 0.0) out->re_gt1_real = true;
         else out->re_gt1_complex = true;
     }
+    return PO_OK;
 }
 
 cJSON *po_nl_report_json(const po_attractor_report *r)
@@ -122,18 +128,13 @@ cJSON *po_nl_compare_json(const po_nl_compare *c)
     return o;
 }
 
-po_nl_attr_cfg po_nl_attr_cfg_for(size_t n, bool quick, uint64_t seed)
+po_nl_attr_cfg po_nl_attr_cfg_for(bool quick, uint64_t seed)
 {
     po_fp_opts fo = po_fp_opts_defaults();
     po_limit_opts lo = po_limit_opts_defaults();
-    po_nl_attr_cfg c = {fo.n_random, fo.max_iter, lo.n_traj, lo.steps, seed};
-    if (n > 100) { /* an LM step costs O(n^3): 30 starts keep a 500-unit teacher in seconds */
-        c.fp_starts = 30;
-        c.fp_iters = 100;
-    }
+    po_nl_attr_cfg c = {fo.n_random, lo.n_traj, lo.steps, seed};
     if (quick) {
         c.fp_starts = 20;
-        c.fp_iters = 50;
         c.n_traj = 8;
         c.steps = 4000;
     }

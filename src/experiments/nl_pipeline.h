@@ -70,37 +70,35 @@ po_leaky po_nl_student_leaky(po_nl_method m, po_leaky l);
 po_status po_nl_student_run(const po_nl_record *r, const po_mat *W_hat, po_leaky leaky, bool noise,
                             size_t steps, po_mat **X);
 
-/* Attractor-analysis sizes (SPEC.md §5 "Limit sets"; the attractors module's
- * defaults, fewer random starts for large networks). */
+/* Attractor-analysis sizes (SPEC.md §5 "Limit sets"). */
 typedef struct po_nl_attr_cfg {
-    size_t fp_starts;      /* random starts of the fixed-point search */
-    size_t fp_iters;       /* Levenberg-Marquardt iterations per start */
+    size_t fp_starts;      /* random starts of the fixed-point search (scaled down for
+                              large networks by the attractors module) */
     size_t n_traj;         /* noise-free trajectories */
     size_t steps;          /* Euler steps per trajectory */
     uint64_t seed;
 } po_nl_attr_cfg;
 
-/* The sizes used for an n-unit network: the attractors module's defaults for
- * small networks, fewer fixed-point starts for large ones (each
- * Levenberg-Marquardt step solves an n x n system); quick = CI sizes. */
-po_nl_attr_cfg po_nl_attr_cfg_for(size_t n, bool quick, uint64_t seed);
+/* The attractors module's defaults, or smaller CI sizes when quick. */
+po_nl_attr_cfg po_nl_attr_cfg_for(bool quick, uint64_t seed);
 
 po_status po_nl_analyse(const po_mat *W, po_leaky leaky, const po_nl_attr_cfg *cfg,
                         po_attractor_report **out);
 
-/* Teacher vs student, in the terms of issue 4's claims. */
+/* Teacher vs student on their first obs (observed) neurons, in the terms of
+ * issue 4's claims. */
 typedef struct po_nl_compare {
-    bool match;            /* po_attractor_verdict */
+    bool match;            /* no spurious and no missed attractor (po_attractor_compare) */
     char verdict[320];
-    bool spurious_fp, missing_fp;       /* more / fewer stable fixed points than the teacher */
-    bool spurious_cycle, missing_cycle; /* more / fewer limit cycles */
+    bool spurious_fp, missing_fp;       /* a student / teacher stable fixed point unmatched */
+    bool spurious_cycle, missing_cycle; /* a student / teacher limit cycle unmatched */
     double max_re;         /* student's largest Re lambda */
     bool re_gt1_real;      /* a real student eigenvalue with Re > 1 */
     bool re_gt1_complex;   /* a complex pair with Re > 1 */
 } po_nl_compare;
 
-void po_nl_compare_reports(const po_attractor_report *teacher, const po_attractor_report *student,
-                           po_nl_compare *out);
+po_status po_nl_compare_reports(const po_attractor_report *teacher,
+                                const po_attractor_report *student, size_t obs, po_nl_compare *out);
 
 /* What the teacher's own attractors are (issue 4: "the teacher itself is not
  * always a plain stable focus"). */
