@@ -122,7 +122,6 @@ po_status po_exp_figF2(po_exp_ctx *c)
         cJSON_AddNumberToObject(sz, "d", (double)s.d);
         cJSON_AddNumberToObject(sz, "hidden", (double)s.hidden);
         cJSON_AddNumberToObject(sz, "bptt_epochs", (double)s.fit.bptt_epochs);
-        cJSON_AddNumberToObject(root, "seed", (double)seed);
         cJSON_AddItemToObject(root, "teacher", po_nl_report_json(trep));
         cJSON *js = cJSON_AddObjectToObject(root, "students");
         for (size_t i = 0; i < F2_METHODS; i++) {

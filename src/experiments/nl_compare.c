@@ -1,6 +1,7 @@
 /* Attractors of teacher and student and their comparison in the terms of
  * issue 4's claims (SPEC.md §5 "Limit sets", §9 item 8); see nl_pipeline.h. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "experiments/nl_pipeline.h"
@@ -69,6 +70,13 @@ po_status po_nl_compare_reports(const po_attractor_report *teacher,
         else out->re_gt1_complex = true;
     }
     return PO_OK;
+}
+
+cJSON *po_nl_json_u64(uint64_t v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return cJSON_CreateRaw(buf); /* exact: a double would round above 2^53 */
 }
 
 cJSON *po_nl_report_json(const po_attractor_report *r)

@@ -110,7 +110,8 @@ typedef struct po_nl_teacher_kind {
 
 po_nl_teacher_kind po_nl_teacher_classify(const po_attractor_report *r);
 
-/* JSON summaries. */
+/* JSON summaries; a seed as an exact integer. */
+cJSON *po_nl_json_u64(uint64_t v);
 cJSON *po_nl_report_json(const po_attractor_report *r);
 cJSON *po_nl_compare_json(const po_nl_compare *c);
 
