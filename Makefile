@@ -49,9 +49,9 @@ valgrind: deps
 	cmake --build build-vg -j $(JOBS)
 	cd build-vg && OPENBLAS_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) \
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
-	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes" \
+	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  -T memcheck -E '^cli_'
-	OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite" \
+	OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  bash tests/cli/test_cli.sh build-vg/partobs tests/data
 
 bench: build

@@ -69,11 +69,21 @@ struct po_figure {
 void po_plot_axis_limits(double dmin, double dmax, double fix_lo, double fix_hi, bool logscale,
                          double margin_frac, double *lo, double *hi);
 
+/* Range [*lo, *hi] of one axis (x if xaxis) over all layers of p: finite
+ * values only, and only positive ones on a log axis (lg); *lo > *hi if none. */
+void po_plot_data_range(const po_panel *p, bool xaxis, bool lg, double *lo, double *hi);
+
 /* Widen the range [*lo, *hi] (world units, already log10 for log axes)
  * symmetrically so that its span over the physical length matches the other
  * axis: used for equal aspect. */
 void po_plot_equal_aspect(double *xlo, double *xhi, double *ylo, double *yhi, double width_mm,
                           double height_mm);
+
+/* RGB of each po_color (a colour-blind-aware qualitative palette). */
+extern const unsigned char po_plot_rgb[PO_COLOR_COUNT_][3];
+
+/* Whether PLplot has the named device (e.g. "pngcairo") installed. */
+bool po_plot_device_available(const char *dev);
 
 /* Draw every used panel of f onto the current, initialised PLplot stream. */
 po_status po_plot_render(const po_figure *f);

@@ -11,6 +11,12 @@
 
 enum { CMAP0_BAND = 10, CMAP0_FRAME = 11, N_COLOR_BINS = 64 };
 
+/* Black, then the matplotlib "tab10" hues (distinguishable by most
+ * colour-blind readers), in po_color order. */
+const unsigned char po_plot_rgb[PO_COLOR_COUNT_][3] = {
+    {0, 0, 0},       {214, 39, 40},   {31, 119, 180}, {44, 160, 44}, {255, 127, 14},
+    {148, 103, 189}, {127, 127, 127}, {23, 190, 207}, {140, 86, 75}};
+
 /* Everything a panel's drawing needs to know about its frame. */
 typedef struct frame {
     double wx0, wx1, wy0, wy1; /* world window (log10 units on log axes) */
@@ -177,10 +183,7 @@ static void draw_colored(const frame *fr, const po_layer *l, bool as_line, PLFLT
 /* Translucent polygon between lo and hi over each run of finite points. */
 static void draw_band(const frame *fr, const po_layer *l, PLFLT *bx, PLFLT *by)
 {
-    static const unsigned char rgb[PO_COLOR_COUNT_][3] = {
-        {0, 0, 0},     {214, 39, 40},  {31, 119, 180}, {44, 160, 44}, {255, 127, 14},
-        {148, 103, 189}, {127, 127, 127}, {23, 190, 207}, {140, 86, 75}};
-    const unsigned char *c = rgb[l->style.color];
+    const unsigned char *c = po_plot_rgb[l->style.color];
     plscol0a(CMAP0_BAND, c[0], c[1], c[2], 0.25);
     plcol0(CMAP0_BAND);
     const double *x = l->a[0], *lo = l->a[1], *hi = l->a[2];
@@ -228,15 +231,14 @@ static void draw_shade(const frame *fr, const po_layer *l)
     }
     double dx = (xs[nx - 1] - xs[0]) / (double)(nx - 1), dy = (ys[ny - 1] - ys[0]) / (double)(ny - 1);
     set_cmap1_shade();
-    /* Cells are centred on the grid points; plimage shows the part of the
-     * image inside the window, which must lie within the image. */
-    double x0 = xs[0] - 0.5 * dx, x1 = xs[nx - 1] + 0.5 * dx;
-    double y0 = ys[0] - 0.5 * dy, y1 = ys[ny - 1] + 0.5 * dy;
-    double cx0 = fmax(x0, fr->wx0), cx1 = fmin(x1, fr->wx1);
-    double cy0 = fmax(y0, fr->wy0), cy1 = fmin(y1, fr->wy1);
-    if (cx0 < cx1 && cy0 < cy1)
-        plimage((PLFLT_MATRIX)cols, (PLINT)nx, (PLINT)ny, x0, x1, y0, y1, lo, hi, cx0, cx1, cy0,
-                cy1);
+    /* Cells are centred on the grid points. plimagefr (unlike plimage, whose
+     * colours span the data's own min..max) maps [lo, hi] onto the colour map
+     * and leaves the NaN cells, below zmin, empty; PLplot clips to the frame. */
+    double x0 = tx(xs[0] - 0.5 * dx, fr->logx), x1 = tx(xs[nx - 1] + 0.5 * dx, fr->logx);
+    double y0 = tx(ys[0] - 0.5 * dy, fr->logy), y1 = tx(ys[ny - 1] + 0.5 * dy, fr->logy);
+    if (isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1))
+        plimagefr((PLFLT_MATRIX)cols, (PLINT)nx, (PLINT)ny, x0, x1, y0, y1, lo, hi, lo, hi, NULL,
+                  NULL);
     free(buf);
     free(cols);
 }
@@ -332,63 +334,6 @@ static void draw_layer(const frame *fr, const po_layer *l, PLFLT *bx, PLFLT *by)
     }
 }
 
-/* Range of one axis over all layers (finite values, > 0 on log axes). */
-static void data_range(const po_panel *p, bool xaxis, bool lg, double *lo, double *hi)
-{
-    double a = INFINITY, b = -INFINITY;
-#define TAKE(v)                                                         \
-    do {                                                                \
-        double t_ = (v);                                                \
-        if (isfinite(t_) && (!lg || t_ > 0.0)) {                        \
-            if (t_ < a) a = t_;                                         \
-            if (t_ > b) b = t_;                                         \
-        }                                                               \
-    } while (0)
-    for (size_t k = 0; k < p->n_layers; k++) {
-        const po_layer *l = &p->layers[k];
-        switch (l->kind) {
-        case PO_LAYER_LINE:
-        case PO_LAYER_POINTS:
-        case PO_LAYER_LINE_COLORED:
-        case PO_LAYER_POINTS_COLORED:
-        case PO_LAYER_ARROWS:
-            for (size_t i = 0; i < l->n; i++) TAKE(xaxis ? l->a[0][i] : l->a[1][i]);
-            break;
-        case PO_LAYER_BAND:
-            for (size_t i = 0; i < l->n; i++) {
-                if (xaxis) TAKE(l->a[0][i]);
-                else {
-                    TAKE(l->a[1][i]);
-                    TAKE(l->a[2][i]);
-                }
-            }
-            break;
-        case PO_LAYER_SHADE: {
-            const double *g = xaxis ? l->a[0] : l->a[1];
-            size_t m = xaxis ? l->n : l->ny;
-            double h = 0.5 * (g[m - 1] - g[0]) / (double)(m - 1);
-            TAKE(g[0] - h);
-            TAKE(g[m - 1] + h);
-            break;
-        }
-        case PO_LAYER_HLINE:
-            if (!xaxis) TAKE(l->p[0]);
-            break;
-        case PO_LAYER_VLINE:
-            if (xaxis) TAKE(l->p[0]);
-            break;
-        case PO_LAYER_CIRCLE:
-            TAKE(l->p[xaxis ? 0 : 1] - l->p[2]);
-            TAKE(l->p[xaxis ? 0 : 1] + l->p[2]);
-            break;
-        case PO_LAYER_TEXT: TAKE(l->p[xaxis ? 0 : 1]); break;
-        }
-    }
-#undef TAKE
-    *lo = a;
-    *hi = b;
-}
-
 static size_t count_colorbars(const po_panel *p)
 {
     size_t n = 0;
@@ -424,7 +369,7 @@ static void draw_colorbars(const frame *fr, const po_panel *p)
         plcol0(1);
         plwidth(1.0 * fr->lw);
         plstyl(0, NULL, NULL);
-        plcolorbar(&w, &h, PL_COLORBAR_GRADIENT, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE |
+        plcolorbar(&w, &h, PL_COLORBAR_IMAGE, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE |
                    PL_POSITION_VIEWPORT, off, 0.0, 1.2 * fr->chr / fr->w_mm, 1.0, 0, 1, 1, 0.0,
                    0.0, 0, 0.0, 1, label_opts, labels, 1, axis_opts, ticks, sub, n_values, valp);
         idx++;
@@ -537,9 +482,9 @@ static void draw_panel(const po_panel *p, double x0, double ytop, double cw, dou
     double margin = 0.05, lo, hi;
     for (size_t k = 0; k < p->n_layers; k++)
         if (p->layers[k].kind == PO_LAYER_SHADE) margin = 0.0;
-    data_range(p, true, ax->logx, &lo, &hi);
+    po_plot_data_range(p, true, ax->logx, &lo, &hi);
     po_plot_axis_limits(lo, hi, ax->xmin, ax->xmax, ax->logx, margin, &fr.wx0, &fr.wx1);
-    data_range(p, false, ax->logy, &lo, &hi);
+    po_plot_data_range(p, false, ax->logy, &lo, &hi);
     po_plot_axis_limits(lo, hi, ax->ymin, ax->ymax, ax->logy, margin, &fr.wy0, &fr.wy1);
     if (ax->logx) {
         fr.wx0 = log10(fr.wx0);
