@@ -15,13 +15,13 @@
 
 #include <partobs/partobs.h>
 
-#define CHECKED(call)                                                               \
-    do {                                                                            \
-        po_status st_ = (call);                                                     \
-        if (st_ != PO_OK) {                                                         \
-            fprintf(stderr, "%s: %s (%s)\n", #call, po_strerror(st_), po_errmsg()); \
-            return 1;                                                               \
-        }                                                                           \
+#define CHECKED(call)                                                                             \
+    do {                                                                                          \
+        po_status st_ = (call);                                                                   \
+        if (st_ != PO_OK) {                                                                       \
+            fprintf(stderr, "%s: %s (%s)\n", #call, po_strerror(st_), po_errmsg());               \
+            return 1;                                                                             \
+        }                                                                                         \
     } while (0)
 
 #define N_CURVE 40
@@ -49,7 +49,7 @@ static int build(po_figure *fig)
             lo[i] = m[i] - sem;
             hi[i] = m[i] + sem;
         }
-        if (k == 1) m[N_CURVE / 2] = NAN; /* a gap: non-finite values break lines */
+        if (k == 1) m[N_CURVE / 2] = (double)NAN; /* a gap: non-finite values break lines */
         po_style s = po_style_defaults();
         s.color = po_color_cycle(k);
         CHECKED(po_panel_band(p, x, lo, hi, N_CURVE, &s));

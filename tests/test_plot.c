@@ -78,46 +78,48 @@ static void test_axis_limits(void)
 {
     double lo, hi;
     /* 5% margin of the span on each side. */
-    po_plot_axis_limits(0.0, 10.0, NAN, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(0.0, 10.0, (double)NAN, (double)NAN, false, 0.05, &lo, &hi);
     CHECK_CLOSE(lo, -0.5, 0, 1e-15);
     CHECK_CLOSE(hi, 10.5, 0, 1e-15);
     /* Fixed ends win; the free end keeps its margin. */
-    po_plot_axis_limits(0.0, 10.0, -2.0, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(0.0, 10.0, -2.0, (double)NAN, false, 0.05, &lo, &hi);
     CHECK(lo == -2.0);
     CHECK_CLOSE(hi, 10.5, 0, 1e-15);
     po_plot_axis_limits(0.0, 10.0, 1.0, 3.0, false, 0.05, &lo, &hi);
     CHECK(lo == 1.0 && hi == 3.0);
     /* Log axes: margins in decades. */
-    po_plot_axis_limits(1e-2, 1.0, NAN, NAN, true, 0.05, &lo, &hi);
+    po_plot_axis_limits(1e-2, 1.0, (double)NAN, (double)NAN, true, 0.05, &lo, &hi);
     CHECK_CLOSE(log10(lo), -2.1, 0, 1e-12);
     CHECK_CLOSE(log10(hi), 0.1, 0, 1e-12);
     /* Non-positive fixed limits are ignored on a log axis. */
-    po_plot_axis_limits(1.0, 100.0, 0.0, NAN, true, 0.05, &lo, &hi);
+    po_plot_axis_limits(1.0, 100.0, 0.0, (double)NAN, true, 0.05, &lo, &hi);
     CHECK_CLOSE(log10(lo), -0.1, 0, 1e-12);
     /* A single value: +-5% of itself, +-0.5 at zero, half a decade on log axes. */
-    po_plot_axis_limits(4.0, 4.0, NAN, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(4.0, 4.0, (double)NAN, (double)NAN, false, 0.05, &lo, &hi);
     CHECK_CLOSE(lo, 3.8, 0, 1e-14);
     CHECK_CLOSE(hi, 4.2, 0, 1e-14);
-    po_plot_axis_limits(0.0, 0.0, NAN, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(0.0, 0.0, (double)NAN, (double)NAN, false, 0.05, &lo, &hi);
     CHECK(lo == -0.5 && hi == 0.5);
-    po_plot_axis_limits(10.0, 10.0, NAN, NAN, true, 0.05, &lo, &hi);
+    po_plot_axis_limits(10.0, 10.0, (double)NAN, (double)NAN, true, 0.05, &lo, &hi);
     CHECK_CLOSE(log10(lo), 0.5, 0, 1e-12);
     CHECK_CLOSE(log10(hi), 1.5, 0, 1e-12);
     /* No data. */
-    po_plot_axis_limits(INFINITY, -INFINITY, NAN, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits((double)INFINITY, -(double)INFINITY, (double)NAN, (double)NAN, false, 0.05,
+                        &lo, &hi);
     CHECK(lo == 0.0 && hi == 1.0);
-    po_plot_axis_limits(INFINITY, -INFINITY, NAN, NAN, true, 0.05, &lo, &hi);
+    po_plot_axis_limits((double)INFINITY, -(double)INFINITY, (double)NAN, (double)NAN, true, 0.05,
+                        &lo, &hi);
     CHECK_CLOSE(lo, 1.0, 1e-15, 0);
     CHECK_CLOSE(hi, 10.0, 1e-15, 0);
     /* A fixed end beyond the data keeps a unit span; reversed fixed limits are repaired. */
-    po_plot_axis_limits(0.0, 1.0, 5.0, NAN, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(0.0, 1.0, 5.0, (double)NAN, false, 0.05, &lo, &hi);
     CHECK(lo == 5.0 && hi == 6.0);
-    po_plot_axis_limits(0.0, 1.0, NAN, -3.0, false, 0.05, &lo, &hi);
+    po_plot_axis_limits(0.0, 1.0, (double)NAN, -3.0, false, 0.05, &lo, &hi);
     CHECK(lo == -4.0 && hi == -3.0);
     po_plot_axis_limits(0.0, 1.0, 2.0, 2.0, false, 0.05, &lo, &hi);
     CHECK(lo == 1.5 && hi == 2.5);
     /* No margin (shaded backgrounds). */
-    po_plot_axis_limits(-1.0, 1.0, NAN, NAN, false, 0.0, &lo, &hi);
+    po_plot_axis_limits(-1.0, 1.0, (double)NAN, (double)NAN, false, 0.0, &lo, &hi);
     CHECK(lo == -1.0 && hi == 1.0);
 }
 
@@ -148,7 +150,8 @@ static void test_data_range_skips_nonfinite(void)
     CHECK_OK(po_figure_alloc(1, 1, 400, 300, NULL, &f));
     if (!f) return;
     po_panel *p = po_figure_panel(f, 0, 0, NULL);
-    double x[5] = {1.0, NAN, 3.0, INFINITY, -2.0}, y[5] = {0.5, 7.0, -1.0, 2.0, 100.0};
+    double x[5] = {1.0, (double)NAN, 3.0, (double)INFINITY, -2.0},
+           y[5] = {0.5, 7.0, -1.0, 2.0, 100.0};
     CHECK_OK(po_panel_line(p, x, y, 5, NULL));
     CHECK_OK(po_panel_hline(p, 9.0, NULL));
     double lo, hi;
@@ -195,9 +198,9 @@ static void test_layer_errors(void)
     CHECK_STATUS(po_panel_shade(p, x, 1, x, 3, x, NULL), PO_EINVAL);
     CHECK_STATUS(po_panel_shade(p, x, 3, x, 3, NULL, NULL), PO_EINVAL);
     CHECK_STATUS(po_panel_arrows(p, x, x, x, x, 3, -1.0, NULL), PO_EINVAL);
-    CHECK_STATUS(po_panel_arrows(p, x, x, x, x, 3, NAN, NULL), PO_EINVAL);
+    CHECK_STATUS(po_panel_arrows(p, x, x, x, x, 3, (double)NAN, NULL), PO_EINVAL);
     CHECK_STATUS(po_panel_circle(p, 0, 0, 0.0, NULL), PO_EINVAL);
-    CHECK_STATUS(po_panel_hline(p, NAN, NULL), PO_EINVAL);
+    CHECK_STATUS(po_panel_hline(p, (double)NAN, NULL), PO_EINVAL);
     CHECK_STATUS(po_panel_text(p, 0, 0, NULL, NULL), PO_EINVAL);
     CHECK_STATUS(po_panel_eigenvalues(p, NULL, x, 3, NULL, NULL, 0), PO_EINVAL);
     CHECK_STATUS(po_panel_eigenvalues(NULL, NULL, NULL, 0, NULL, NULL, 0), PO_EINVAL);
@@ -321,7 +324,7 @@ static void test_empty_and_log_panels(void)
     (void)po_figure_panel(f, 0, 1, NULL); /* an empty panel: axes only */
     /* (0, 2) never requested: left blank. Degenerate shading and zero arrows. */
     p = po_figure_panel(f, 0, 2, NULL);
-    double g[2] = {0.0, 1.0}, z[4] = {1.0, 1.0, 1.0, NAN}, zero[2] = {0.0, 0.0};
+    double g[2] = {0.0, 1.0}, z[4] = {1.0, 1.0, 1.0, (double)NAN}, zero[2] = {0.0, 0.0};
     CHECK_OK(po_panel_shade(p, g, 2, g, 2, z, "z"));
     CHECK_OK(po_panel_arrows(p, g, g, zero, zero, 2, 0.0, NULL));
     CHECK_OK(po_figure_save(f, po_test_tmp("edge.png")));

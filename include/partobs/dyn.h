@@ -95,7 +95,9 @@ typedef struct po_pca {
     double *var;
 } po_pca;
 
-/* 1 <= k <= min(T, n), T >= 2; PO_ESHAPE, PO_ENONFINITE, PO_ENOMEM, PO_ELINALG. */
+/* 1 <= k <= min(T, n), T >= 2; PO_ESHAPE, PO_ENONFINITE, PO_ENOMEM, PO_ELINALG.
+ * Cost: one centred T x n copy and a dgesvd without left vectors, about
+ * 2 T n^2 flops. Free with po_pca_free (NULL is fine). */
 po_status po_pca_fit(const po_mat *X, size_t k, po_pca **out);
 void po_pca_free(po_pca *p);
 /* Z (T x k) = (X - mean) comps^T. */
@@ -107,7 +109,11 @@ po_status po_pca_project(const po_pca *p, const po_mat *X, po_mat *Z);
  * the first two are ignored); it is mapped to neuron space by the inverse
  * PCA, and the flow is projected on PC1 and PC2 as comps F (a direction, so
  * the mean is not subtracted: the reference's transform quirk is not
- * reproduced). u, v are ny x nx row-major (row j = ys[j]). W is n x n. */
+ * reproduced). u, v are ny x nx row-major (row j = ys[j]). W is n x n.
+ * z_rest may be NULL: the other PCs at 0 (the data mean). Needs k >= 2
+ * (PO_ESHAPE); PO_ENONFINITE for NaN/Inf in W or z_rest; PO_EINVAL for NULL
+ * arrays. Cost O(n^2) once, then O(1) per grid point (the projected flow is
+ * affine in the PC coordinates). */
 po_status po_flow_field_linear(const po_mat *W, const po_pca *p, const double *z_rest,
                                const double *xs, size_t nx, const double *ys, size_t ny,
                                double *u, double *v);
@@ -120,7 +126,7 @@ typedef struct po_traj_opts {
     po_phi phi;         /* linear */
     po_leaky leaky;     /* current */
     double alpha;       /* 0.01 */
-    uint64_t seed;      /* PO_STREAM_ANALYSIS */
+    uint64_t seed;      /* PO_DEFAULT_SEED; ICs from its PO_STREAM_ANALYSIS stream */
 } po_traj_opts;
 
 po_traj_opts po_traj_opts_defaults(void);
@@ -130,7 +136,13 @@ size_t po_traj_rows(const po_traj_opts *opts);
 
 /* Noise-free trajectories of the network W (n x n) from n_traj random initial
  * states (SPEC.md §5 "Limit sets"): X is (n_traj * po_traj_rows) x n,
- * trajectory after trajectory. PO_ENONFINITE if a trajectory overflows. */
+ * trajectory after trajectory. Euler steps of SPEC.md §1.1 with v = 0 and
+ * g = 1: x + alpha (W phi(x) - x) (current) or x + alpha (phi(W x) - x)
+ * (rate). Initial states x0 ~ N(0, radius^2 I) are drawn from the
+ * PO_STREAM_ANALYSIS stream of seed, trajectory after trajectory, neuron by
+ * neuron. All trajectories advance together (one matrix product per step).
+ * PO_EINVAL for invalid options, PO_ESHAPE, PO_ENONFINITE for NaN/Inf in W
+ * or if a trajectory overflows (names it and the step). */
 po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, po_mat *X);
 
 #ifdef __cplusplus

@@ -106,4 +106,11 @@ po_status po_la_cholesky_nocopy(po_mat *a);
 /* Overwrite the vector b with A^{-1} b, A factored by po_la_cholesky_nocopy. */
 void po_la_cholesky_solve_nocopy(const po_mat *factor, double *b);
 
+/* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
+
+/* Singular values s (descending, k = min(m, n) of them) and right singular
+ * vectors, as the first k rows of vt (n columns), of the m x n matrix a,
+ * which is destroyed. The left singular vectors are not formed. */
+po_status po_la_svd_right(po_mat *a, double *s, po_mat *vt);
+
 #endif

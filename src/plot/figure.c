@@ -12,24 +12,32 @@ po_color po_color_cycle(size_t i)
     /* Black, red and blue are reserved for the reference, teacher and student
      * roles (SPEC.md §5), so families of curves cycle through the others
      * first, then those. */
-    static const po_color cycle[] = {PO_COLOR_BLUE,   PO_COLOR_ORANGE, PO_COLOR_GREEN,
-                                     PO_COLOR_RED,    PO_COLOR_PURPLE, PO_COLOR_BROWN,
-                                     PO_COLOR_CYAN,   PO_COLOR_GREY,   PO_COLOR_BLACK};
+    static const po_color cycle[] = {PO_COLOR_BLUE, PO_COLOR_ORANGE, PO_COLOR_GREEN,
+                                     PO_COLOR_RED,  PO_COLOR_PURPLE, PO_COLOR_BROWN,
+                                     PO_COLOR_CYAN, PO_COLOR_GREY,   PO_COLOR_BLACK};
     return cycle[i % (sizeof cycle / sizeof cycle[0])];
 }
 
 po_style po_style_defaults(void)
 {
-    po_style s = {.color = PO_COLOR_BLACK, .width = 1.5, .dashed = false, .marker = 0.0,
-                  .label = NULL};
+    po_style s = {
+        .color = PO_COLOR_BLACK, .width = 1.5, .dashed = false, .marker = 0.0, .label = NULL};
     return s;
 }
 
 po_axes po_axes_defaults(void)
 {
-    po_axes a = {.title = NULL, .xlabel = NULL, .ylabel = NULL, .xmin = NAN, .xmax = NAN,
-                 .ymin = NAN, .ymax = NAN, .logx = false, .logy = false,
-                 .equal_aspect = false, .legend = false};
+    po_axes a = {.title = NULL,
+                 .xlabel = NULL,
+                 .ylabel = NULL,
+                 .xmin = (double)NAN,
+                 .xmax = (double)NAN,
+                 .ymin = (double)NAN,
+                 .ymax = (double)NAN,
+                 .logx = false,
+                 .logy = false,
+                 .equal_aspect = false,
+                 .legend = false};
     return a;
 }
 
@@ -113,7 +121,8 @@ po_panel *po_figure_panel(po_figure *f, size_t row, size_t col, const po_axes *a
     po_panel *p = &f->panels[row * f->cols + col];
     po_axes a = axes ? *axes : po_axes_defaults();
     bool ok = true;
-    char *title = dup_str(a.title, &ok), *xl = dup_str(a.xlabel, &ok), *yl = dup_str(a.ylabel, &ok);
+    char *title = dup_str(a.title, &ok), *xl = dup_str(a.xlabel, &ok),
+         *yl = dup_str(a.ylabel, &ok);
     if (!ok) {
         free(title);
         free(xl);
@@ -148,8 +157,7 @@ static po_layer *add_layer(po_panel *p, po_layer_kind kind, size_t narr, const s
         p->layers = l;
         p->cap = cap;
     }
-    po_layer l = {.kind = kind, .n = narr > 0 ? len[0] : 0,
-                  .style = s ? *s : po_style_defaults()};
+    po_layer l = {.kind = kind, .n = narr > 0 ? len[0] : 0, .style = s ? *s : po_style_defaults()};
     size_t total = 1;
     for (size_t k = 0; k < narr; k++) {
         if (len[k] > (SIZE_MAX / sizeof(double)) - total) {
@@ -199,8 +207,7 @@ static po_status add_series(po_panel *p, po_layer_kind kind, const char *what, s
     return add_layer(p, kind, narr, len, arr, s, text) ? PO_OK : PO_ENOMEM;
 }
 
-po_status po_panel_line(po_panel *p, const double *x, const double *y, size_t n,
-                        const po_style *s)
+po_status po_panel_line(po_panel *p, const double *x, const double *y, size_t n, const po_style *s)
 {
     const double *arr[] = {x, y};
     return add_series(p, PO_LAYER_LINE, "line", n, 2, arr, s, NULL);
@@ -213,19 +220,18 @@ po_status po_panel_points(po_panel *p, const double *x, const double *y, size_t 
     return add_series(p, PO_LAYER_POINTS, "points", n, 2, arr, s, NULL);
 }
 
-po_status po_panel_band(po_panel *p, const double *x, const double *lo, const double *hi,
-                        size_t n, const po_style *s)
+po_status po_panel_band(po_panel *p, const double *x, const double *lo, const double *hi, size_t n,
+                        const po_style *s)
 {
     const double *arr[] = {x, lo, hi};
     return add_series(p, PO_LAYER_BAND, "band", n, 3, arr, s, NULL);
 }
 
-po_status po_panel_points_colored(po_panel *p, const double *x, const double *y,
-                                  const double *c, size_t n, const char *cbar_label)
+po_status po_panel_points_colored(po_panel *p, const double *x, const double *y, const double *c,
+                                  size_t n, const char *cbar_label)
 {
     const double *arr[] = {x, y, c};
-    return add_series(p, PO_LAYER_POINTS_COLORED, "coloured points", n, 3, arr, NULL,
-                      cbar_label);
+    return add_series(p, PO_LAYER_POINTS_COLORED, "coloured points", n, 3, arr, NULL, cbar_label);
 }
 
 po_status po_panel_line_colored(po_panel *p, const double *x, const double *y, const double *c,

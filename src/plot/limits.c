@@ -67,17 +67,22 @@ void po_plot_equal_aspect(double *xlo, double *xhi, double *ylo, double *yhi, do
     }
 }
 
+typedef struct range {
+    double lo, hi;
+    bool lg;
+} range;
+
+/* Widen r to v if v is finite (and positive on a log axis). */
+static void take(range *r, double v)
+{
+    if (!isfinite(v) || (r->lg && !(v > 0.0))) return;
+    if (v < r->lo) r->lo = v;
+    if (v > r->hi) r->hi = v;
+}
+
 void po_plot_data_range(const po_panel *p, bool xaxis, bool lg, double *lo, double *hi)
 {
-    double a = INFINITY, b = -INFINITY;
-#define TAKE(v)                                                         \
-    do {                                                                \
-        double t_ = (v);                                                \
-        if (isfinite(t_) && (!lg || t_ > 0.0)) {                        \
-            if (t_ < a) a = t_;                                         \
-            if (t_ > b) b = t_;                                         \
-        }                                                               \
-    } while (0)
+    range r = {HUGE_VAL, -HUGE_VAL, lg};
     for (size_t k = 0; k < p->n_layers; k++) {
         const po_layer *l = &p->layers[k];
         switch (l->kind) {
@@ -86,39 +91,35 @@ void po_plot_data_range(const po_panel *p, bool xaxis, bool lg, double *lo, doub
         case PO_LAYER_LINE_COLORED:
         case PO_LAYER_POINTS_COLORED:
         case PO_LAYER_ARROWS:
-            for (size_t i = 0; i < l->n; i++) TAKE(xaxis ? l->a[0][i] : l->a[1][i]);
+            for (size_t i = 0; i < l->n; i++) take(&r, xaxis ? l->a[0][i] : l->a[1][i]);
             break;
         case PO_LAYER_BAND:
             for (size_t i = 0; i < l->n; i++) {
-                if (xaxis) TAKE(l->a[0][i]);
-                else {
-                    TAKE(l->a[1][i]);
-                    TAKE(l->a[2][i]);
-                }
+                take(&r, xaxis ? l->a[0][i] : l->a[1][i]);
+                if (!xaxis) take(&r, l->a[2][i]);
             }
             break;
         case PO_LAYER_SHADE: {
             const double *g = xaxis ? l->a[0] : l->a[1];
             size_t m = xaxis ? l->n : l->ny;
             double h = 0.5 * (g[m - 1] - g[0]) / (double)(m - 1);
-            TAKE(g[0] - h);
-            TAKE(g[m - 1] + h);
+            take(&r, g[0] - h);
+            take(&r, g[m - 1] + h);
             break;
         }
         case PO_LAYER_HLINE:
-            if (!xaxis) TAKE(l->p[0]);
+            if (!xaxis) take(&r, l->p[0]);
             break;
         case PO_LAYER_VLINE:
-            if (xaxis) TAKE(l->p[0]);
+            if (xaxis) take(&r, l->p[0]);
             break;
         case PO_LAYER_CIRCLE:
-            TAKE(l->p[xaxis ? 0 : 1] - l->p[2]);
-            TAKE(l->p[xaxis ? 0 : 1] + l->p[2]);
+            take(&r, l->p[xaxis ? 0 : 1] - l->p[2]);
+            take(&r, l->p[xaxis ? 0 : 1] + l->p[2]);
             break;
-        case PO_LAYER_TEXT: TAKE(l->p[xaxis ? 0 : 1]); break;
+        case PO_LAYER_TEXT: take(&r, l->p[xaxis ? 0 : 1]); break;
         }
     }
-#undef TAKE
-    *lo = a;
-    *hi = b;
+    *lo = r.lo;
+    *hi = r.hi;
 }

@@ -71,7 +71,8 @@ static void draw_line(const frame *fr, const double *x, const double *y, size_t 
 {
     size_t m = 0;
     for (size_t i = 0; i <= n; i++) {
-        double X = i < n ? tx(x[i], fr->logx) : (double)NAN, Y = i < n ? tx(y[i], fr->logy) : (double)NAN;
+        double X = i < n ? tx(x[i], fr->logx) : (double)NAN,
+               Y = i < n ? tx(y[i], fr->logy) : (double)NAN;
         if (isfinite(X) && isfinite(Y)) {
             bx[m] = X;
             by[m] = Y;
@@ -83,7 +84,30 @@ static void draw_line(const frame *fr, const double *x, const double *y, size_t 
     }
 }
 
-/* Markers: a filled circle glyph from the font, size relative to text. */
+/* Filled circles of diameter diam_mm at the m world points (bx, by), in the
+ * current colour. Drawn as small polygons: a font glyph per point (plstring,
+ * plpoin under cairo) costs a pango text layout each, far too slow for the
+ * 30 000-point trajectories of the limit-set figures. */
+static void fill_markers(const frame *fr, const PLFLT *bx, const PLFLT *by, size_t m,
+                         double diam_mm)
+{
+    enum { SIDES = 12 };
+    static const double cs[SIDES] = {
+        1.0,  0.8660254037844387,  0.5,  0.0, -0.5, -0.8660254037844387,
+        -1.0, -0.8660254037844387, -0.5, 0.0, 0.5,  0.8660254037844387};
+    double rx = 0.5 * diam_mm * (fr->wx1 - fr->wx0) / fr->w_mm;
+    double ry = 0.5 * diam_mm * (fr->wy1 - fr->wy0) / fr->h_mm;
+    PLFLT px[SIDES], py[SIDES];
+    for (size_t i = 0; i < m; i++) {
+        for (int k = 0; k < SIDES; k++) {
+            px[k] = bx[i] + rx * cs[k];
+            py[k] = by[i] + ry * cs[(k + 9) % SIDES]; /* sin t = cos(t - 90 degrees) */
+        }
+        plfill(SIDES, px, py);
+    }
+}
+
+/* Markers at the finite points; size relative to the default (plot.h). */
 static void draw_points(const frame *fr, const double *x, const double *y, size_t n, double size,
                         PLFLT *bx, PLFLT *by)
 {
@@ -96,15 +120,12 @@ static void draw_points(const frame *fr, const double *x, const double *y, size_
             m++;
         }
     }
-    if (m == 0) return;
-    plschr(0.0, 0.55 * (size > 0.0 ? size : 1.0));
-    plstring((PLINT)m, bx, by, "●");
-    plschr(0.0, 1.0);
+    fill_markers(fr, bx, by, m, 0.45 * fr->chr * (size > 0.0 ? size : 1.0));
 }
 
 static void value_range(const double *c, size_t n, double *lo, double *hi)
 {
-    double a = INFINITY, b = -INFINITY;
+    double a = HUGE_VAL, b = -HUGE_VAL;
     for (size_t i = 0; i < n; i++)
         if (isfinite(c[i])) {
             if (c[i] < a) a = c[i];
@@ -134,7 +155,6 @@ static void draw_colored(const frame *fr, const po_layer *l, bool as_line, PLFLT
     plwidth(1.5 * fr->lw);
     plstyl(0, NULL, NULL);
     if (!as_line) {
-        plschr(0.0, 0.45);
         for (int b = 0; b < N_COLOR_BINS; b++) {
             size_t m = 0;
             for (size_t i = 0; i < l->n; i++) {
@@ -147,9 +167,8 @@ static void draw_colored(const frame *fr, const po_layer *l, bool as_line, PLFLT
             }
             if (m == 0) continue;
             plcol1((b + 0.5) / N_COLOR_BINS);
-            plstring((PLINT)m, bx, by, "●");
+            fill_markers(fr, bx, by, m, 0.35 * fr->chr);
         }
-        plschr(0.0, 1.0);
         return;
     }
     /* Segment i -> i+1 takes the colour of c[i]; runs of one colour are one polyline. */
@@ -229,7 +248,8 @@ static void draw_shade(const frame *fr, const po_layer *l)
             cols[i][j] = isfinite(v) ? v : lo - 1.0;
         }
     }
-    double dx = (xs[nx - 1] - xs[0]) / (double)(nx - 1), dy = (ys[ny - 1] - ys[0]) / (double)(ny - 1);
+    double dx = (xs[nx - 1] - xs[0]) / (double)(nx - 1),
+           dy = (ys[ny - 1] - ys[0]) / (double)(ny - 1);
     set_cmap1_shade();
     /* Cells are centred on the grid points. plimagefr (unlike plimage, whose
      * colours span the data's own min..max) maps [lo, hi] onto the colour map
@@ -264,15 +284,17 @@ static void draw_arrows(const frame *fr, const po_layer *l)
     plstyl(0, NULL, NULL);
     for (size_t i = 0; i < l->n; i++) {
         double dxm = scale * u[i] * sx, dym = scale * v[i] * sy, len = hypot(dxm, dym);
-        if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(len) || len < 0.05 * fr->chr)
-            continue;
+        if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(len) || len < 0.05 * fr->chr) continue;
         double ex = dxm / len, ey = dym / len;
         double head = fmin(0.4 * len, 0.6 * fr->chr), half = 0.35 * head;
         double tipx = x[i] + dxm / sx, tipy = y[i] + dym / sy;
-        PLFLT lx[2] = {x[i], tipx - 0.8 * head * ex / sx}, ly[2] = {y[i], tipy - 0.8 * head * ey / sy};
+        PLFLT lx[2] = {x[i], tipx - 0.8 * head * ex / sx},
+              ly[2] = {y[i], tipy - 0.8 * head * ey / sy};
         plline(2, lx, ly);
-        PLFLT hx[3] = {tipx, tipx + (-head * ex - half * ey) / sx, tipx + (-head * ex + half * ey) / sx};
-        PLFLT hy[3] = {tipy, tipy + (-head * ey + half * ex) / sy, tipy + (-head * ey - half * ex) / sy};
+        PLFLT hx[3] = {tipx, tipx + (-head * ex - half * ey) / sx,
+                       tipx + (-head * ex + half * ey) / sx};
+        PLFLT hy[3] = {tipy, tipy + (-head * ey + half * ex) / sy,
+                       tipy + (-head * ey - half * ex) / sy};
         plfill(3, hx, hy);
     }
 }
@@ -298,7 +320,8 @@ static void draw_layer(const frame *fr, const po_layer *l, PLFLT *bx, PLFLT *by)
     case PO_LAYER_LINE:
         set_style(fr, &l->style);
         draw_line(fr, l->a[0], l->a[1], l->n, bx, by);
-        if (l->style.marker > 0.0) draw_points(fr, l->a[0], l->a[1], l->n, l->style.marker, bx, by);
+        if (l->style.marker > 0.0)
+            draw_points(fr, l->a[0], l->a[1], l->n, l->style.marker, bx, by);
         break;
     case PO_LAYER_POINTS:
         set_style(fr, &l->style);
@@ -340,7 +363,8 @@ static size_t count_colorbars(const po_panel *p)
     for (size_t k = 0; k < p->n_layers; k++) {
         po_layer_kind kd = p->layers[k].kind;
         if ((kd == PO_LAYER_SHADE || kd == PO_LAYER_LINE_COLORED ||
-             kd == PO_LAYER_POINTS_COLORED) && p->layers[k].text)
+             kd == PO_LAYER_POINTS_COLORED) &&
+            p->layers[k].text)
             n++;
     }
     return n;
@@ -352,14 +376,16 @@ static void draw_colorbars(const frame *fr, const po_panel *p)
     for (size_t k = 0; k < p->n_layers; k++) {
         const po_layer *l = &p->layers[k];
         bool shade = l->kind == PO_LAYER_SHADE;
-        if (!l->text || !(shade || l->kind == PO_LAYER_LINE_COLORED ||
-                          l->kind == PO_LAYER_POINTS_COLORED))
+        if (!l->text ||
+            !(shade || l->kind == PO_LAYER_LINE_COLORED || l->kind == PO_LAYER_POINTS_COLORED))
             continue;
         double lo, hi;
         value_range(l->a[2], shade ? l->n * l->ny : l->n, &lo, &hi);
         if (!(hi > lo)) hi = lo + 1.0;
-        if (shade) set_cmap1_shade();
-        else set_cmap1_viridis();
+        if (shade)
+            set_cmap1_shade();
+        else
+            set_cmap1_viridis();
         PLFLT w, h, vals[2] = {lo, hi};
         const PLFLT *valp[1] = {vals};
         PLINT label_opts[1] = {PL_COLORBAR_LABEL_RIGHT}, n_values[1] = {2}, sub[1] = {0};
@@ -369,9 +395,10 @@ static void draw_colorbars(const frame *fr, const po_panel *p)
         plcol0(1);
         plwidth(1.0 * fr->lw);
         plstyl(0, NULL, NULL);
-        plcolorbar(&w, &h, PL_COLORBAR_IMAGE, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE |
-                   PL_POSITION_VIEWPORT, off, 0.0, 1.2 * fr->chr / fr->w_mm, 1.0, 0, 1, 1, 0.0,
-                   0.0, 0, 0.0, 1, label_opts, labels, 1, axis_opts, ticks, sub, n_values, valp);
+        plcolorbar(&w, &h, PL_COLORBAR_IMAGE,
+                   PL_POSITION_RIGHT | PL_POSITION_OUTSIDE | PL_POSITION_VIEWPORT, off, 0.0,
+                   1.2 * fr->chr / fr->w_mm, 1.0, 0, 1, 1, 0.0, 0.0, 0, 0.0, 1, label_opts, labels,
+                   1, axis_opts, ticks, sub, n_values, valp);
         idx++;
     }
 }
@@ -379,15 +406,14 @@ static void draw_colorbars(const frame *fr, const po_panel *p)
 /* The legend goes in the inside corner holding the fewest data points. */
 static PLINT legend_corner(const frame *fr, const po_panel *p)
 {
-    static const PLINT corners[4] = {PL_POSITION_TOP | PL_POSITION_RIGHT,
-                                     PL_POSITION_TOP | PL_POSITION_LEFT,
-                                     PL_POSITION_BOTTOM | PL_POSITION_RIGHT,
-                                     PL_POSITION_BOTTOM | PL_POSITION_LEFT};
+    static const PLINT corners[4] = {
+        PL_POSITION_TOP | PL_POSITION_RIGHT, PL_POSITION_TOP | PL_POSITION_LEFT,
+        PL_POSITION_BOTTOM | PL_POSITION_RIGHT, PL_POSITION_BOTTOM | PL_POSITION_LEFT};
     size_t count[4] = {0, 0, 0, 0};
     for (size_t k = 0; k < p->n_layers; k++) {
         const po_layer *l = &p->layers[k];
-        if (l->kind == PO_LAYER_SHADE || l->kind == PO_LAYER_HLINE ||
-            l->kind == PO_LAYER_VLINE || l->kind == PO_LAYER_CIRCLE)
+        if (l->kind == PO_LAYER_SHADE || l->kind == PO_LAYER_HLINE || l->kind == PO_LAYER_VLINE ||
+            l->kind == PO_LAYER_CIRCLE)
             continue;
         bool text = l->kind == PO_LAYER_TEXT;
         const double *xs = text ? &l->p[0] : l->a[0];
@@ -397,7 +423,7 @@ static PLINT legend_corner(const frame *fr, const po_panel *p)
             double fx = (tx(xs[i], fr->logx) - fr->wx0) / (fr->wx1 - fr->wx0);
             double fy = (tx(ys[i], fr->logy) - fr->wy0) / (fr->wy1 - fr->wy0);
             if (!isfinite(fx) || !isfinite(fy)) continue;
-            bool right = fx > 0.6, left = fx < 0.4, top = fy > 0.65, bottom = fy < 0.35;
+            bool right = fx > 0.6, left = fx<0.4, top = fy> 0.65, bottom = fy < 0.35;
             if (top && right) count[0]++;
             if (top && left) count[1]++;
             if (bottom && right) count[2]++;
@@ -455,8 +481,8 @@ static void draw_legend(const frame *fr, const po_panel *p)
     plwidth(1.0 * fr->lw);
     pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
              PL_POSITION_INSIDE | PL_POSITION_VIEWPORT | legend_corner(fr, p), 0.02, 0.03,
-             2.5 * fr->chr / fr->w_mm, 0, CMAP0_FRAME, 1, 0, 1, n, opt, 0.8, 0.85, 1.8, 0.0,
-             tcol, text, bcol, bpat, bscale, bwidth, lcol, lsty, lwid, scol, sscale, snum, sym);
+             2.5 * fr->chr / fr->w_mm, 0, CMAP0_FRAME, 1, 0, 1, n, opt, 0.8, 0.85, 1.8, 0.0, tcol,
+             text, bcol, bpat, bscale, bwidth, lcol, lsty, lwid, scol, sscale, snum, sym);
 }
 
 /* Layout constants in character heights. */
@@ -467,8 +493,8 @@ static void draw_legend(const frame *fr, const po_panel *p)
 #define MARGIN_RIGHT 1.8
 #define COLORBAR_WIDTH 7.5
 
-static void draw_panel(const po_panel *p, double x0, double ytop, double cw, double ch,
-                       double pw, double ph, double chr, double lw, PLFLT *bx, PLFLT *by)
+static void draw_panel(const po_panel *p, double x0, double ytop, double cw, double ch, double pw,
+                       double ph, double chr, double lw, PLFLT *bx, PLFLT *by)
 {
     const po_axes *ax = &p->axes;
     double left = MARGIN_LEFT * chr, bottom = MARGIN_BOTTOM * chr;
@@ -494,7 +520,8 @@ static void draw_panel(const po_panel *p, double x0, double ytop, double cw, dou
         fr.wy0 = log10(fr.wy0);
         fr.wy1 = log10(fr.wy1);
     }
-    if (ax->equal_aspect) po_plot_equal_aspect(&fr.wx0, &fr.wx1, &fr.wy0, &fr.wy1, fr.w_mm, fr.h_mm);
+    if (ax->equal_aspect)
+        po_plot_equal_aspect(&fr.wx0, &fr.wx1, &fr.wy0, &fr.wy1, fr.w_mm, fr.h_mm);
 
     plvpor((x0 + left) / pw, (x0 + cw - right) / pw, (ytop - ch + bottom) / ph, (ytop - top) / ph);
     plwind(fr.wx0, fr.wx1, fr.wy0, fr.wy1);

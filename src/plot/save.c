@@ -72,8 +72,7 @@ static void set_cmap0(void)
 /* Render f with device dev into the memory stream out, on a new PLplot
  * stream that is ended before returning. The driver closes out when the
  * stream ends (plCloseFile); *closed says whether that happened. */
-static po_status render_to(const po_figure *f, const char *dev, FILE *out, bool *closed,
-                           char *msg)
+static po_status render_to(const po_figure *f, const char *dev, FILE *out, bool *closed, char *msg)
 {
     PLINT old = 0, strm = -1;
     static PLINT errcode;
@@ -122,12 +121,18 @@ typedef struct bytes {
 static void put_escaped(FILE *fp, const char *s)
 {
     for (; *s; s++) {
-        if (s[0] == '#' && s[1] && strchr("dub+-", s[1])) s++;
-        else if (s[0] == '#' && s[1] == '#') fputc(*++s, fp);
-        else if (*s == '&') fputs("&amp;", fp);
-        else if (*s == '<') fputs("&lt;", fp);
-        else if (*s == '>') fputs("&gt;", fp);
-        else fputc(*s, fp);
+        if (s[0] == '#' && s[1] && strchr("dub+-", s[1]))
+            s++;
+        else if (s[0] == '#' && s[1] == '#')
+            fputc(*++s, fp);
+        else if (*s == '&')
+            fputs("&amp;", fp);
+        else if (*s == '<')
+            fputs("&lt;", fp);
+        else if (*s == '>')
+            fputs("&gt;", fp);
+        else
+            fputc(*s, fp);
     }
 }
 
