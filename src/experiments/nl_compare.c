@@ -33,9 +33,9 @@ static double vec_norm(const double *x, size_t n)
     return sqrt(s);
 }
 
-po_nl_teacher_kind po_nl_teacher_classify(const po_attractor_report *r)
+po_nl_kind po_nl_classify(const po_attractor_report *r)
 {
-    po_nl_teacher_kind k = {false, 0, r->n_cycles};
+    po_nl_kind k = {false, 0, r->n_cycles};
     bool origin_stable = false;
     const po_fixed_points *f = r->fixed_points;
     for (size_t i = 0; f && i < f->count; i++) {
@@ -64,6 +64,9 @@ po_status po_nl_compare_reports(const po_attractor_report *teacher,
     out->missing_fp = cmp.missed_fp > 0;
     out->spurious_cycle = cmp.spurious_cycles > 0;
     out->missing_cycle = cmp.missed_cycles > 0;
+    po_nl_kind k = po_nl_classify(student);
+    out->student_nonzero_fp = k.nonzero_fp;
+    out->student_cycles = k.cycles;
     out->max_re = student->n ? student->eig_re[0] : -(double)INFINITY;
     for (size_t i = 0; i < student->n && student->eig_re[i] > 1.0; i++) {
         if (student->eig_im[i] == 0.0) out->re_gt1_real = true;
@@ -114,7 +117,7 @@ cJSON *po_nl_report_json(const po_attractor_report *r)
         cJSON_AddNumberToObject(p, "hits", (double)l->set[i].hits);
         cJSON_AddItemToArray(ls, p);
     }
-    po_nl_teacher_kind k = po_nl_teacher_classify(r);
+    po_nl_kind k = po_nl_classify(r);
     cJSON_AddBoolToObject(o, "plain_stable_focus", k.plain_focus);
     cJSON_AddNumberToObject(o, "nonzero_stable_fixed_points", (double)k.nonzero_fp);
     return o;

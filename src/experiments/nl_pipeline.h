@@ -95,20 +95,22 @@ typedef struct po_nl_compare {
     double max_re;         /* student's largest Re lambda */
     bool re_gt1_real;      /* a real student eigenvalue with Re > 1 */
     bool re_gt1_complex;   /* a complex pair with Re > 1 */
+    size_t student_nonzero_fp, student_cycles; /* the student's own (po_nl_classify) */
 } po_nl_compare;
 
 po_status po_nl_compare_reports(const po_attractor_report *teacher,
                                 const po_attractor_report *student, size_t obs, po_nl_compare *out);
 
-/* What the teacher's own attractors are (issue 4: "the teacher itself is not
- * always a plain stable focus"). */
-typedef struct po_nl_teacher_kind {
+/* What a network's own attractors are (issue 4: "the teacher itself is not
+ * always a plain stable focus"; real eigenvalues above 1 go with non-zero
+ * stable fixed points, complex pairs with limit cycles). */
+typedef struct po_nl_kind {
     bool plain_focus;   /* only the origin is stable and there is no cycle */
     size_t nonzero_fp;  /* stable fixed points away from the origin */
     size_t cycles;
-} po_nl_teacher_kind;
+} po_nl_kind;
 
-po_nl_teacher_kind po_nl_teacher_classify(const po_attractor_report *r);
+po_nl_kind po_nl_classify(const po_attractor_report *r);
 
 /* JSON summaries; a seed as an exact integer. */
 cJSON *po_nl_json_u64(uint64_t v);
