@@ -59,6 +59,8 @@ int cmd_fit(cli_run *run, int argc, char **argv);
 void cmd_fit_help(FILE *out);
 int cmd_analyze(cli_run *run, int argc, char **argv);
 void cmd_analyze_help(FILE *out);
+int cmd_compare(cli_run *run, int argc, char **argv);
+void cmd_compare_help(FILE *out);
 int cmd_demo(cli_run *run, int argc, char **argv);
 void cmd_demo_help(FILE *out);
 int cmd_reproduce(cli_run *run, int argc, char **argv);

@@ -15,6 +15,8 @@ static const cli_cmd commands[] = {
     {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit, cmd_fit_help},
     {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze,
      cmd_analyze_help},
+    {"compare", "teacher vs student attractors: fixed points, limit cycles, verdict",
+     cmd_compare, cmd_compare_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
      cmd_reproduce, cmd_reproduce_help},

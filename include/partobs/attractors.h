@@ -82,7 +82,9 @@ typedef struct po_fixed_point {
     double q;             /* |F(x)|^2 / 2 */
     po_fp_kind kind;      /* by the eigenvalues of J(x): stable if all Re < 0, unstable if all > 0 */
     double *eig_re, *eig_im; /* n eigenvalues of J(x), descending real part */
-    size_t hits;          /* number of starts that converged here */
+    size_t hits;          /* number of starts that converged here; 0 for a point added as the
+                             mirror -x of a found one (phi is odd, so fixed points come in
+                             pairs +-x with the same Jacobian) */
     double norm_x;        /* |x| */
     bool converged;       /* false for slow points */
 } po_fixed_point;
@@ -95,8 +97,18 @@ typedef struct po_fixed_points {
 
 void po_fixed_points_free(po_fixed_points *f);
 
-/* Minimise q(x) from every start with Levenberg-Marquardt on the analytic
- * Jacobian, de-duplicate and classify. Deterministic for a seed. */
+/* Minimise q(x) = |F(x)|^2 / 2 from every start (random ones first, then the
+ * rows of opts->starts): each iteration tries the Newton step J dx = -F (LU)
+ * and up to three halvings of it, and when none lowers q takes
+ * Levenberg-Marquardt steps (J^T J + mu I) dx = -J^T F with mu raised tenfold
+ * until q falls, all on the analytic Jacobian (or the reduced problem, see
+ * above). A start that has not halved q in 5 iterations is abandoned; a start
+ * within 1e-4 (1 + |x|) of a point already found counts as a hit for it.
+ * Points are de-duplicated (dedup), mirrored (-x, see hits) and classified
+ * by the eigenvalues of J. Deterministic for a seed. Errors: PO_EINVAL (NULL
+ * network or output, options, alpha outside (0, 1]), PO_ESHAPE (W not square
+ * or empty, starts with another number of columns), PO_ENONFINITE (W or
+ * starts), PO_ENOMEM, PO_ELINALG. */
 po_status po_find_fixed_points(const po_network *net, const po_fp_opts *opts,
                                po_fixed_points **out);
 
@@ -162,9 +174,11 @@ void po_limit_sets_free(po_limit_sets *s);
  *   drifting     none of these.
  * Fixed points within same_tol (1 + |x|) and cycles with periods within 5%
  * whose orbits pass within tolerance of each other are merged (hits counts
- * the trajectories); all diverged trajectories form one entry, and all
- * drifting ones another. Sets come sorted: fixed points, cycles, diverged,
- * drifting, each by hits. Deterministic for a seed. */
+ * the trajectories); the mirror -x(t) of a cycle (phi is odd) is added with
+ * hits 0 unless it is the same cycle; all diverged trajectories form one
+ * entry, and all drifting ones another. Sets come sorted: fixed points, cycles, diverged,
+ * drifting, each by hits. Deterministic for a seed. Errors as
+ * po_find_fixed_points (no starts). */
 po_status po_find_limit_sets(const po_network *net, const po_limit_opts *opts, po_limit_sets **out);
 
 /* ---- teacher vs student report (`partobs compare`) ------------------------ */

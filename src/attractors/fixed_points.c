@@ -78,6 +78,34 @@ typedef struct cand {
     size_t hits;
 } cand;
 
+/* Append a candidate (copies of x and z). */
+static po_status append(cand **c, size_t *nc, size_t *cap, const double *x, const double *z,
+                        size_t n, size_t m, double q, bool conv, size_t hits)
+{
+    if (*nc == *cap) {
+        size_t cap2 = *cap ? 2 * *cap : 16;
+        cand *c2 = realloc(*c, cap2 * sizeof *c2);
+        if (!c2) return po_error(PO_ENOMEM, "fixed points: cannot grow the list");
+        *c = c2;
+        *cap = cap2;
+    }
+    cand *e = &(*c)[*nc];
+    e->x = malloc(n * sizeof *e->x);
+    e->z = malloc((m + 1) * sizeof *e->z);
+    if (!e->x || !e->z) {
+        free(e->x);
+        free(e->z);
+        return po_error(PO_ENOMEM, "fixed points: cannot store a point");
+    }
+    memcpy(e->x, x, n * sizeof *x);
+    memcpy(e->z, z, m * sizeof *z);
+    e->q = q;
+    e->converged = conv;
+    e->hits = hits;
+    (*nc)++;
+    return PO_OK;
+}
+
 static int kind_rank(po_fp_kind k) { return (int)k; }
 
 static int cmp_fp(const void *a, const void *b)
@@ -150,30 +178,21 @@ po_status po_att_find_fixed_points(const po_network *net, const po_att_struct *s
             }
             continue;
         }
-        if (nc == cap) {
-            size_t nc2 = cap ? 2 * cap : 16;
-            cand *c2 = realloc(c, nc2 * sizeof *c2);
-            if (!c2) {
-                st = po_error(PO_ENOMEM, "fixed points: cannot grow the list");
-                goto done;
-            }
-            c = c2;
-            cap = nc2;
-        }
-        c[nc].x = malloc(n * sizeof *x);
-        c[nc].z = malloc((m + 1) * sizeof *z);
-        if (!c[nc].x || !c[nc].z) {
-            free(c[nc].x);
-            free(c[nc].z);
-            st = po_error(PO_ENOMEM, "fixed points: cannot store a point");
+        if ((st = append(&c, &nc, &cap, x, z, n, m, q, conv, 1)) != PO_OK) goto done;
+    }
+    /* phi is odd (tanh, linear), so -x is a fixed point whenever x is, with
+     * the same Jacobian (phi' is even); in the reduced problem -c likewise.
+     * Mirrors not reached by any start are added with no hits. */
+    for (size_t j = 0, n0 = nc; j < n0; j++) {
+        if (!c[j].converged) continue;
+        for (size_t i = 0; i < n; i++) x[i] = -c[j].x[i];
+        for (size_t i = 0; i < m; i++) z[i] = -c[j].z[i];
+        double nx = po_att_norm(x, n);
+        size_t k = 0;
+        for (; k < nc; k++)
+            if (po_att_dist(x, c[k].x, n) <= opts->dedup * (1.0 + nx)) break;
+        if (k == nc && (st = append(&c, &nc, &cap, x, z, n, m, c[j].q, true, 0)) != PO_OK)
             goto done;
-        }
-        memcpy(c[nc].x, x, n * sizeof *x);
-        memcpy(c[nc].z, z, m * sizeof *z);
-        c[nc].q = q;
-        c[nc].converged = conv;
-        c[nc].hits = 1;
-        nc++;
     }
 
     res = calloc(1, sizeof *res);

@@ -73,7 +73,7 @@ void po_network_flow(const po_network *net, const double *x, double *f, po_mat *
     double *ws = malloc((2 * n + 1) * sizeof *ws);
     if (!ws) {
         /* No status to return (the contract is void): a visible failure. */
-        for (size_t i = 0; i < n; i++) f[i] = NAN;
+        for (size_t i = 0; i < n; i++) f[i] = (double)NAN;
         return;
     }
     po_att_flow_ws(net, x, f, J, ws, ws + n);

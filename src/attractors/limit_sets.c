@@ -489,6 +489,46 @@ static po_mat *orbit_copy(const double *Z, size_t k0, size_t k1, size_t n)
     return m;
 }
 
+/* phi is odd, so the mirror -x(t) of a limit cycle is a limit cycle too: add
+ * it (no hits) unless it is the same set (a cycle symmetric about the origin). */
+static po_status add_mirror_cycles(po_limit_sets *res, const po_limit_opts *o)
+{
+    size_t n = res->n, n0 = res->count;
+    for (size_t i = 0; i < n0; i++) {
+        const po_limit_set *c = &res->set[i];
+        if (c->kind != PO_LIMIT_CYCLE) continue;
+        po_limit_set *m = &res->set[res->count];
+        m->x = malloc(n * sizeof *m->x);
+        m->orbit = po_mat_dup(c->orbit);
+        if (!m->x || !m->orbit) {
+            free(m->x);
+            po_mat_free(m->orbit);
+            m->x = NULL;
+            m->orbit = NULL;
+            return po_error(PO_ENOMEM, "limit sets: cannot store an orbit");
+        }
+        for (size_t j = 0; j < n; j++) m->x[j] = -c->x[j];
+        for (size_t k = 0; k < m->orbit->rows * n; k++) m->orbit->data[k] = -m->orbit->data[k];
+        lim_end e = {.kind = PO_LIMIT_CYCLE, .x = m->x, .period = c->period,
+                     .amplitude = c->amplitude};
+        bool dup = false;
+        for (size_t j = 0; j < res->count && !dup; j++) dup = same_set(&res->set[j], &e, m->orbit, n, o);
+        if (dup) {
+            free(m->x);
+            po_mat_free(m->orbit);
+            m->x = NULL;
+            m->orbit = NULL;
+            continue;
+        }
+        m->kind = PO_LIMIT_CYCLE;
+        m->period = c->period;
+        m->amplitude = c->amplitude;
+        m->hits = 0;
+        res->count++;
+    }
+    return PO_OK;
+}
+
 /* ---- driver --------------------------------------------------------------------- */
 
 po_status po_att_find_limit_sets(const po_network *net, const po_att_struct *s,
@@ -518,7 +558,7 @@ po_status po_att_find_limit_sets(const po_network *net, const po_att_struct *s,
     wsblock = malloc(11 * n * sizeof *wsblock);
     xe = malloc(n * sizeof *xe);
     res = calloc(1, sizeof *res);
-    if (res) res->set = calloc(T, sizeof *res->set);
+    if (res) res->set = calloc(2 * T, sizeof *res->set); /* room for mirror cycles */
     if (!run.X || !run.hist || !run.state || (snapshots && !snap) || !wsblock || !xe || !res ||
         !res->set) {
         st = po_error(PO_ENOMEM, "limit sets: cannot allocate %zu trajectories of %zu states", T,
@@ -568,6 +608,7 @@ po_status po_att_find_limit_sets(const po_network *net, const po_att_struct *s,
             goto done;
         }
     }
+    if ((st = add_mirror_cycles(res, o)) != PO_OK) goto done;
     qsort(res->set, res->count, sizeof *res->set, cmp_set);
 done:
     po_mat_free(run.X);

@@ -144,7 +144,7 @@ static double trial(po_att_newton *nw, const double *z)
  * step is tried. */
 #define NEWTON_HALVINGS 3
 /* Iterations over which q must at least halve. */
-#define STALL_ITER 10
+#define STALL_ITER 5
 /* mu beyond this multiple of max(1, max diag J^T J): no descent is left. */
 #define MU_GIVE_UP 1e16
 

@@ -1,0 +1,387 @@
+/* partobs compare: teacher vs student attractors, side by side, with a
+ * one-line verdict (SPEC.md §5 "Limit sets", §6 Fig 5, §9 item 8; issue 4
+ * item 7). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+#include "cli_input.h"
+#include "cli_manifest.h"
+#include "cli_output.h"
+
+/* Eigenvalues and attractors shown per side in the table. */
+enum { TOP_EIG = 5, TOP_ROWS = 6, CELL = 128, WIDTH = 40 };
+
+void cmd_compare_help(FILE *out)
+{
+    po_fp_opts fp = po_fp_opts_defaults();
+    po_limit_opts lim = po_limit_opts_defaults();
+    fprintf(out,
+            "usage: partobs compare --teacher W.npy --student W_hat.npy [--obs d] [--phi tanh]\n"
+            "                       [--leaky current|rate] [--alpha A] [--steps N] [--n-traj K]\n"
+            "                       [--n-random K] [--seed S] [--json out.json]\n"
+            "\n"
+            "Find the attractors of a teacher and a student network automatically and\n"
+            "compare them in the observed coordinates (the first d neurons of both; a\n"
+            "student may have hidden units after them). For each network: eigenvalues\n"
+            "of W with tau = 1 / |1 - Re lambda| and the LAS (SPEC.md §5); fixed points\n"
+            "of dx/dt = -x + W phi(x) (or -x + phi(W x) with --leaky rate) by Newton /\n"
+            "Levenberg-Marquardt from random states and from states along the\n"
+            "trajectories, classified stable / saddle / unstable by the Jacobian's\n"
+            "eigenvalues; the limit sets of noise-free Euler trajectories from random\n"
+            "states N(0, 0.5^2 I): fixed point, limit cycle (period, amplitude),\n"
+            "diverged or still drifting. Prints a side-by-side table and a verdict line\n"
+            "naming spurious and missed stable fixed points and limit cycles, and the\n"
+            "eigenvalues with Re > 1. Exit status 0 whether or not they match.\n"
+            "\n"
+            "  --teacher FILE    teacher connectivity, D x D, finite (required)\n"
+            "  --student FILE    student connectivity, n x n, finite (required)\n"
+            "  --obs d           observed neurons compared, 1 <= d <= min(D, n)\n"
+            "                    (default min(D, n))\n"
+            "  --phi NAME        linear | tanh (default tanh)\n"
+            "  --leaky NAME      current | rate (default current)\n"
+            "  --alpha A         Euler step of the trajectories, in (0, 1] (default 0.01)\n"
+            "  --steps N         Euler steps per trajectory, >= 20 (default %zu)\n"
+            "  --n-traj K        trajectories per network, >= 1 (default %zu)\n"
+            "  --n-random K      random starts of the fixed-point search (default %zu;\n"
+            "                    scaled down by (%d / n)^2 above n = %d, at least %d)\n"
+            "  --seed S          seed of the random states (default %llu)\n"
+            "  --json FILE       also write a JSON report (and FILE.manifest.json): teacher\n"
+            "                    and student objects with n, rank, eigenvalues ([re, im],\n"
+            "                    descending real part), time_constants,\n"
+            "                    line_attractor_score, fixed_points (x, kind, stable, q,\n"
+            "                    hits, norm, norm_observed, eigenvalues), limit_cycles\n"
+            "                    (period, amplitude, x, hits), limit_sets (every\n"
+            "                    trajectory end: kind, hits, period, amplitude, x),\n"
+            "                    n_stable_fixed_points, n_limit_cycles; and obs, match,\n"
+            "                    comparison (the counts) and verdict\n",
+            lim.steps, lim.n_traj, fp.n_random, PO_FP_FULL_N, PO_FP_FULL_N, PO_FP_MIN_RANDOM,
+            (unsigned long long)PO_DEFAULT_SEED);
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+static cJSON *vec_json(const double *x, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cli_json_number(x[i]));
+    return a;
+}
+
+static cJSON *eig_json(const double *re, const double *im, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cli_json_number(re[i]));
+        cJSON_AddItemToArray(pair, cli_json_number(im[i]));
+        cJSON_AddItemToArray(a, pair);
+    }
+    return a;
+}
+
+static double norm_head(const double *x, size_t k)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < k; i++) s += x[i] * x[i];
+    return sqrt(s);
+}
+
+static cJSON *side_json(const po_attractor_report *r, size_t obs)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    size_t n = r->n;
+    cJSON_AddNumberToObject(o, "n", (double)n);
+    cJSON_AddNumberToObject(o, "rank", (double)r->rank);
+    cJSON_AddItemToObject(o, "eigenvalues", eig_json(r->eig_re, r->eig_im, n));
+    cJSON *tau = cJSON_AddArrayToObject(o, "time_constants");
+    for (size_t i = 0; tau && i < n; i++)
+        cJSON_AddItemToArray(tau, cli_json_number(po_time_constant(r->eig_re[i])));
+    cJSON_AddItemToObject(o, "line_attractor_score", cli_json_number(r->las));
+    cJSON *fps = cJSON_AddArrayToObject(o, "fixed_points");
+    for (size_t i = 0; fps && i < r->fixed_points->count; i++) {
+        const po_fixed_point *fp = &r->fixed_points->fp[i];
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddItemToArray(fps, f);
+        cJSON_AddItemToObject(f, "x", vec_json(fp->x, n));
+        cJSON_AddStringToObject(f, "kind", po_fp_kind_name(fp->kind));
+        cJSON_AddBoolToObject(f, "stable", fp->kind == PO_FP_STABLE);
+        cJSON_AddItemToObject(f, "q", cli_json_number(fp->q));
+        cJSON_AddNumberToObject(f, "hits", (double)fp->hits);
+        cJSON_AddItemToObject(f, "norm", cli_json_number(fp->norm_x));
+        cJSON_AddItemToObject(f, "norm_observed", cli_json_number(norm_head(fp->x, obs)));
+        cJSON_AddItemToObject(f, "eigenvalues", eig_json(fp->eig_re, fp->eig_im, n));
+    }
+    cJSON *cyc = cJSON_AddArrayToObject(o, "limit_cycles");
+    cJSON *sets = cJSON_AddArrayToObject(o, "limit_sets");
+    for (size_t i = 0; cyc && sets && i < r->limit_sets->count; i++) {
+        const po_limit_set *ls = &r->limit_sets->set[i];
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddItemToArray(sets, s);
+        cJSON_AddStringToObject(s, "kind", po_limit_kind_name(ls->kind));
+        cJSON_AddNumberToObject(s, "hits", (double)ls->hits);
+        cJSON_AddItemToObject(s, "period", cli_json_number(ls->period));
+        cJSON_AddItemToObject(s, "amplitude", cli_json_number(ls->amplitude));
+        cJSON_AddItemToObject(s, "x", vec_json(ls->x, n));
+        if (ls->kind != PO_LIMIT_CYCLE) continue;
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddItemToArray(cyc, c);
+        cJSON_AddItemToObject(c, "period", cli_json_number(ls->period));
+        cJSON_AddItemToObject(c, "amplitude", cli_json_number(ls->amplitude));
+        cJSON_AddNumberToObject(c, "hits", (double)ls->hits);
+        cJSON_AddItemToObject(c, "x", vec_json(ls->x, n));
+    }
+    cJSON_AddNumberToObject(o, "n_stable_fixed_points", (double)r->n_stable_fp);
+    cJSON_AddNumberToObject(o, "n_limit_cycles", (double)r->n_cycles);
+    return o;
+}
+
+static cJSON *comparison_json(const po_attractor_comparison *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    struct {
+        const char *k;
+        size_t v;
+    } f[] = {{"teacher_stable", c->teacher_stable},     {"student_stable", c->student_stable},
+             {"matched_fixed_points", c->matched_fp},    {"spurious_fixed_points", c->spurious_fp},
+             {"missed_fixed_points", c->missed_fp},      {"teacher_cycles", c->teacher_cycles},
+             {"student_cycles", c->student_cycles},      {"matched_cycles", c->matched_cycles},
+             {"spurious_cycles", c->spurious_cycles},    {"missed_cycles", c->missed_cycles},
+             {"teacher_re_gt1", c->teacher_re_gt1},      {"student_re_gt1", c->student_re_gt1},
+             {"teacher_drifting", c->teacher_drifting},  {"student_drifting", c->student_drifting}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
+    return o;
+}
+
+/* ---- table ------------------------------------------------------------------ */
+
+typedef struct column {
+    char cell[TOP_ROWS + TOP_EIG + 8][CELL];
+    size_t rows;
+} column;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void cell(column *c, const char *fmt, ...)
+{
+    if (c->rows >= sizeof c->cell / sizeof c->cell[0]) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->cell[c->rows++], CELL, fmt, ap);
+    va_end(ap);
+}
+
+static void print_rows(const char *label, column *t, column *s)
+{
+    size_t rows = t->rows > s->rows ? t->rows : s->rows;
+    for (size_t i = 0; i < rows; i++)
+        printf("%-22s %-*s %s\n", i == 0 ? label : "", WIDTH, i < t->rows ? t->cell[i] : "",
+               i < s->rows ? s->cell[i] : "");
+    t->rows = s->rows = 0;
+}
+
+static void eig_cells(column *c, const po_attractor_report *r)
+{
+    for (size_t i = 0; i < r->n && i < TOP_EIG; i++) {
+        double re = r->eig_re[i], im = r->eig_im[i];
+        if (im != 0.0) cell(c, "%.4g %c %.4gi  tau %.3g", re, im < 0 ? '-' : '+', fabs(im), po_time_constant(re));
+        else cell(c, "%.4g  tau %.3g", re, po_time_constant(re));
+    }
+}
+
+static void fp_cells(column *c, const po_attractor_report *r, size_t obs)
+{
+    const po_fixed_points *f = r->fixed_points;
+    size_t shown = 0, other = 0;
+    cell(c, "%zu", r->n_stable_fp);
+    for (size_t i = 0; i < f->count; i++) {
+        const po_fixed_point *fp = &f->fp[i];
+        if (fp->kind != PO_FP_STABLE) {
+            other++;
+            continue;
+        }
+        if (shown++ >= TOP_ROWS) continue;
+        /* Newton stops within its tolerance of the origin (|x| 1e-23 .. 1e-10) */
+        if (fp->norm_x <= 1e-6) cell(c, "the origin, lead %.3g", fp->eig_re[0]);
+        else cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs), fp->eig_re[0]);
+    }
+    if (shown > TOP_ROWS) cell(c, "... %zu more", shown - TOP_ROWS);
+    size_t sad = 0, uns = 0, slow = 0;
+    for (size_t i = 0; i < f->count; i++) {
+        sad += f->fp[i].kind == PO_FP_SADDLE;
+        uns += f->fp[i].kind == PO_FP_UNSTABLE;
+        slow += f->fp[i].kind == PO_FP_SLOW;
+    }
+    if (other) cell(c, "+ %zu saddle, %zu unstable, %zu slow", sad, uns, slow);
+}
+
+static void cycle_cells(column *c, const po_attractor_report *r)
+{
+    const po_limit_sets *l = r->limit_sets;
+    cell(c, "%zu", r->n_cycles);
+    size_t shown = 0;
+    for (size_t i = 0; i < l->count && shown < TOP_ROWS; i++) {
+        const po_limit_set *ls = &l->set[i];
+        if (ls->kind != PO_LIMIT_CYCLE) continue;
+        cell(c, "period %.3g, amplitude %.3g (%zu traj)", ls->period, ls->amplitude, ls->hits);
+        shown++;
+    }
+}
+
+static void ends_cells(column *c, const po_attractor_report *r)
+{
+    size_t k[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < r->limit_sets->count; i++) k[r->limit_sets->set[i].kind] += r->limit_sets->set[i].hits;
+    cell(c, "%zu fixed pt, %zu cycle, %zu diverged,", k[PO_LIMIT_FIXED_POINT], k[PO_LIMIT_CYCLE],
+         k[PO_LIMIT_DIVERGED]);
+    cell(c, "%zu drifting", k[PO_LIMIT_DRIFTING]);
+}
+
+static void print_table(const po_attractor_report *t, const po_attractor_report *s, size_t obs,
+                        const char *verdict)
+{
+    column ct = {0}, cs = {0};
+    cell(&ct, "teacher");
+    cell(&cs, "student");
+    print_rows("", &ct, &cs);
+    cell(&ct, "n = %zu (rank %zu)", t->n, t->rank);
+    cell(&cs, "n = %zu (rank %zu)", s->n, s->rank);
+    print_rows("size", &ct, &cs);
+    eig_cells(&ct, t);
+    eig_cells(&cs, s);
+    print_rows("top eigenvalues of W", &ct, &cs);
+    cell(&ct, "%.4g", t->las);
+    cell(&cs, "%.4g", s->las);
+    print_rows("LAS", &ct, &cs);
+    fp_cells(&ct, t, obs);
+    fp_cells(&cs, s, obs);
+    print_rows("stable fixed points", &ct, &cs);
+    cycle_cells(&ct, t);
+    cycle_cells(&cs, s);
+    print_rows("limit cycles", &ct, &cs);
+    ends_cells(&ct, t);
+    ends_cells(&cs, s);
+    print_rows("trajectory ends", &ct, &cs);
+    printf("compared on the first %zu neurons\nverdict: %s\n", obs, verdict);
+}
+
+/* ---- command ----------------------------------------------------------------- */
+
+int cmd_compare(cli_run *run, int argc, char **argv)
+{
+    const char *t_path = NULL, *s_path = NULL, *json_path = NULL, *phi_name = "tanh",
+               *leaky_name = "current";
+    size_t obs = 0;
+    double alpha = 0.01;
+    po_fp_opts fpo = po_fp_opts_defaults();
+    po_limit_opts limo = po_limit_opts_defaults();
+    uint64_t seed = PO_DEFAULT_SEED;
+    cli_opt opts[] = {
+        {"teacher", 0, CLI_STRING, &t_path, false},   {"student", 0, CLI_STRING, &s_path, false},
+        {"obs", 0, CLI_SIZE, &obs, false},            {"phi", 0, CLI_STRING, &phi_name, false},
+        {"leaky", 0, CLI_STRING, &leaky_name, false}, {"alpha", 0, CLI_DOUBLE, &alpha, false},
+        {"steps", 0, CLI_SIZE, &limo.steps, false},   {"n-traj", 0, CLI_SIZE, &limo.n_traj, false},
+        {"n-random", 0, CLI_SIZE, &fpo.n_random, false}, {"seed", 0, CLI_SEED, &seed, false},
+        {"json", 0, CLI_STRING, &json_path, false},
+    };
+    const size_t nopts = sizeof opts / sizeof opts[0];
+    const char *pos[1];
+    size_t npos = 0;
+    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 0, &npos);
+    if (rc != CLI_PROCEED) return rc;
+    static const char *const required[] = {"teacher", "student", NULL};
+    if ((rc = cli_require(run, opts, nopts, required)) != CLI_PROCEED) return rc;
+    po_network tn = {.alpha = alpha}, sn = {.alpha = alpha};
+    if (po_phi_from_name(phi_name, &tn.phi) != PO_OK)
+        return cli_usage(run, "--phi must be linear or tanh, got '%s'", phi_name);
+    if (po_leaky_from_name(leaky_name, &tn.leaky) != PO_OK)
+        return cli_usage(run, "--leaky must be current or rate, got '%s'", leaky_name);
+    sn.phi = tn.phi;
+    sn.leaky = tn.leaky;
+    if (!(alpha > 0.0 && alpha <= 1.0)) return cli_usage(run, "--alpha must be in (0, 1]");
+    if (cli_opt_get(opts, nopts, "obs")->seen && obs == 0)
+        return cli_usage(run, "--obs must be at least 1");
+    fpo.seed = limo.seed = seed;
+    const char *why = po_limit_opts_check(&limo);
+    if (!why) why = po_fp_opts_check(&fpo);
+    if (why) return cli_usage(run, "invalid option: %s", why);
+
+    po_mat *T = NULL, *S = NULL;
+    po_attractor_report *rt = NULL, *rs = NULL;
+    rc = cli_read_square(run, t_path, "the teacher", &T);
+    if (rc == CLI_EXIT_OK) rc = cli_read_square(run, s_path, "the student", &S);
+    if (rc == CLI_EXIT_OK) {
+        size_t lim = T->rows < S->rows ? T->rows : S->rows;
+        if (obs == 0) obs = lim;
+        if (obs > lim)
+            rc = cli_fail(run, "--obs %zu exceeds the smaller network (teacher %s: %zu, student %s: %zu)",
+                          obs, t_path, T->rows, s_path, S->rows);
+    }
+    if (rc == CLI_EXIT_OK) {
+        tn.W = T;
+        sn.W = S;
+        cli_progress status;
+        cli_progress_init(&status, "compare");
+        cli_progress_status(&status, "attractors of the teacher...");
+        po_status st = po_attractor_analyse(&tn, &fpo, &limo, &rt);
+        if (st == PO_OK) {
+            cli_progress_status(&status, "attractors of the student...");
+            st = po_attractor_analyse(&sn, &fpo, &limo, &rs);
+        }
+        cli_progress_end(&status);
+        if (st != PO_OK) rc = cli_fail_status(run, st);
+    }
+    po_mat_free(T);
+    po_mat_free(S);
+    char verdict[1024];
+    po_attractor_comparison cmp;
+    if (rc == CLI_EXIT_OK) {
+        po_status st = po_attractor_compare(rt, rs, obs, &cmp, verdict, sizeof verdict);
+        if (st != PO_OK) rc = cli_fail_status(run, st);
+    }
+    if (rc == CLI_EXIT_OK && json_path) {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            cJSON_AddItemToObject(o, "teacher", side_json(rt, obs));
+            cJSON_AddItemToObject(o, "student", side_json(rs, obs));
+            cJSON_AddNumberToObject(o, "obs", (double)obs);
+            cJSON_AddBoolToObject(o, "match", cmp.match);
+            cJSON_AddItemToObject(o, "comparison", comparison_json(&cmp));
+            cJSON_AddStringToObject(o, "verdict", verdict);
+        }
+        rc = o ? cli_write_json(run, json_path, o) : cli_fail(run, "out of memory while building the report");
+        cJSON_Delete(o);
+        if (rc == CLI_EXIT_OK) {
+            cJSON *m = cli_manifest_new(run);
+            cJSON *mo = m ? cli_manifest_options(m) : NULL;
+            if (mo) {
+                cJSON_AddStringToObject(mo, "teacher", t_path);
+                cJSON_AddStringToObject(mo, "student", s_path);
+                cJSON_AddNumberToObject(mo, "obs", (double)obs);
+                cJSON_AddStringToObject(mo, "phi", phi_name);
+                cJSON_AddStringToObject(mo, "leaky", leaky_name);
+                cJSON_AddNumberToObject(mo, "alpha", alpha);
+                cJSON_AddNumberToObject(mo, "steps", (double)limo.steps);
+                cJSON_AddNumberToObject(mo, "n_traj", (double)limo.n_traj);
+                cJSON_AddNumberToObject(mo, "n_random", (double)fpo.n_random);
+                cJSON_AddStringToObject(mo, "json", json_path);
+            }
+            if (m) {
+                cli_manifest_set_seed(m, seed);
+                cli_manifest_add_input(m, t_path);
+                cli_manifest_add_input(m, s_path);
+            }
+            rc = cli_manifest_beside(run, m, json_path);
+        }
+    }
+    if (rc == CLI_EXIT_OK) print_table(rt, rs, obs, verdict);
+    po_attractor_report_free(rt);
+    po_attractor_report_free(rs);
+    return rc;
+}
