@@ -6,7 +6,7 @@ JOBS     ?= 2
 CMAKE_FLAGS ?=
 # Debian packages the build, tests and benchmarks need (DESIGN.md §4).
 DEB_PACKAGES := cmake make gcc g++ pkg-config libopenblas-dev liblapacke-dev libsleef-dev \
-                libcjson-dev libplplot-dev plplot-driver-cairo python3-numpy python3-scipy valgrind
+                libcjson-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core python3-numpy python3-scipy valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian's python3 (with numpy), not whatever python3 is first on PATH.
 PYTHON ?= /usr/bin/python3
@@ -39,11 +39,11 @@ check: build
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPO_SANITIZE=ON -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 # Every test binary under valgrind memcheck (one BLAS thread keeps it fast and
-# deterministic), then the command-line tests with every invocation under valgrind.
+# deterministic), then every command-line test script with each invocation under valgrind.
 valgrind: deps
 	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-vg -j $(JOBS)
@@ -51,8 +51,8 @@ valgrind: deps
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  -T memcheck -E '^cli_'
-	OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
-	  bash tests/cli/test_cli.sh build-vg/partobs tests/data
+	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  ctest --output-on-failure -j $(JOBS) -R '^cli_'
 
 bench: build
 	PYTHON=$(PYTHON) bash bench/run.sh $(BUILD)

@@ -63,6 +63,10 @@ int cmd_compare(cli_run *run, int argc, char **argv);
 void cmd_compare_help(FILE *out);
 int cmd_demo(cli_run *run, int argc, char **argv);
 void cmd_demo_help(FILE *out);
+int cmd_theory(cli_run *run, int argc, char **argv);
+void cmd_theory_help(FILE *out);
+int cmd_curves(cli_run *run, int argc, char **argv);
+void cmd_curves_help(FILE *out);
 int cmd_reproduce(cli_run *run, int argc, char **argv);
 void cmd_reproduce_help(FILE *out);
 

@@ -159,6 +159,13 @@ int cli_write_json(cli_run *run, const char *path, const cJSON *json)
     return record(run, path);
 }
 
+int cli_write_text(cli_run *run, const char *path, const char *text)
+{
+    int rc = write_atomic(run, path, text, strlen(text));
+    if (rc != CLI_EXIT_OK) return rc;
+    return record(run, path);
+}
+
 char *cli_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -49,6 +49,10 @@ int cli_write_mat(cli_run *run, const char *path, const po_mat *m);
  * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
 int cli_write_json(cli_run *run, const char *path, const cJSON *json);
 
+/* Write the text (CSV, ...) atomically and record it. 0 or CLI_EXIT_RUNTIME
+ * (after printing the error and rolling back). */
+int cli_write_text(cli_run *run, const char *path, const char *text);
+
 /* "<dir>/<name>" in a new malloc'd string, or NULL. */
 char *cli_path_join(const char *dir, const char *name);
 

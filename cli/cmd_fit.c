@@ -8,17 +8,27 @@
 #include "cli_output.h"
 #include "fit_methods.h"
 
-/* The fitting methods this build offers (later issues add more). */
-static const char *const methods = "map, bptt";
+/* The fitting methods this build offers besides map (fit_methods.h). */
+static const fit_method other_methods[] = {
+    {"cornn", fit_cornn, fit_cornn_help},
+    {"force", fit_force, fit_force_help},
+    {"gd", fit_gd, fit_gd_help},
+    {"bptt", cmd_fit_bptt, cmd_fit_bptt_help},
+};
+static const size_t n_other = sizeof other_methods / sizeof *other_methods;
+static const char *const methods = "map, cornn, force, gd, bptt";
 
-/* The value of --method, found before parsing: each method has its own options. */
-static const char *method_arg(int argc, char **argv)
+/* The method named by --method NAME / --method=NAME among the other methods,
+ * or NULL (map, or a name cli_parse will refuse). */
+static const fit_method *other_method(int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0) break;
-        if (strncmp(argv[i], "--method=", 9) == 0) return argv[i] + 9;
-        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc) return argv[i + 1];
+    const char *name = NULL;
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc) name = argv[i + 1];
+        else if (strncmp(argv[i], "--method=", 9) == 0) name = argv[i] + 9;
     }
+    for (size_t k = 0; name && k < n_other; k++)
+        if (strcmp(name, other_methods[k].name) == 0) return &other_methods[k];
     return NULL;
 }
 
@@ -26,7 +36,8 @@ void cmd_fit_help(FILE *out)
 {
     po_ridge_opts d = po_ridge_opts_defaults();
     fprintf(out,
-            "usage: partobs fit Y.npy [--method map] [--phi linear|tanh] [--leaky current|rate]\n"
+            "usage: partobs fit Y.npy [--method map|cornn|force|gd] ...  (each method's options below)\n"
+            "       partobs fit Y.npy [--method map] [--phi linear|tanh] [--leaky current|rate]\n"
             "                   [--alpha A] [--rho R] [--burn-in N] [--verbose] -o W_hat.npy\n"
             "\n"
             "Fit a d-neuron student to the observed activity Y (T x d, time down the rows).\n"
@@ -46,12 +57,16 @@ void cmd_fit_help(FILE *out)
             "  -o, --output FILE   output .npy (d x d float64); FILE.manifest.json beside it\n"
             "Other methods have their own options: partobs fit --method NAME --help\n",
             methods, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.rho, d.burn_in);
+    for (size_t k = 0; k < n_other; k++) {
+        fputc('\n', out);
+        other_methods[k].help(out);
+    }
 }
 
 int cmd_fit(cli_run *run, int argc, char **argv)
 {
-    const char *chosen = method_arg(argc, argv);
-    if (chosen && strcmp(chosen, "bptt") == 0) return cmd_fit_bptt(run, argc, argv);
+    const fit_method *other = other_method(argc, argv);
+    if (other) return other->run(run, argc, argv);
     po_ridge_opts o = po_ridge_opts_defaults();
     const char *method = "map", *phi = NULL, *leaky = NULL, *output = NULL;
     bool verbose = false;

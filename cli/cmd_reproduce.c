@@ -141,7 +141,7 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
     if (why) return cli_usage(run, "%s", why);
 
     size_t count = po_repro_count();
-    size_t *idx = malloc((count > npos ? count : npos) * sizeof *idx + 1);
+    size_t *idx = malloc((count + npos) * sizeof *idx);
     if (!idx) return cli_fail(run, "out of memory");
     size_t n = 0;
     if (npos == 0 || (npos == 1 && strcmp(pos[0], "all") == 0)) {

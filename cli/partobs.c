@@ -17,6 +17,11 @@ static const cli_cmd commands[] = {
      cmd_analyze_help},
     {"compare", "teacher vs student attractors: fixed points, limit cycles, verdict",
      cmd_compare, cmd_compare_help},
+
+    {"theory", "infinite-data student of a linear teacher (SPEC.md §4.3)", cmd_theory,
+     cmd_theory_help},
+    {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
+     cmd_curves, cmd_curves_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
      cmd_reproduce, cmd_reproduce_help},

@@ -72,7 +72,7 @@ static po_status fake_ok(po_exp_ctx *c)
 {
     seen_seed = po_exp_seed(c);
     seen_threads = po_exp_threads(c);
-    double x[3] = {1.5, NAN, -2.0};
+    double x[3] = {1.5, (double)NAN, -2.0};
     cJSON_AddItemToObject(po_exp_json(c), "panel_a", po_exp_json_array(x, 3));
     double m[4] = {1, 2, 3, 4};
     cJSON_AddItemToObject(po_exp_json(c), "panel_b", po_exp_json_matrix(m, 2, 2, 2));

@@ -61,14 +61,17 @@ static po_mat *teacher_data(size_t T, size_t d, const po_mat *W, double alpha, d
     for (size_t i = 0; i < d; i++) PO_MAT_AT(Y, 0, i) = po_rng_normal(&rng);
     for (size_t t = 0; t + 1 < T; t++) {
         step_naive(W, alpha, Y->data + t * d, Y->data + (t + 1) * d);
-        for (size_t i = 0; i < d; i++) PO_MAT_AT(Y, t + 1, i) += alpha * noise * po_rng_normal(&rng);
+        for (size_t i = 0; i < d; i++)
+            PO_MAT_AT(Y, t + 1, i) += alpha * noise * po_rng_normal(&rng);
     }
     return Y;
 }
 
+/* Forcing pattern: 0 never, 1 always, 2 mixed (0 1 0 0 1, repeated). */
 static void pattern(unsigned char *f, size_t n, int kind)
 {
-    for (size_t k = 0; k < n; k++) f[k] = kind == 0 ? 0 : kind == 1 ? 1 : (unsigned char)((k * 7 + 3) % 5 < 2);
+    for (size_t k = 0; k < n; k++)
+        f[k] = kind == 0 ? 0 : kind == 1 ? 1 : (unsigned char)((k * 7 + 3) % 5 < 2);
 }
 
 /* ---- the window loss and its gradient ---------------------------------------- */
@@ -194,6 +197,45 @@ static void test_batch_is_sum(void)
     po_mat_free(G);
     po_mat_free(Gs);
     po_mat_free(Gw);
+}
+
+/* Views with a row stride (ld > cols) for Y, W, grad and W_hat give the
+ * same numbers as contiguous matrices. */
+static void test_views(void)
+{
+    size_t d = 2, H = 1, n = 3;
+    po_bptt_opts o = po_bptt_opts_defaults();
+    o.hidden = H;
+    o.window = 6;
+    o.alpha = 0.2;
+    o.epochs = 2;
+    o.batch = 2;
+    po_mat *Ybig = po_test_gaussian(20, 5, 0.7, 91), *Wbig = po_test_gaussian(4, 7, 0.6, 92);
+    po_mat *Gbig = po_mat_alloc(5, 6), *Hbig = po_mat_alloc(3, 8);
+    po_mat Yv = po_mat_block(Ybig, 0, 1, 20, d), Wv = po_mat_block(Wbig, 1, 2, n, n);
+    po_mat Gv = po_mat_block(Gbig, 1, 1, n, n), Hv = po_mat_block(Hbig, 0, 3, n, n);
+    po_mat *Y = po_mat_dup(&Yv), *W = po_mat_dup(&Wv);
+    po_mat *G = po_mat_alloc(n, n), *Wh = po_mat_alloc(n, n);
+    unsigned char force[5] = {1, 0, 1, 1, 0};
+    double l1 = 0.0, l2 = 0.0;
+    CHECK_OK(po_bptt_window_grad(&Yv, &o, &Wv, 4, force, &l1, &Gv));
+    CHECK_OK(po_bptt_window_grad(Y, &o, W, 4, force, &l2, G));
+    CHECK(l1 == l2);
+    CHECK_MAT_CLOSE(&Gv, G, 0, 0);
+    CHECK(PO_MAT_AT(Gbig, 0, 0) == 0.0 && PO_MAT_AT(Gbig, 1, 0) == 0.0);
+    CHECK(PO_MAT_AT(Gbig, 1, 4) == 0.0);
+    CHECK_OK(po_fit_bptt(&Yv, &o, &Hv, NULL));
+    CHECK_OK(po_fit_bptt(Y, &o, Wh, NULL));
+    CHECK_MAT_CLOSE(&Hv, Wh, 0, 0);
+    CHECK(PO_MAT_AT(Hbig, 0, 2) == 0.0 && PO_MAT_AT(Hbig, 2, 6) == 0.0);
+    po_mat_free(Ybig);
+    po_mat_free(Wbig);
+    po_mat_free(Gbig);
+    po_mat_free(Hbig);
+    po_mat_free(Y);
+    po_mat_free(W);
+    po_mat_free(G);
+    po_mat_free(Wh);
 }
 
 /* ---- optimizer steps ------------------------------------------------------- */
@@ -366,10 +408,10 @@ static void test_options_refused(void)
     } while (0)
     BAD(beta, -0.1);
     BAD(beta, 1.5);
-    BAD(beta, NAN);
+    BAD(beta, (double)NAN);
     BAD(lr, 0.0);
     BAD(lr, -1.0);
-    BAD(lr, INFINITY);
+    BAD(lr, HUGE_VAL);
     BAD(window, 1);
     BAD(batch, 0);
     BAD(epochs, 0);
@@ -422,10 +464,17 @@ static void test_bad_input(void)
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_ESHAPE);
     o.hidden = SIZE_MAX - 1;
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_EINVAL);
+    /* Out of memory for the weights of a huge student (W_hat is never touched;
+     * (d+H)^2 doubles overflow, so nothing is requested from malloc). */
+    double dummy[4] = {0};
+    size_t huge = (size_t)1 << 31;
+    po_mat Wh = {.data = dummy, .rows = huge, .cols = huge, .ld = huge, .owns = false};
+    o.hidden = huge - 2;
+    CHECK_STATUS(po_fit_bptt(Y, &o, &Wh, NULL), PO_ENOMEM);
     o.hidden = 0;
     po_mat empty = po_mat_view(Y->data, 50, 0, 2);
     CHECK_STATUS(po_fit_bptt(&empty, &o, W, NULL), PO_ESHAPE);
-    PO_MAT_AT(Y, 17, 1) = NAN;
+    PO_MAT_AT(Y, 17, 1) = (double)NAN;
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_ENONFINITE);
     CHECK(strstr(po_errmsg(), "row 17") != NULL);
     o.t1 = 17; /* the bad row is outside the rows used */
@@ -443,7 +492,7 @@ static void test_bad_input(void)
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 60, NULL, &loss, G), PO_EINVAL);
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 10, NULL, &loss, G), PO_ENONFINITE);
     CHECK_OK(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G));
-    PO_MAT_AT(W, 1, 0) = INFINITY;
+    PO_MAT_AT(W, 1, 0) = HUGE_VAL;
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G), PO_ENONFINITE);
     o.lr = 0;
     CHECK_STATUS(po_bptt_window_grad(Y, &o, W, 0, NULL, &loss, G), PO_EINVAL);
@@ -490,6 +539,7 @@ int main(void)
     PO_RUN(test_grad_fd);
     PO_RUN(test_alignment);
     PO_RUN(test_batch_is_sum);
+    PO_RUN(test_views);
     PO_RUN(test_sgd_steps);
     PO_RUN(test_adam_steps);
     PO_RUN(test_training_reduces_loss);

@@ -248,7 +248,7 @@ static void test_cornn_errors(void)
     CHECK_STATUS(po_fit_cornn(&Y1, NULL, &o, W, NULL, NULL), PO_ESHAPE);
     po_mat Y0 = po_mat_view(Y->data, 50, 0, 3);
     CHECK_STATUS(po_fit_cornn(&Y0, NULL, &o, W, NULL, NULL), PO_ESHAPE);
-    PO_MAT_AT(U, 7, 1) = NAN;
+    PO_MAT_AT(U, 7, 1) = (double)NAN;
     CHECK_STATUS(po_fit_cornn(Y, U, &o, W, Win, NULL), PO_ENONFINITE);
     PO_MAT_AT(Y, 9, 2) = HUGE_VAL;
     CHECK_STATUS(po_fit_cornn(Y, NULL, &o, W, NULL, NULL), PO_ENONFINITE);
@@ -415,7 +415,7 @@ static void test_force_learns_and_is_deterministic(void)
     o.passes = 3;
     o.t0 = 100;
     o.t1 = 300;
-    PO_MAT_AT(Y, 5, 1) = NAN;
+    PO_MAT_AT(Y, 5, 1) = (double)NAN;
     PO_MAT_AT(Y, 350, 0) = HUGE_VAL;
     CHECK_OK(po_fit_force(Y, &o, J, NULL));
     po_mat cut = po_mat_block(Y, 100, 0, 200, 6);
@@ -475,7 +475,7 @@ static void test_force_errors(void)
     /* A NaN inside the window is named. */
     Y = rate_activity(Wt, 100, 0.05, 0.3, 33);
     J = po_mat_alloc(4, 4);
-    PO_MAT_AT(Y, 50, 3) = NAN;
+    PO_MAT_AT(Y, 50, 3) = (double)NAN;
     CHECK_STATUS(po_fit_force(Y, &o, J, NULL), PO_ENONFINITE);
     CHECK(errmsg_has("row 50"));
     po_mat_free(J);
@@ -590,7 +590,7 @@ static void test_gd_errors(void)
     CHECK_STATUS(po_fit_gd(Y, &b, W, NULL), PO_EDIVERGED);
     CHECK(errmsg_has("iteration") && errmsg_has("last finite loss"));
     CHECK(W->data[0] == 5.0);
-    PO_MAT_AT(Y, 3, 1) = NAN;
+    PO_MAT_AT(Y, 3, 1) = (double)NAN;
     CHECK_STATUS(po_fit_gd(Y, &o, W, NULL), PO_ENONFINITE);
     po_mat_free(bad);
     po_mat_free(W);

@@ -55,6 +55,12 @@ void po_eig_sort(double *re, double *im, size_t n);
  * order; SPEC.md §5.) PO_ESHAPE, PO_ENONFINITE, PO_ENOMEM, PO_ELINALG. */
 po_status po_eig_vectors(const po_mat *W, double *re, double *im, po_mat *vre, po_mat *vim);
 
+/* Henrici's departure from normality (SPEC.md §5) of the n x n matrix W
+ * given its n eigenvalues re + i im (any order): sqrt(|1 - sum |lambda_i|^2 /
+ * ||W||_F^2|), 0 for W = 0. Lets a caller that already has the eigenvalues
+ * (the subsampling curves) avoid a second eigensolve. */
+double po_henrici(const po_mat *W, const double *re, const double *im, size_t n);
+
 /* tau = 1 / |1 - re| */
 double po_time_constant(double re);
 
@@ -140,7 +146,9 @@ size_t po_traj_rows(const po_traj_opts *opts);
  * g = 1: x + alpha (W phi(x) - x) (current) or x + alpha (phi(W x) - x)
  * (rate). Initial states x0 ~ N(0, radius^2 I) are drawn from the
  * PO_STREAM_ANALYSIS stream of seed, trajectory after trajectory, neuron by
- * neuron. All trajectories advance together (one matrix product per step).
+ * neuron. All trajectories advance together (one matrix product per step);
+ * linear networks jump from stored state to stored state with the
+ * keep_every-th power of the Euler map (the same states up to rounding).
  * PO_EINVAL for invalid options, PO_ESHAPE, PO_ENONFINITE for NaN/Inf in W
  * or if a trajectory overflows (names it and the step). */
 po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, po_mat *X);

@@ -127,7 +127,12 @@ typedef struct po_cornn_info {
 
 /* Leaky-rate tanh student x <- x + alpha (tanh(W x + W_in u) - x) fitted to Y
  * (T x d) by CORNN. U (T x m, the inputs at the same rows as Y) may be NULL;
- * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL. */
+ * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL.
+ * Memory: about 3 T d doubles (targets, weights, and a copy of the regressors
+ * when subsampling or with inputs). Errors: PO_EINVAL (NULL, options, U
+ * without W_in), PO_ESHAPE, PO_ENONFINITE (Y or U), PO_ESINGULAR (x^T x +
+ * lambda I below rcond 1e-13), PO_EDIVERGED (non-finite weights, naming the
+ * iteration), PO_ENOMEM. */
 po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *opts,
                        po_mat *W_hat, po_mat *W_in, po_cornn_info *info);
 
@@ -153,12 +158,16 @@ typedef struct po_force_info {
     size_t passes;      /* passes run (training + free) */
     double chi2;        /* sum over the last pass of mean(err^2) */
     double pvar;        /* pVar of the last pass */
-    double *pvar_trace; /* optional, caller-owned, passes + free_passes entries; NULL = not kept */
+    double *pvar_trace; /* optional, caller-owned, passes + free_passes entries; NULL = not kept.
+                           An input: set it (or zero the struct) before the call */
 } po_force_info;
 
 /* FORCE-train a tanh network J (d x d) on the window of Y (T x d). W_hat = J,
  * to be simulated as a leaky-current tanh network. PO_EDIVERGED names the pass
- * and the last finite chi^2 if training blows up. info may be NULL. */
+ * and the last finite chi^2 if training blows up (non-finite chi^2 or J after
+ * a pass); W_hat is written only on success. PO_EINVAL for invalid options or
+ * a window outside Y (t0 + 2 <= t1 <= T), PO_ENONFINITE for NaN/Inf inside the
+ * window (rows outside it are never read). info may be NULL. */
 po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat,
                        po_force_info *info);
 

@@ -8,6 +8,24 @@
  * .png (pngcairo), .svg (svgcairo), .pdf (pdfcairo). A figure may be saved
  * several times (e.g. PNG and SVG). PLplot keeps global state: figures are
  * not thread-safe; save from one thread.
+ *
+ * Details of the implementation (src/plot/):
+ * - Text is UTF-8 (Greek letters render directly) and may use PLplot's escapes:
+ *   #d / #u for sub- and superscripts (so a literal '#' is written "##").
+ * - On log axes values <= 0 are skipped like non-finite ones; log axes
+ *   spanning under 1.5 decades are labelled at 1-2-5 steps.
+ * - equal_aspect widens the range of one axis about its centre, so the
+ *   panel keeps its size.
+ * - The legend goes in the inside corner holding the fewest data points.
+ *   Layers with a colour bar place their bars side by side to the right.
+ * - Shading expects ascending, evenly spaced xs and ys (cells are centred on
+ *   them); a panel with shading has no margin around the data.
+ * - Arrows assume linear axes. Markers are filled circles.
+ * - An SVG (cairo draws text as outlines) carries the figure's words in its
+ *   <title> and <desc> elements, for search and screen readers.
+ * - PLplot never prints or exits on behalf of the library: its recoverable
+ *   errors are captured and returned as PO_EIO with the message; a missing
+ *   cairo driver is PO_EIO naming the Debian package.
  */
 #ifndef PARTOBS_PLOT_H
 #define PARTOBS_PLOT_H

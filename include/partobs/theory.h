@@ -31,7 +31,7 @@ extern "C" {
 typedef enum po_cov_method {
     PO_COV_SCHUR,     /* general: real Schur form of B - I, triangular Sylvester solve */
     PO_COV_SYMMETRIC, /* symmetric B, c = 0: Sigma = (I - B)^{-1} / 2 */
-    PO_COV_CHAIN      /* pure superdiagonal chain, c = 0: binomial closed form (log-gamma) */
+    PO_COV_CHAIN      /* pure superdiagonal chain, c = 0: binomial closed form (by its recurrence) */
 } po_cov_method;
 
 const char *po_cov_method_name(po_cov_method m); /* "schur", "symmetric", "chain" */
@@ -129,8 +129,15 @@ size_t po_curves_count(const po_curves_opts *opts, size_t D);
 
 /* Compute the curve of teacher B. One covariance and one O(D^3) Cholesky
  * factorisation Sigma = L L^T (with L^{-1}) serve every d: the leading block of
- * L is the Cholesky factor of Sigma_dd. out must come from po_curves_alloc with
- * n = po_curves_count(opts, D), the same top_n and henrici. */
+ * L is the Cholesky factor of Sigma_dd. (With rho > 0, Sigma_dd + rho I is no
+ * leading block of one matrix: each d then gets its own Cholesky.) out must
+ * come from po_curves_alloc with n = po_curves_count(opts, D), the same top_n
+ * and henrici. The d loop runs on opts->threads threads with the BLAS set to
+ * one thread meanwhile (openblas_set_num_threads; restored afterwards, so do
+ * not change it concurrently); the result is bit-identical for every thread
+ * count. progress is called from the worker threads, one call at a time.
+ * PO_EINVAL (options), PO_ESHAPE (B not square, a d > D, out mismatched),
+ * PO_ENONFINITE, PO_EUNSTABLE (no stationary covariance), PO_ENOMEM, PO_ELINALG. */
 po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curves *out);
 
 /* Mean and standard error of the mean over k curves with identical d grids:

@@ -58,7 +58,7 @@ po_status po_pca_fit(const po_mat *X, size_t k, po_pca **out)
     if (st != PO_OK) return st;
 
     po_pca *p = calloc(1, sizeof *p);
-    po_mat *Xc = po_mat_alloc(T, n);
+    double *Xc = po_alloc_doubles(T * n, false); /* centred, column-major */
     double *s = malloc(kmax * sizeof *s);
     double *vt = p ? po_alloc_doubles(kmax * n, false) : NULL;
     if (p) {
@@ -75,9 +75,9 @@ po_status po_pca_fit(const po_mat *X, size_t k, po_pca **out)
     }
     column_means(X, p->mean);
     for (size_t t = 0; t < T; t++)
-        for (size_t j = 0; j < n; j++) PO_MAT_AT(Xc, t, j) = PO_MAT_AT(X, t, j) - p->mean[j];
+        for (size_t j = 0; j < n; j++) Xc[j * T + t] = PO_MAT_AT(X, t, j) - p->mean[j];
     po_mat V = po_mat_view(vt, kmax, n, n);
-    st = po_la_svd_right(Xc, s, &V);
+    st = po_la_svd_right_cm(Xc, T, n, s, &V);
     if (st != PO_OK) goto done;
     for (size_t i = 0; i < k; i++) {
         double *c = p->comps.data + i * n;
@@ -89,7 +89,7 @@ po_status po_pca_fit(const po_mat *X, size_t k, po_pca **out)
     p = NULL;
 done:
     po_pca_free(p);
-    po_mat_free(Xc);
+    free(Xc);
     free(s);
     free(vt);
     return st;

@@ -56,8 +56,7 @@ double po_line_attractor_score(const double *re, size_t n)
     return log2(t1 / t2);
 }
 
-/* Henrici's departure from normality (SPEC.md §5). */
-static double henrici(const po_mat *W, const double *re, const double *im, size_t n)
+double po_henrici(const po_mat *W, const double *re, const double *im, size_t n)
 {
     double fro = po_mat_norm_fro(W);
     if (fro == 0.0) return 0.0;
@@ -87,7 +86,7 @@ po_status po_spectrum_compute(const po_mat *W, po_spectrum *s)
     po_eig_sort(s->re, s->im, n);
     for (size_t i = 0; i < n; i++) s->tau[i] = po_time_constant(s->re[i]);
     s->las = po_line_attractor_score(s->re, n);
-    s->henrici = henrici(W, s->re, s->im, n);
+    s->henrici = po_henrici(W, s->re, s->im, n);
     s->max_re = n ? s->re[0] : -(double)INFINITY;
     return PO_OK;
 }

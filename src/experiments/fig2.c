@@ -1,8 +1,354 @@
-/* fig2 (SPEC.md §6): being written. */
+/* Fig 2 (SPEC.md §6): symmetric (normal) teachers, without and with an
+ * approximate line attractor (eigenvalue 0.999), D = 500, observed on d = 25
+ * neurons (5%), nt = 30000. Students: the finite-T MAP (SPEC.md §4.1) and the
+ * ridgeless T -> infinity student (SPEC.md §4.3; Sigma = (I - B)^{-1}/2).
+ * Per teacher type, a row of panels: eigenvalues of the teacher (red) and
+ * the MAP student (blue), the same with the T -> infinity student, and the
+ * linear flow fields (W - I) x in the PC1-PC2 plane of the activity (SPEC.md
+ * §5: shading |flow|^(1/10), arrows, activity coloured by time) of the
+ * teacher (full activity) and of the MAP student (observed activity).
+ * Claims over 20 seeded teachers of each type: no student eigenvalue has a
+ * larger real part than the teacher's largest, and the line attractor is
+ * recovered at 5%. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiments/common.h"
 #include "experiments/exp.h"
+
+enum { F2_TYPES = 2, F2_ARROWS = 12, F2_SHADE = 60, F2_SCATTER = 1500 };
+/* Slack for "no larger real part": the T -> infinity bound is a theorem
+ * (SPEC.md §4.3), so only rounding may exceed it. */
+#define F2_TOL 1e-9
+
+typedef struct f2_flow {
+    double xs[F2_SHADE], ys[F2_SHADE], speed[F2_SHADE * F2_SHADE];
+    double ax[F2_ARROWS * F2_ARROWS], ay[F2_ARROWS * F2_ARROWS];
+    double au[F2_ARROWS * F2_ARROWS], av[F2_ARROWS * F2_ARROWS];
+    double px[F2_SCATTER], py[F2_SCATTER], pt[F2_SCATTER];
+    size_t np;
+    double var_frac[2]; /* PC1, PC2 share of the activity variance */
+} f2_flow;
+
+typedef struct f2_job {
+    size_t D, d, T, k;
+    uint64_t seed;
+    /* per [type][teacher] */
+    double *t_max, *map_max, *lim_max, *map_las, *lim_las, *map_l1, *lim_l1, *t_l1;
+    /* example teacher (teacher 0) of each type */
+    po_spectrum *ex_t[F2_TYPES], *ex_map[F2_TYPES], *ex_lim[F2_TYPES];
+    f2_flow *flow_t[F2_TYPES], *flow_s[F2_TYPES];
+} f2_job;
+
+/* The flow field of W (n x n) on the PC1-PC2 plane of activity X (T x n):
+ * PCA of every 10th row (all components, so the other PCs can be held at
+ * their values at time T/2 as in the reference), shading on a
+ * F2_SHADE^2 grid, arrows on F2_ARROWS^2, and the activity itself. */
+static po_status flow_field(const po_mat *W, const po_mat *X, f2_flow *fl)
+{
+    size_t n = W->rows, T = X->rows, every = 10, m = T / every;
+    po_mat Xs = po_mat_view(X->data, m, n, X->ld * every);
+    po_pca *p = NULL;
+    po_status st = po_pca_fit(&Xs, n < m ? n : m, &p);
+    po_mat *Z = st == PO_OK ? po_mat_alloc(m, p->k) : NULL;
+    if (st == PO_OK && !Z) st = PO_ENOMEM;
+    if (st == PO_OK) st = po_pca_project(p, &Xs, Z);
+    double *u = NULL, *v = NULL;
+    if (st == PO_OK) {
+        double total = 0;
+        for (size_t i = 0; i < p->k; i++) total += p->var[i];
+        fl->var_frac[0] = p->var[0] / total;
+        fl->var_frac[1] = p->k > 1 ? p->var[1] / total : 0.0;
+        /* Range of the activity in PC1, PC2, and the box of SPEC.md §5 (x from 1.25
+         * min to 1.25 max; y the same here, so that arrows cover the activity). */
+        double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
+        for (size_t i = 0; i < m; i++)
+            for (size_t q = 0; q < 2; q++) {
+                double z = PO_MAT_AT(Z, i, q);
+                if (z < lo[q]) lo[q] = z;
+                if (z > hi[q]) hi[q] = z;
+            }
+        for (size_t q = 0; q < 2; q++) {
+            double c = 0.5 * (lo[q] + hi[q]), h = 0.625 * (hi[q] - lo[q]);
+            lo[q] = c - h;
+            hi[q] = c + h;
+        }
+        for (size_t i = 0; i < F2_SHADE; i++) {
+            fl->xs[i] = lo[0] + (hi[0] - lo[0]) * (double)i / (F2_SHADE - 1);
+            fl->ys[i] = lo[1] + (hi[1] - lo[1]) * (double)i / (F2_SHADE - 1);
+        }
+        const double *zr = &PO_MAT_AT(Z, m / 2, 0);
+        u = malloc(F2_SHADE * F2_SHADE * sizeof *u);
+        v = malloc(F2_SHADE * F2_SHADE * sizeof *v);
+        st = u && v ? po_flow_field_linear(W, p, zr, fl->xs, F2_SHADE, fl->ys, F2_SHADE, u, v)
+                    : PO_ENOMEM;
+        if (st == PO_OK) {
+            double mx = 0;
+            for (size_t i = 0; i < F2_SHADE * F2_SHADE; i++) {
+                fl->speed[i] = pow(sqrt(u[i] * u[i] + v[i] * v[i]), 0.1);
+                if (fl->speed[i] > mx) mx = fl->speed[i];
+            }
+            for (size_t i = 0; mx > 0 && i < F2_SHADE * F2_SHADE; i++) fl->speed[i] /= mx;
+        }
+        double xa[F2_ARROWS], ya[F2_ARROWS];
+        for (size_t i = 0; i < F2_ARROWS; i++) {
+            xa[i] = lo[0] + (hi[0] - lo[0]) * ((double)i + 0.5) / F2_ARROWS;
+            ya[i] = lo[1] + (hi[1] - lo[1]) * ((double)i + 0.5) / F2_ARROWS;
+        }
+        if (st == PO_OK)
+            st = po_flow_field_linear(W, p, zr, xa, F2_ARROWS, ya, F2_ARROWS, fl->au, fl->av);
+        for (size_t j = 0; j < F2_ARROWS; j++)
+            for (size_t i = 0; i < F2_ARROWS; i++) {
+                fl->ax[j * F2_ARROWS + i] = xa[i];
+                fl->ay[j * F2_ARROWS + i] = ya[j];
+            }
+        size_t step = m > F2_SCATTER ? (m + F2_SCATTER - 1) / F2_SCATTER : 1;
+        fl->np = 0;
+        for (size_t i = 0; i < m && fl->np < F2_SCATTER; i += step) {
+            fl->px[fl->np] = PO_MAT_AT(Z, i, 0);
+            fl->py[fl->np] = PO_MAT_AT(Z, i, 1);
+            fl->pt[fl->np] = (double)i / (double)(m - 1);
+            fl->np++;
+        }
+    }
+    free(u);
+    free(v);
+    po_mat_free(Z);
+    po_pca_free(p);
+    return st;
+}
+
+static po_status f2_item(size_t item, void *user)
+{
+    f2_job *J = user;
+    size_t type = item / J->k, j = item % J->k, at = item;
+    po_teacher_opts to =
+        po_teacher_opts_defaults(type == 0 ? PO_NET_SYMMETRIC : PO_NET_LINE_ATTRACTOR, J->D);
+    uint64_t seed = J->seed + 1000 * type + j;
+    po_teacher *t = NULL;
+    po_mat *X = NULL, *A = NULL, *Ai = NULL, *Sigma = NULL;
+    po_spectrum *st_ = NULL, *sm = NULL, *si = NULL;
+    po_status st = exp_teacher(&to, seed, &t);
+    po_sim_opts so = po_sim_opts_defaults();
+    so.T = J->T;
+    so.seed = seed;
+    so.threads = 1; /* teachers run in parallel instead */
+    if (st == PO_OK) st = exp_simulate(t->W, &so, NULL, &X);
+    if (st == PO_OK) st = exp_map(X, J->d, &A);
+    if (st == PO_OK) {
+        Sigma = po_mat_alloc(J->D, J->D);
+        po_cov_opts co = po_cov_opts_defaults(); /* symmetric closed form */
+        st = Sigma ? po_stationary_cov(t->W, &co, Sigma, NULL) : PO_ENOMEM;
+    }
+    if (st == PO_OK) st = exp_limit_student(t->W, Sigma, J->d, &Ai);
+    po_mat_free(Sigma);
+    if (st == PO_OK) st = exp_spectrum(t->W, &st_);
+    if (st == PO_OK) st = exp_spectrum(A, &sm);
+    if (st == PO_OK) st = exp_spectrum(Ai, &si);
+    if (st == PO_OK) {
+        J->t_max[at] = st_->re[0];
+        J->map_max[at] = sm->re[0];
+        J->lim_max[at] = si->re[0];
+        J->map_las[at] = sm->las;
+        J->lim_las[at] = si->las;
+        J->t_l1[at] = st_->re[0];
+        J->map_l1[at] = sm->re[0];
+        J->lim_l1[at] = si->re[0];
+    }
+    if (st == PO_OK && j == 0) {
+        J->flow_t[type] = calloc(1, sizeof(f2_flow));
+        J->flow_s[type] = calloc(1, sizeof(f2_flow));
+        if (!J->flow_t[type] || !J->flow_s[type]) st = PO_ENOMEM;
+        if (st == PO_OK) st = flow_field(t->W, X, J->flow_t[type]);
+        po_mat Y = po_mat_block(X, 0, 0, X->rows, J->d);
+        if (st == PO_OK) st = flow_field(A, &Y, J->flow_s[type]);
+        if (st == PO_OK) {
+            J->ex_t[type] = st_;
+            J->ex_map[type] = sm;
+            J->ex_lim[type] = si;
+            st_ = sm = si = NULL;
+        }
+    }
+    po_spectrum_free(st_);
+    po_spectrum_free(sm);
+    po_spectrum_free(si);
+    po_mat_free(A);
+    po_mat_free(Ai);
+    po_mat_free(X);
+    po_teacher_free(t);
+    return st;
+}
+
+static po_status flow_panel(po_panel *p, const f2_flow *fl)
+{
+    po_status st = po_panel_shade(p, fl->xs, F2_SHADE, fl->ys, F2_SHADE, fl->speed,
+                                  "|flow|^(1/10), normalised");
+    po_style a = exp_style(PO_COLOR_BLACK, 1, NULL);
+    if (st == PO_OK)
+        st = po_panel_arrows(p, fl->ax, fl->ay, fl->au, fl->av, F2_ARROWS * F2_ARROWS, 0, &a);
+    if (st == PO_OK) st = po_panel_points_colored(p, fl->px, fl->py, fl->pt, fl->np, "time t/T");
+    return st;
+}
+
+static const char *const type_name[F2_TYPES] = {"symmetric", "symmetric + line attractor"};
+static const char *const type_short[F2_TYPES] = {"no LA", "with LA"};
+
+static po_status draw(po_exp_ctx *c, const f2_job *J)
+{
+    po_figure *f = NULL;
+    char title[200];
+    snprintf(title, sizeof title,
+             "Fig 2: symmetric teachers without (top) and with (bottom) a line attractor (LA), D "
+             "= %zu, d = %zu observed, MAP from T = %zu steps",
+             J->D, J->d, J->T);
+    po_status st = po_figure_alloc(F2_TYPES, 4, 2800, 1250, title, &f);
+    char tt[F2_TYPES][4][120];
+    for (size_t ty = 0; st == PO_OK && ty < F2_TYPES; ty++) {
+        snprintf(tt[ty][0], sizeof tt[ty][0], "%s: eigenvalues, MAP student", type_short[ty]);
+        snprintf(tt[ty][1], sizeof tt[ty][1], "%s: eigenvalues, T -> inf student",
+                 type_short[ty]);
+        snprintf(tt[ty][2], sizeof tt[ty][2], "%s: teacher flow, PCA of %zu neurons",
+                 type_short[ty], J->D);
+        snprintf(tt[ty][3], sizeof tt[ty][3], "%s: MAP flow, PCA of %zu observed",
+                 type_short[ty], J->d);
+        const po_spectrum *t = J->ex_t[ty];
+        const po_spectrum *s[2] = {J->ex_map[ty], J->ex_lim[ty]};
+        for (size_t q = 0; st == PO_OK && q < 2; q++) {
+            po_axes ax = po_axes_defaults();
+            ax.title = tt[ty][q];
+            ax.xlabel = "Re lambda";
+            ax.ylabel = "Im lambda";
+            ax.equal_aspect = true;
+            po_panel *p = po_figure_panel(f, ty, q, &ax);
+            st = po_panel_eigenvalues(p, t->re, t->im, t->n, s[q]->re, s[q]->im, s[q]->n);
+        }
+        const f2_flow *fl[2] = {J->flow_t[ty], J->flow_s[ty]};
+        for (size_t q = 0; st == PO_OK && q < 2; q++) {
+            po_axes ax = po_axes_defaults();
+            ax.title = tt[ty][2 + q];
+            ax.xlabel = "PC1";
+            ax.ylabel = "PC2";
+            po_panel *p = po_figure_panel(f, ty, 2 + q, &ax);
+            st = flow_panel(p, fl[q]);
+        }
+    }
+    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
+    po_figure_free(f);
+    return st;
+}
+
+static void job_free(f2_job *J)
+{
+    free(J->t_max);
+    for (size_t ty = 0; ty < F2_TYPES; ty++) {
+        po_spectrum_free(J->ex_t[ty]);
+        po_spectrum_free(J->ex_map[ty]);
+        po_spectrum_free(J->ex_lim[ty]);
+        free(J->flow_t[ty]);
+        free(J->flow_s[ty]);
+    }
+}
+
+static cJSON *flow_json(const f2_flow *fl)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddItemToObject(o, "pc_variance_fraction", po_exp_json_array(fl->var_frac, 2));
+    cJSON_AddItemToObject(o, "grid_pc1", po_exp_json_array(fl->xs, F2_SHADE));
+    cJSON_AddItemToObject(o, "grid_pc2", po_exp_json_array(fl->ys, F2_SHADE));
+    cJSON_AddItemToObject(o, "speed_pow_0.1_normalised",
+                          po_exp_json_matrix(fl->speed, F2_SHADE, F2_SHADE, F2_SHADE));
+    cJSON_AddItemToObject(o, "arrow_pc1", po_exp_json_array(fl->ax, F2_ARROWS * F2_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_pc2", po_exp_json_array(fl->ay, F2_ARROWS * F2_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_u", po_exp_json_array(fl->au, F2_ARROWS * F2_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_v", po_exp_json_array(fl->av, F2_ARROWS * F2_ARROWS));
+    return o;
+}
 
 po_status po_exp_fig2(po_exp_ctx *c)
 {
-    (void)c;
-    return po_error(PO_EINVAL, "fig2 is not implemented yet");
+    const bool quick = po_exp_opts(c)->quick;
+    f2_job J;
+    memset(&J, 0, sizeof J);
+    J.D = quick ? 200 : 500;
+    J.d = quick ? 10 : 25; /* 5% */
+    J.T = 30000;
+    J.k = quick ? 3 : 20;
+    J.seed = po_exp_seed(c);
+    size_t items = F2_TYPES * J.k;
+    J.t_max = malloc(8 * items * sizeof(double));
+    if (!J.t_max) return PO_ENOMEM;
+    J.map_max = J.t_max + items;
+    J.lim_max = J.t_max + 2 * items;
+    J.map_las = J.t_max + 3 * items;
+    J.lim_las = J.t_max + 4 * items;
+    J.map_l1 = J.t_max + 5 * items;
+    J.lim_l1 = J.t_max + 6 * items;
+    J.t_l1 = J.t_max + 7 * items;
+    po_status st = exp_parallel(c, items, f2_item, &J);
+    if (st == PO_OK) {
+        cJSON *j = po_exp_json(c);
+        cJSON *p = cJSON_AddObjectToObject(j, "parameters");
+        cJSON_AddNumberToObject(p, "D", (double)J.D);
+        cJSON_AddNumberToObject(p, "d", (double)J.d);
+        cJSON_AddNumberToObject(p, "T", (double)J.T);
+        cJSON_AddNumberToObject(p, "teachers_per_type", (double)J.k);
+        cJSON *types = cJSON_AddObjectToObject(j, "types");
+        for (size_t ty = 0; ty < F2_TYPES; ty++) {
+            size_t o = ty * J.k;
+            cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
+            cJSON_AddItemToObject(q, "teacher_max_re", po_exp_json_array(J.t_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_max_re", po_exp_json_array(J.map_max + o, J.k));
+            cJSON_AddItemToObject(q, "limit_max_re", po_exp_json_array(J.lim_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_las", po_exp_json_array(J.map_las + o, J.k));
+            cJSON_AddItemToObject(q, "limit_las", po_exp_json_array(J.lim_las + o, J.k));
+            cJSON *ex = cJSON_AddObjectToObject(q, "example_teacher_0");
+            cJSON_AddItemToObject(ex, "teacher_eigenvalues", exp_spectrum_json(J.ex_t[ty], 0));
+            cJSON_AddItemToObject(ex, "map_eigenvalues", exp_spectrum_json(J.ex_map[ty], 0));
+            cJSON_AddItemToObject(ex, "limit_eigenvalues", exp_spectrum_json(J.ex_lim[ty], 0));
+            cJSON_AddItemToObject(ex, "teacher_flow", flow_json(J.flow_t[ty]));
+            cJSON_AddItemToObject(ex, "map_student_flow", flow_json(J.flow_s[ty]));
+        }
+        for (size_t ty = 0; ty < F2_TYPES; ty++) {
+            size_t o = ty * J.k, ok_map = 0, ok_lim = 0;
+            double ex_map = -HUGE_VAL, ex_lim = -HUGE_VAL;
+            for (size_t i = o; i < o + J.k; i++) {
+                ok_map += J.map_max[i] <= J.t_max[i] + F2_TOL;
+                ok_lim += J.lim_max[i] <= J.t_max[i] + F2_TOL;
+                if (J.map_max[i] - J.t_max[i] > ex_map) ex_map = J.map_max[i] - J.t_max[i];
+                if (J.lim_max[i] - J.t_max[i] > ex_lim) ex_lim = J.lim_max[i] - J.t_max[i];
+            }
+            char claim[200];
+            snprintf(claim, sizeof claim,
+                     "%s teachers: no student eigenvalue has a larger real part than the "
+                     "teacher's largest (finite T and T -> infinity)",
+                     type_name[ty]);
+            po_exp_claim(c, ok_map == J.k && ok_lim == J.k, claim,
+                         "holds for %zu/%zu MAP and %zu/%zu T -> infinity students; largest "
+                         "excess max Re(student) - max Re(teacher): MAP %.2g, T -> infinity %.2g",
+                         ok_map, J.k, ok_lim, J.k, ex_map, ex_lim);
+        }
+        size_t o = J.k, las_map = 0, las_lim = 0;
+        double mm, sm, ml, sl, mlm, slm, mll, sll;
+        for (size_t i = o; i < o + J.k; i++) {
+            las_map += J.map_las[i] > 1;
+            las_lim += J.lim_las[i] > 1;
+        }
+        exp_mean_sem(J.map_l1 + o, J.k, 1, &mm, &sm);
+        exp_mean_sem(J.lim_l1 + o, J.k, 1, &ml, &sl);
+        exp_mean_sem(J.map_las + o, J.k, 1, &mlm, &slm);
+        exp_mean_sem(J.lim_las + o, J.k, 1, &mll, &sll);
+        po_exp_claim(c, las_map == J.k && las_lim == J.k,
+                     "the approximate line attractor (lambda1 = 0.999) is recovered at 5% "
+                     "observation: student LAS > 1, finite T and T -> infinity",
+                     "LAS > 1 for %zu/%zu MAP and %zu/%zu T -> infinity students; lambda1 MAP "
+                     "%.4f +- %.4f, T -> infinity %.4f +- %.4f; LAS MAP %.2f +- %.2f, T -> "
+                     "infinity %.2f +- %.2f (mean +- SEM)",
+                     las_map, J.k, las_lim, J.k, mm, sm, ml, sl, mlm, slm, mll, sll);
+    }
+    if (st == PO_OK) st = draw(c, &J);
+    job_free(&J);
+    return st;
 }

@@ -1,8 +1,297 @@
-/* fig3 (SPEC.md §6): being written. */
+/* Fig 3 (SPEC.md §6): subsampling a feedforward chain (pure delay line, all
+ * eigenvalues 0) makes the T -> infinity student look like a line attractor.
+ *   (a) LAS vs d/D (log x) for D = 100, 200, ..., 1000 (po_curves_compute on
+ *       the chain's closed-form covariance, on a log-spaced d grid);
+ *   (b) Re lambda_1, Re lambda_2 and (c) tau_1, tau_2 of the d = 25 student
+ *       vs D = 25 ... 5000, from the leading block of the chain covariance and
+ *       the last-row formula (SPEC.md §4.3 item 3): only the last row of the
+ *       student differs from the d x d shift.
+ * No randomness: the chain is deterministic. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiments/common.h"
 #include "experiments/exp.h"
+#include "linalg/linalg.h"
+
+enum { F3_D_OBS = 25 };
+/* (b, c): 25 logspace(0, 2.30103, 10) truncated to integers (SPEC.md §6). */
+static const size_t sweep_D[] = {25, 45, 81, 146, 263, 474, 854, 1540, 2775, 5000};
+enum { N_SWEEP = sizeof sweep_D / sizeof sweep_D[0] };
+/* SPEC.md §4.3 table (d = 25): top real part of the student, by D in sweep_D
+ * (D = 25 is the Jordan block itself: 0). */
+static const double table_re1[N_SWEEP] = {0.0,    0.7385, 0.816,  0.8765, 0.8993,
+                                          0.9366, 0.9592, 0.9721, 0.9804, 0.9860};
+
+/* The d = 25 student of the D-chain (D >= d): the d x d shift with the last
+ * row r solving Sigma_dd r = Sigma[d, 0:d]^T ((B Sigma)_{d-1, j} = Sigma_{d, j}
+ * for the superdiagonal chain), all from the (d+1) x d leading block. */
+static po_status chain_student(size_t D, size_t d, po_mat *A)
+{
+    po_mat_set_zero(A);
+    for (size_t i = 0; i + 1 < d; i++) PO_MAT_AT(A, i, i + 1) = 1.0;
+    if (D == d) return PO_OK; /* B_dd is the Jordan block: (B Sigma)_{d-1, .} = 0 */
+    po_mat *S = po_mat_alloc(d + 1, d);
+    if (!S) return PO_ENOMEM;
+    po_status st = po_chain_cov_block(D, d + 1, d, S);
+    po_mat G = po_mat_block(S, 0, 0, d, d);
+    if (st == PO_OK) st = po_la_cholesky(&G);
+    if (st == PO_OK) {
+        po_mat r = po_mat_block(S, d, 0, 1, d);
+        po_la_cholesky_solve_right(&G, &r); /* r Sigma_dd = Sigma[d, 0:d] */
+        memcpy(&PO_MAT_AT(A, d - 1, 0), r.data, d * sizeof(double));
+    }
+    po_mat_free(S);
+    return st;
+}
+
+typedef struct f3a {
+    size_t nD;
+    size_t *D;
+    po_curves **curves;
+} f3a;
+
+static void f3a_free(f3a *a)
+{
+    for (size_t k = 0; a->curves && k < a->nD; k++) po_curves_free(a->curves[k]);
+    free(a->curves);
+    free(a->D);
+}
+
+/* Panel (a): one curve per D. */
+static po_status run_a(po_exp_ctx *c, f3a *a, size_t npts)
+{
+    a->curves = calloc(a->nD, sizeof *a->curves);
+    if (!a->curves) return PO_ENOMEM;
+    po_status st = PO_OK;
+    for (size_t k = 0; st == PO_OK && k < a->nD; k++) {
+        size_t D = a->D[k];
+        po_teacher_opts to = po_teacher_opts_defaults(PO_NET_CHAIN, D);
+        po_teacher *t = NULL;
+        st = exp_teacher(&to, po_exp_seed(c), &t);
+        size_t *grid = NULL, n = 0;
+        if (st == PO_OK) st = exp_log_grid(2, D, npts, &grid, &n);
+        po_curves_opts co = po_curves_opts_defaults();
+        co.d_list = grid;
+        co.n_list = n;
+        co.top_n = 2;
+        co.threads = po_exp_threads(c);
+        if (st == PO_OK) {
+            a->curves[k] = po_curves_alloc(n, co.top_n, false);
+            if (!a->curves[k]) st = PO_ENOMEM;
+        }
+        if (st == PO_OK) st = po_curves_compute(t->W, &co, a->curves[k]);
+        free(grid);
+        po_teacher_free(t);
+        po_exp_progress(c, k + 1, a->nD + 1);
+    }
+    return st;
+}
+
+/* Mean LAS of curve cv over the d with lo < d/D <= hi. */
+static double mean_las(const po_curves *cv, size_t D, double lo, double hi)
+{
+    double s = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < cv->n; i++) {
+        double f = (double)cv->d[i] / (double)D;
+        if (f > lo && f <= hi) {
+            s += cv->las[i];
+            m++;
+        }
+    }
+    return m ? s / (double)m : (double)NAN;
+}
+
+static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const double *re2,
+                      const double *tau1, const double *tau2)
+{
+    po_figure *f = NULL;
+    po_status st = po_figure_alloc(1, 3, 1950, 620,
+                                   "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
+                                   "neurons, T -> infinity student",
+                                   &f);
+    if (st != PO_OK) return st;
+    po_axes ax = po_axes_defaults();
+    ax.title = "(a) line attractor score of the student";
+    ax.xlabel = "subsampling fraction d/D";
+    ax.ylabel = "LAS = log2(tau1/tau2)";
+    ax.logx = true;
+    ax.legend = true;
+    po_panel *p = po_figure_panel(f, 0, 0, &ax);
+    char labels[16][24];
+    for (size_t k = 0; st == PO_OK && k < a->nD; k++) {
+        const po_curves *cv = a->curves[k];
+        double *x = malloc(cv->n * sizeof *x);
+        if (!x) {
+            st = PO_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < cv->n; i++) x[i] = (double)cv->d[i] / (double)a->D[k];
+        snprintf(labels[k % 16], sizeof labels[0], "D = %zu", a->D[k]);
+        po_style s = exp_style(po_color_cycle(k), 1.5, labels[k % 16]);
+        s.dashed = k >= PO_COLOR_COUNT_; /* the colour cycle repeats: tell them apart */
+        st = po_panel_line(p, x, cv->las, cv->n, &s);
+        free(x);
+    }
+    double Dx[N_SWEEP];
+    for (size_t k = 0; k < N_SWEEP; k++) Dx[k] = (double)sweep_D[k];
+    ax = po_axes_defaults();
+    ax.title = "(b) top two eigenvalues, d = 25 student";
+    ax.xlabel = "teacher size D";
+    ax.ylabel = "Re eigenvalue";
+    ax.logx = true;
+    ax.legend = true;
+    p = po_figure_panel(f, 0, 1, &ax);
+    po_style s1 = exp_style(PO_COLOR_BLUE, 2, "Re lambda1 (student)");
+    s1.marker = 1;
+    po_style s2 = exp_style(PO_COLOR_ORANGE, 2, "Re lambda2 (student)");
+    s2.marker = 1;
+    po_style sr = exp_style(PO_COLOR_BLACK, 1, "SPEC 4.3 table, lambda1");
+    po_style sl = exp_style(PO_COLOR_GREY, 1, "teacher: all 0; Re = 1");
+    sl.dashed = true;
+    if (st == PO_OK) st = po_panel_line(p, Dx, re1, N_SWEEP, &s1);
+    if (st == PO_OK) st = po_panel_line(p, Dx, re2, N_SWEEP, &s2);
+    if (st == PO_OK) st = po_panel_points(p, Dx + 1, table_re1 + 1, N_SWEEP - 1, &sr);
+    if (st == PO_OK) st = po_panel_hline(p, 1.0, &sl);
+    ax.title = "(c) top two time constants, d = 25 student";
+    ax.ylabel = "tau = 1/(1 - Re lambda)";
+    p = po_figure_panel(f, 0, 2, &ax);
+    s1.label = "tau1 (student)";
+    s2.label = "tau2 (student)";
+    po_style st1 = exp_style(PO_COLOR_GREY, 1, "teacher: tau = 1");
+    st1.dashed = true;
+    if (st == PO_OK) st = po_panel_line(p, Dx, tau1, N_SWEEP, &s1);
+    if (st == PO_OK) st = po_panel_line(p, Dx, tau2, N_SWEEP, &s2);
+    if (st == PO_OK) st = po_panel_hline(p, 1.0, &st1);
+    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
+    po_figure_free(f);
+    return st;
+}
 
 po_status po_exp_fig3(po_exp_ctx *c)
 {
-    (void)c;
-    return po_error(PO_EINVAL, "fig3 is not implemented yet");
+    const bool quick = po_exp_opts(c)->quick;
+    f3a a;
+    memset(&a, 0, sizeof a);
+    a.nD = quick ? 3 : 10;
+    a.D = malloc(a.nD * sizeof *a.D);
+    if (!a.D) return PO_ENOMEM;
+    for (size_t k = 0; k < a.nD; k++) a.D[k] = quick ? (size_t)100 << k : 100 * (k + 1);
+    const size_t npts = quick ? 14 : 32;
+    po_status st = run_a(c, &a, npts);
+
+    /* (b, c): the d = 25 student for each D. */
+    const size_t d = F3_D_OBS;
+    double re1[N_SWEEP], re2[N_SWEEP], im1[N_SWEEP], tau1[N_SWEEP], tau2[N_SWEEP],
+        las[N_SWEEP];
+    po_mat *A = po_mat_alloc(d, d);
+    po_spectrum *sp = po_spectrum_alloc(d);
+    if (st == PO_OK && (!A || !sp)) st = PO_ENOMEM;
+    for (size_t k = 0; st == PO_OK && k < N_SWEEP; k++) {
+        st = chain_student(sweep_D[k], d, A);
+        if (st == PO_OK) st = po_spectrum_compute(A, sp);
+        if (st != PO_OK) break;
+        re1[k] = sp->re[0];
+        im1[k] = sp->im[0];
+        re2[k] = sp->re[1];
+        tau1[k] = sp->tau[0];
+        tau2[k] = sp->tau[1];
+        las[k] = sp->las;
+    }
+    po_mat_free(A);
+    po_spectrum_free(sp);
+    po_exp_progress(c, a.nD + 1, a.nD + 1);
+
+    cJSON *j = po_exp_json(c);
+    if (st == PO_OK) {
+        cJSON *pa = cJSON_AddObjectToObject(j, "panel_a_las_vs_fraction");
+        cJSON_AddStringToObject(pa, "method",
+                                "T -> infinity student from the chain's closed-form covariance "
+                                "(po_curves_compute), d on a log-spaced grid from 2 to D");
+        cJSON_AddNumberToObject(pa, "grid_points_requested", (double)npts);
+        cJSON *curves = cJSON_AddArrayToObject(pa, "curves");
+        for (size_t k = 0; k < a.nD; k++) {
+            const po_curves *cv = a.curves[k];
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(curves, o);
+            cJSON_AddNumberToObject(o, "D", (double)a.D[k]);
+            double *dd = malloc(cv->n * sizeof *dd);
+            if (dd) {
+                for (size_t i = 0; i < cv->n; i++) dd[i] = (double)cv->d[i];
+                cJSON_AddItemToObject(o, "d", po_exp_json_array(dd, cv->n));
+                free(dd);
+            }
+            cJSON_AddItemToObject(o, "line_attractor_score", po_exp_json_array(cv->las, cv->n));
+            cJSON_AddItemToObject(o, "top_eigenvalues_re",
+                                  po_exp_json_matrix(cv->top_re, cv->n, cv->top_n, cv->top_n));
+        }
+        cJSON *pb = cJSON_AddObjectToObject(j, "panels_bc_d25_student_vs_D");
+        double Dd[N_SWEEP];
+        for (size_t k = 0; k < N_SWEEP; k++) Dd[k] = (double)sweep_D[k];
+        cJSON_AddNumberToObject(pb, "d", (double)d);
+        cJSON_AddItemToObject(pb, "D", po_exp_json_array(Dd, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda1", po_exp_json_array(re1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "im_lambda1", po_exp_json_array(im1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda2", po_exp_json_array(re2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau1", po_exp_json_array(tau1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau2", po_exp_json_array(tau2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "line_attractor_score", po_exp_json_array(las, N_SWEEP));
+        cJSON_AddItemToObject(pb, "spec_table_re_lambda1", po_exp_json_array(table_re1, N_SWEEP));
+    }
+
+    if (st == PO_OK) {
+        /* (a) LAS is larger at small fractions than at large ones, for every D. */
+        size_t grow = 0;
+        double worst_small = HUGE_VAL, best_large = -HUGE_VAL;
+        for (size_t k = 0; k < a.nD; k++) {
+            double small = mean_las(a.curves[k], a.D[k], 0.0, 0.1);
+            double large = mean_las(a.curves[k], a.D[k], 0.5, 1.0);
+            grow += small > large;
+            if (small < worst_small) worst_small = small;
+            if (large > best_large) best_large = large;
+        }
+        po_exp_claim(c, grow == a.nD,
+                     "(a) LAS grows as d/D shrinks (chain, T -> infinity), for every D",
+                     "mean LAS over d/D <= 0.1 exceeds that over d/D >= 0.5 for %zu of %zu D "
+                     "(D = %zu..%zu); smallest small-fraction mean %.2f, largest large-fraction "
+                     "mean %.2f",
+                     grow, a.nD, a.D[0], a.D[a.nD - 1], worst_small, best_large);
+        /* (b) agreement with SPEC.md §4.3's table, and lambda1 -> 1. */
+        double maxdiff = 0;
+        for (size_t k = 0; k < N_SWEEP; k++) {
+            double diff = fabs(re1[k] - table_re1[k]);
+            if (diff > maxdiff) maxdiff = diff;
+        }
+        bool mono = true;
+        for (size_t k = 5; k + 1 < N_SWEEP; k++) mono = mono && re1[k + 1] > re1[k];
+        po_exp_claim(c, maxdiff < 1e-3,
+                     "(b) the d = 25 student's Re lambda1 matches the reference table (SPEC.md "
+                     "4.3)",
+                     "max |difference| %.1e over D = 25..5000; Re lambda1 = %.4f at D = 5000 "
+                     "(table 0.9860)",
+                     maxdiff, re1[N_SWEEP - 1]);
+        po_exp_claim(c, mono && re1[N_SWEEP - 1] > 0.98,
+                     "(b) lambda1 -> 1 as D grows: non-vanishing eigenvalue although the "
+                     "teacher's are all 0",
+                     "Re lambda1 = %.4f, %.4f, %.4f, %.4f, %.4f at D = 474, 854, 1540, 2775, "
+                     "5000 (%s); Re lambda2 = %.4f at D = 5000",
+                     re1[5], re1[6], re1[7], re1[8], re1[9],
+                     mono ? "increasing" : "NOT increasing", re2[N_SWEEP - 1]);
+        size_t pairs = 0;
+        for (size_t k = 2; k <= 4; k++) pairs += fabs(tau1[k] - tau2[k]) < 1e-9 * tau1[k];
+        double gap = tau1[N_SWEEP - 1] / tau2[N_SWEEP - 1];
+        po_exp_claim(c, pairs == 3 && gap > 10,
+                     "(c) the top-two time-constant gap opens beyond a threshold D (line-"
+                     "attractor-like student)",
+                     "tau1 = tau2 (complex pair) at D = 81, 146, 263: %zu of 3; tau1/tau2 = "
+                     "%.2f at D = 474, %.1f at D = 5000 (tau1 = %.1f, tau2 = %.2f; LAS %.2f)",
+                     pairs, tau1[5] / tau2[5], gap, tau1[N_SWEEP - 1], tau2[N_SWEEP - 1],
+                     las[N_SWEEP - 1]);
+    }
+    if (st == PO_OK) st = draw(c, &a, re1, re2, tau1, tau2);
+    f3a_free(&a);
+    return st;
 }

@@ -81,10 +81,11 @@ static po_status check_common(const po_mat *Y, const po_bptt_opts *opts, const p
         return po_error(PO_ESHAPE, "BPTT: Y is %zux%zu; need at least one row and one column",
                         Y->rows, Y->cols);
     size_t n = Y->cols + opts->hidden;
-    if (opts->hidden > SIZE_MAX / 2 - Y->cols || (n && n > SIZE_MAX / sizeof(double) / n))
+    if (opts->hidden > SIZE_MAX / 2 - Y->cols)
         return po_error(PO_EINVAL, "BPTT: %zu hidden units is too many", opts->hidden);
     if (W->rows != n || W->cols != n)
-        return po_error(PO_ESHAPE, "BPTT: %s must be %zux%zu (d = %zu observed + H = %zu hidden), got %zux%zu",
+        return po_error(PO_ESHAPE,
+                        "BPTT: %s must be %zux%zu (d = %zu observed + H = %zu hidden), got %zux%zu",
                         wname, n, n, Y->cols, opts->hidden, W->rows, W->cols);
     return PO_OK;
 }
@@ -128,21 +129,16 @@ po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const p
 
     po_mat Yw = po_mat_block(Y, start, 0, opts->window, Y->cols);
     po_mat *TY = tanh_rows(Y, start, opts->window);
-    po_mat *G = po_mat_alloc(W->rows, W->cols);
-    po_mat *Wc = po_mat_dup(W);
     bptt_ws ws;
     memset(&ws, 0, sizeof ws);
-    st = TY && G && Wc ? bptt_ws_init(&ws, Y->cols, opts, 1)
-                       : po_error(PO_ENOMEM, "BPTT window gradient: %zux%zu", W->rows, W->cols);
+    st = TY ? bptt_ws_init(&ws, Y->cols, opts, 1)
+            : po_error(PO_ENOMEM, "BPTT window gradient: %zu x %zu window", opts->window, Y->cols);
     if (st == PO_OK) {
         size_t s0 = 0;
-        *loss = bptt_batch_grad(&ws, &Yw, TY, &s0, 1, force, Wc, G);
-        st = po_mat_copy(grad, G);
+        *loss = bptt_batch_grad(&ws, &Yw, TY, &s0, 1, force, W, grad);
     }
     bptt_ws_free(&ws);
     po_mat_free(TY);
-    po_mat_free(G);
-    po_mat_free(Wc);
     return st;
 }
 
@@ -179,8 +175,8 @@ static po_status diverged(const po_bptt_opts *o, size_t epoch, size_t batch, siz
     else snprintf(last, sizeof last, "none");
     return po_error(PO_EDIVERGED,
                     "BPTT diverged in epoch %zu of %zu, mini-batch %zu of %zu: %s; last finite "
-                    "loss %s; try a smaller learning rate than %g",
-                    epoch, o->epochs, batch, nbatch, what, last, o->lr);
+                    "loss %s (learning rate %g, init_scale %g)",
+                    epoch, o->epochs, batch, nbatch, what, last, o->lr, o->init_scale);
 }
 
 static bool all_finite(const double *x, size_t n)

@@ -34,7 +34,7 @@ po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t b
     ws->bmax = bmax;
     ws->alpha = opts->alpha;
     size_t block = bmax * ws->n;
-    if (ws->n < d || (ws->n && bmax > SIZE_MAX / ws->n) ||
+    if ((ws->n && bmax > SIZE_MAX / ws->n) ||
         (block && ws->steps > SIZE_MAX / 2 / block))
         return po_error(PO_ENOMEM, "BPTT workspace: %zu steps x %zu windows x %zu units overflow",
                         ws->steps, bmax, ws->n);
@@ -46,7 +46,7 @@ po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t b
     if (!ws->R || !ws->L || !ws->E || !ws->Z || !ws->T) {
         bptt_ws_free(ws);
         return po_error(PO_ENOMEM, "BPTT workspace: %zu steps x %zu windows x %zu units",
-                        opts->window, bmax, d + opts->hidden);
+                        ws->steps, bmax, ws->n);
     }
     return PO_OK;
 }
@@ -101,7 +101,7 @@ double bptt_batch_grad(bptt_ws *ws, const po_mat *Y, const po_mat *TY, const siz
     for (size_t k = 0; k < K; k++) {
         double *Rk = ws->R + k * blk;
         po_phi_apply(PO_PHI_TANH, ws->Z, Rk, blk);
-        if (k >= 1 && has_loss(ws, k))
+        if (has_loss(ws, k))
             loss += loss_term(ws, TY, starts, nb, k, Rk, n, ws->E + (k - 1) * nb * d);
         if (forced(force, k))
             for (size_t b = 0; b < nb; b++) {

@@ -9,7 +9,7 @@
  * so Xp (n x T) is never formed: an iteration costs the two thin products
  * x theta and x^T E (2 T n d flops each), the tanh of x theta and an O(n^2 d)
  * update. Those run over blocks of rows of x, each block fused (x_b theta,
- * tanh, E, x_b^T E) while it is in cache, split over threads by contiguous
+ * tanh, E, x_b^T E; cornn_kernel.h) while it is in cache, split over threads by contiguous
  * ranges of blocks; each block writes its own partial x_b^T E, summed in block
  * order afterwards, so the result does not depend on the thread count.
  */
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "fit/cornn_kernel.h"
 #include "fit/learn_util.h"
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
@@ -86,78 +87,50 @@ typedef enum { PASS_UPDATE, PASS_LOSS, PASS_STOP } pass_kind;
 
 typedef struct cornn_work {
     size_t T, n, d, block, nblocks;
+    size_t dp;           /* d rounded up to a multiple of 4: the row stride of every T x d
+                            and n x d array (padding columns hold zeros and stay zero) */
     double *x;          /* T x n regressors, row stride ldx */
     size_t ldx;
-    const double *delta; /* T x d clipped targets */
-    const double *w;     /* T x d weights 1 / (1 - delta^2) (weighted, robust), else NULL */
-    const double *theta; /* n x d */
+    const double *delta; /* T x dp clipped targets */
+    const double *w;     /* T x dp weights 1 / (1 - delta^2) (weighted, robust), else NULL */
+    const double *theta; /* n x dp */
     po_cornn_solver solver;
     double threshold;
-    double *partial;     /* nblocks x (n x d): x_b^T E_b */
-    size_t *counts;      /* nblocks x d: outliers zeroed per column (weighted) */
+    double *partial;     /* nblocks x (n x dp): x_b^T E_b */
+    size_t *counts;      /* nblocks x dp: outliers zeroed per column (weighted) */
     double *loss;        /* nblocks: sum of (delta - tanh(x theta))^2 */
-    double *zbuf;        /* nthreads x (block x d) */
+    double *zbuf;        /* nthreads x (block x dp) */
     size_t nthreads;
     pass_kind kind;
     pthread_barrier_t start, done;
 } cornn_work;
 
-/* E = f(delta, tanh(z)) for one block in place of z, outliers counted per
- * column (SPEC.md §4.5). */
-static void residual_block(const cornn_work *cw, size_t t0, size_t k, double *z, size_t *count)
-{
-    size_t d = cw->d, nn = k * d;
-    const double *dl = cw->delta + t0 * d;
-    po_phi_apply(PO_PHI_TANH, z, z, nn);
-    if (cw->solver == PO_CORNN_STANDARD) {
-        for (size_t i = 0; i < nn; i++) z[i] = dl[i] - z[i];
-        return;
-    }
-    const double *w = cw->w + t0 * d, thr = cw->threshold;
-    bool zero = cw->solver == PO_CORNN_WEIGHTED;
-    for (size_t r = 0; r < k; r++)
-        for (size_t j = 0; j < d; j++) {
-            size_t i = r * d + j;
-            double e = (dl[i] - z[i]) * w[i];
-            if (fabs(e) > thr) {
-                if (zero) {
-                    e = 0.0;
-                    count[j]++;
-                } else {
-                    e = copysign(thr, e);
-                }
-            }
-            z[i] = e;
-        }
-}
-
 static void do_block(cornn_work *cw, size_t b, double *zb)
 {
-    size_t n = cw->n, d = cw->d, t0 = b * cw->block;
+    size_t n = cw->n, dp = cw->dp, t0 = b * cw->block;
     size_t k = cw->T - t0 < cw->block ? cw->T - t0 : cw->block;
-    po_mat xb = po_mat_view(cw->x + t0 * cw->ldx, k, n, cw->ldx);
-    po_mat th = po_mat_view((double *)(uintptr_t)cw->theta, n, d, d);
-    po_mat z = po_mat_view(zb, k, d, d);
-    po_la_gemm(false, false, 1.0, &xb, &th, 0.0, &z);
+    const double *xb = cw->x + t0 * cw->ldx;
+    po_cornn_xtheta(xb, cw->ldx, k, n, cw->theta, dp, zb);
     if (cw->kind == PASS_LOSS) {
-        const double *dl = cw->delta + t0 * d;
-        po_phi_apply(PO_PHI_TANH, zb, zb, k * d);
+        /* Padding columns: delta = 0 and tanh(0) = 0 add nothing. */
+        const double *dl = cw->delta + t0 * dp;
+        po_phi_apply(PO_PHI_TANH, zb, zb, k * dp);
         double s = 0.0;
-        for (size_t i = 0; i < k * d; i++) s += (dl[i] - zb[i]) * (dl[i] - zb[i]);
+        for (size_t i = 0; i < k * dp; i++) s += (dl[i] - zb[i]) * (dl[i] - zb[i]);
         cw->loss[b] = s;
         return;
     }
-    size_t *count = cw->counts + b * d;
-    memset(count, 0, d * sizeof *count);
-    residual_block(cw, t0, k, zb, count);
-    po_mat g = po_mat_view(cw->partial + b * n * d, n, d, d);
-    po_la_gemm(true, false, 1.0, &xb, &z, 0.0, &g);
+    size_t *count = cw->counts + b * dp;
+    memset(count, 0, dp * sizeof *count);
+    po_cornn_residual(cw->solver, cw->delta + t0 * dp, cw->w ? cw->w + t0 * dp : NULL, zb, k, dp,
+                      cw->threshold, count);
+    po_cornn_xte(xb, cw->ldx, k, n, zb, dp, cw->partial + b * n * dp);
 }
 
 static void do_share(cornn_work *cw, size_t id)
 {
     size_t b0 = id * cw->nblocks / cw->nthreads, b1 = (id + 1) * cw->nblocks / cw->nthreads;
-    double *zb = cw->zbuf + id * cw->block * cw->d;
+    double *zb = cw->zbuf + id * cw->block * cw->dp;
     for (size_t b = b0; b < b1; b++) do_block(cw, b, zb);
 }
 
@@ -229,9 +202,10 @@ static po_status check_args(const po_mat *Y, const po_mat *U, const po_cornn_opt
 }
 
 /* Regressors x (rows 0, k, 2k, ... of Y with the inputs appended), targets
- * delta = clip((Y[s+1] - (1-alpha) Y[s]) / alpha) and the weights. */
+ * delta = clip((Y[s+1] - (1-alpha) Y[s]) / alpha) and the weights, both with
+ * row stride dp and zero padding. */
 static size_t build_data(const po_mat *Y, const po_mat *U, const po_cornn_opts *o, double *x,
-                         size_t ldx, bool copy_x, double *delta, double *w, size_t T)
+                         size_t ldx, bool copy_x, double *delta, double *w, size_t T, size_t dp)
 {
     size_t d = Y->cols, m = U ? U->cols : 0, clipped = 0;
     double beta = 1.0 - o->alpha;
@@ -248,8 +222,12 @@ static size_t build_data(const po_mat *Y, const po_mat *U, const po_cornn_opts *
                 v = copysign(PO_CORNN_CLIP, v);
                 clipped++;
             }
-            delta[t * d + j] = v;
-            if (w) w[t * d + j] = 1.0 / (1.0 - v * v);
+            delta[t * dp + j] = v;
+            if (w) w[t * dp + j] = 1.0 / (1.0 - v * v);
+        }
+        for (size_t j = d; j < dp; j++) {
+            delta[t * dp + j] = 0.0;
+            if (w) w[t * dp + j] = 0.0;
         }
     }
     return clipped;
@@ -289,7 +267,7 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     po_status st = check_args(Y, U, opts, W_hat, W_in);
     if (st != PO_OK) return st;
     const po_cornn_opts *o = opts;
-    size_t d = Y->cols, m = U ? U->cols : 0, n = d + m;
+    size_t d = Y->cols, m = U ? U->cols : 0, n = d + m, dp = (d + 3) / 4 * 4;
     size_t T = (Y->rows - 2) / o->subsample + 1; /* transitions s = 0, k, 2k, ... <= T_Y - 2 */
     bool copy_x = U || o->subsample > 1;
     bool weighted = o->solver != PO_CORNN_STANDARD;
@@ -298,17 +276,17 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     if (block > T) block = T;
     size_t nblocks = (T + block - 1) / block;
 
-    cornn_work cw = {.T = T, .n = n, .d = d, .block = block, .nblocks = nblocks,
+    cornn_work cw = {.T = T, .n = n, .d = d, .dp = dp, .block = block, .nblocks = nblocks,
                      .solver = o->solver, .threshold = o->threshold};
     cw.nthreads = pick_threads(o, nblocks);
     double *xbuf = copy_x ? po_alloc_doubles(T * n, false) : NULL;
-    double *delta = po_alloc_doubles(T * d, false);
-    double *w = weighted ? po_alloc_doubles(T * d, false) : NULL;
-    double *partial = po_alloc_doubles(nblocks * n * d, true);
-    double *zbuf = po_alloc_doubles(cw.nthreads * block * d, false);
+    double *delta = po_alloc_doubles(T * dp, false);
+    double *w = weighted ? po_alloc_doubles(T * dp, false) : NULL;
+    double *partial = po_alloc_doubles(nblocks * n * dp, true);
+    double *zbuf = po_alloc_doubles(cw.nthreads * block * dp, false);
     double *loss = po_alloc_doubles(nblocks, true);
-    size_t *counts = calloc(nblocks * d, sizeof *counts);
-    po_mat *Hinv = po_mat_alloc(n, n), *theta = po_mat_alloc(n, d), *R = po_mat_alloc(n, d);
+    size_t *counts = calloc(nblocks * dp, sizeof *counts);
+    po_mat *Hinv = po_mat_alloc(n, n), *theta = po_mat_alloc(n, dp), *R = po_mat_alloc(n, dp);
     pthread_t tid[PO_CORNN_MAX_THREADS];
     worker_arg args[PO_CORNN_MAX_THREADS];
     bool started = false;
@@ -328,7 +306,7 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     cw.counts = counts;
     cw.loss = loss;
     cw.zbuf = zbuf;
-    size_t clipped = build_data(Y, U, o, cw.x, cw.ldx, copy_x, delta, w, T);
+    size_t clipped = build_data(Y, U, o, cw.x, cw.ldx, copy_x, delta, w, T, dp);
 
     po_mat xm = po_mat_view(cw.x, T, n, cw.ldx);
     double lambda = o->l2 * (double)T;
@@ -339,9 +317,9 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     po_mat_set_zero(R);
     for (size_t b = 0; b < nblocks; b++) {
         size_t t0 = b * block, k = T - t0 < block ? T - t0 : block;
-        for (size_t i = 0; i < k * d; i++) zbuf[i] = atanh(delta[t0 * d + i]);
+        for (size_t i = 0; i < k * dp; i++) zbuf[i] = atanh(delta[t0 * dp + i]);
         po_mat xb = po_mat_view(cw.x + t0 * cw.ldx, k, n, cw.ldx);
-        po_mat z = po_mat_view(zbuf, k, d, d);
+        po_mat z = po_mat_view(zbuf, k, dp, dp);
         po_la_gemm(true, false, 1.0, &xb, &z, 1.0, R);
     }
     po_la_gemm(false, false, 1.0, Hinv, R, 0.0, theta);
@@ -365,23 +343,23 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     for (size_t it = 0; it < o->iters; it++) {
         run_pass(&cw, PASS_UPDATE);
         /* R = sum_b x_b^T E_b in block order, outlier-reweighted, minus lambda theta. */
-        memcpy(g, partial, n * d * sizeof *g);
+        memcpy(g, partial, n * dp * sizeof *g);
         for (size_t b = 1; b < nblocks; b++) {
-            const double *pb = partial + b * n * d;
-            for (size_t i = 0; i < n * d; i++) g[i] += pb[i];
+            const double *pb = partial + b * n * dp;
+            for (size_t i = 0; i < n * dp; i++) g[i] += pb[i];
         }
         if (o->solver == PO_CORNN_WEIGHTED) {
             for (size_t j = 0; j < d; j++) {
                 size_t c = 0;
-                for (size_t b = 0; b < nblocks; b++) c += counts[b * d + j];
+                for (size_t b = 0; b < nblocks; b++) c += counts[b * dp + j];
                 /* Every entry of a column rejected: its E is all zero anyway. */
                 double s = c < T ? (double)T / (double)(T - c) : 0.0;
-                for (size_t i = 0; i < n; i++) g[i * d + j] *= s;
+                for (size_t i = 0; i < n; i++) g[i * dp + j] *= s;
             }
         }
-        for (size_t i = 0; i < n * d; i++) g[i] -= lambda * th[i];
+        for (size_t i = 0; i < n * dp; i++) g[i] -= lambda * th[i];
         po_la_gemm(false, false, 1.0, Hinv, R, 1.0, theta);
-        if (!po_learn_all_finite(th, n * d)) {
+        if (!po_learn_all_finite(th, n * dp)) {
             st = po_error(PO_EDIVERGED,
                           "fit cornn: the weights became non-finite at iteration %zu of %zu", it + 1,
                           o->iters);
@@ -394,9 +372,9 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     for (size_t b = 0; b < nblocks; b++) total += loss[b];
 
     for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++) PO_MAT_AT(W_hat, i, j) = th[j * d + i];
+        for (size_t j = 0; j < d; j++) PO_MAT_AT(W_hat, i, j) = th[j * dp + i];
     for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < m; j++) PO_MAT_AT(W_in, i, j) = th[(d + j) * d + i];
+        for (size_t j = 0; j < m; j++) PO_MAT_AT(W_in, i, j) = th[(d + j) * dp + i];
     if (info) *info = (po_cornn_info){.samples = T, .clipped = clipped, .loss = total};
 done:
     if (started) {

@@ -18,6 +18,7 @@
 #ifndef PARTOBS_FIT_RLS_H
 #define PARTOBS_FIT_RLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* P = p0 I (upper triangle; the strict lower triangle is left untouched). */

@@ -87,6 +87,14 @@ double po_la_sym_norm1(const po_mat *a);
  * matrix before factorisation. */
 po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
 
+/* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
+
+/* Singular values s (descending, k = min(m, n) of them) and right singular
+ * vectors, as the first k rows of vt (row-major, n columns), of the m x n
+ * matrix stored COLUMN-major in a (a[i + j m]), which is destroyed. The left
+ * singular vectors are not formed. */
+po_status po_la_svd_right_cm(double *a, size_t m, size_t n, double *s, po_mat *vt);
+
 /* ---- attractors: Newton steps (src/linalg/linalg_attractors.c) ---- */
 
 /* LU factorisation of the square matrix a in place, without LAPACKE's
@@ -106,11 +114,53 @@ po_status po_la_cholesky_nocopy(po_mat *a);
 /* Overwrite the vector b with A^{-1} b, A factored by po_la_cholesky_nocopy. */
 void po_la_cholesky_solve_nocopy(const po_mat *factor, double *b);
 
-/* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
+/* ---- theory and subsampling curves (src/linalg/linalg_theory.c, SPEC.md §4.3, §5) ---- */
 
-/* Singular values s (descending, k = min(m, n) of them) and right singular
- * vectors, as the first k rows of vt (n columns), of the m x n matrix a,
- * which is destroyed. The left singular vectors are not formed. */
-po_status po_la_svd_right(po_mat *a, double *s, po_mat *vt);
+/* Set the number of threads the BLAS uses (openblas_set_num_threads). */
+void po_la_set_blas_threads(int n);
+
+/* Real Schur form a = Z T Z^T of the square matrix a (dgees, no reordering):
+ * a is overwritten by the quasi-upper-triangular T, z (n x n) receives Z,
+ * wr/wi (length n) the eigenvalues. */
+po_status po_la_schur_real(po_mat *a, po_mat *z, double *wr, double *wi);
+
+/* Overwrite c (n x n) with Y solving T Y + Y T^T = scale * C for the
+ * quasi-upper-triangular t (blocked dtrsyl3); *scale <= 1 is set to avoid
+ * overflow. */
+po_status po_la_lyapunov_tri(const po_mat *t, po_mat *c, double *scale);
+
+/* po_la_cholesky without LAPACKE's row-major copy (no allocation): the
+ * symmetric g's upper triangle becomes R with g = R^T R. PO_ESINGULAR if g is
+ * not numerically positive definite. */
+po_status po_la_potrf_ws(po_mat *g);
+
+/* Given the factor from po_la_potrf_ws / po_la_cholesky, overwrite g with the
+ * full symmetric inverse of the original matrix (dpotri). */
+po_status po_la_cholesky_inverse(po_mat *g);
+
+/* Invert the upper triangular r (upper triangle read and overwritten; dtrtri). */
+po_status po_la_tri_inverse_upper(po_mat *r);
+
+/* b <- b op(r) for the upper triangular r (dtrmm), op(r) = r or r^T. */
+void po_la_trmm_right_upper(bool trans, const po_mat *r, po_mat *b);
+
+/* Workspace (doubles) po_la_eigvals_ws needs for any n' <= n. */
+size_t po_la_eigvals_lwork(size_t n);
+
+/* Eigenvalues of the square a (destroyed; dgeev without eigenvectors), in
+ * LAPACK's order; no allocation. */
+po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
+
+/* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n and the same k;
+ * it also needs iwork of 12n ints and uw, vtw of n*n doubles each. */
+size_t po_la_svd_top_lwork(size_t n, size_t k);
+
+/* The k largest singular values s (descending; k is capped at n; s has room
+ * for n) of the square a and its top left (u1) and right (v1) singular
+ * vectors (length n); no allocation. dgesvdx on a copy in scratch (n x n);
+ * if that fails to converge, a full dgesdd on a, which is then destroyed. */
+po_status po_la_svd_top_ws(po_mat *a, po_mat *scratch, size_t k, double *s, double *u1,
+                           double *v1, double *uw, double *vtw, double *work, size_t lwork,
+                           int *iwork);
 
 #endif

@@ -4,6 +4,7 @@
  * with the panel. */
 #include <math.h>
 #include <plplot.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -485,6 +486,28 @@ static void draw_legend(const frame *fr, const po_panel *p)
              text, bcol, bpat, bscale, bwidth, lcol, lsty, lwid, scol, sscale, snum, sym);
 }
 
+/* A log axis spanning fewer decades than this shows at most one power of
+ * ten, so its labels are written at 1-2-5 steps instead (log_labels). */
+#define SHORT_DECADES 1.5
+
+/* Labels at v = m 10^k, m in {1, 2, 5} (every m when under half a decade),
+ * for a log axis of world range [w0, w1] (log10 units) on side "b" or "l". */
+static void log_labels(const char *side, double w0, double w1)
+{
+    static const double all[] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, few[] = {1, 2, 5};
+    bool dense = w1 - w0 < 0.5;
+    const double *mant = dense ? all : few;
+    size_t nm = dense ? 9 : 3;
+    for (int k = (int)floor(w0) - 1; k <= (int)ceil(w1); k++)
+        for (size_t i = 0; i < nm; i++) {
+            double v = mant[i] * pow(10.0, k), pos = (log10(v) - w0) / (w1 - w0);
+            if (pos < -1e-9 || pos > 1.0 + 1e-9) continue;
+            char buf[32];
+            snprintf(buf, sizeof buf, "%g", v);
+            plmtex(side, side[0] == 'b' ? 1.6 : 0.8, pos, 0.5, buf);
+        }
+}
+
 /* Layout constants in character heights. */
 #define MARGIN_LEFT 5.6
 #define MARGIN_BOTTOM 4.4
@@ -530,7 +553,16 @@ static void draw_panel(const po_panel *p, double x0, double ytop, double cw, dou
     plcol0(1);
     plwidth(1.0 * lw);
     plstyl(0, NULL, NULL);
-    plbox(ax->logx ? "bcnstl" : "bcnst", 0.0, 0, ax->logy ? "bcnstl" : "bcnst", 0.0, 0);
+    /* Up to 6 digits are written out, so a scale factor "(x10^4)", which
+     * PLplot puts beyond the axis end and the page edge, is rare. */
+    plsxax(6, 0);
+    plsyax(6, 0);
+    bool short_x = ax->logx && fr.wx1 - fr.wx0 < SHORT_DECADES;
+    bool short_y = ax->logy && fr.wy1 - fr.wy0 < SHORT_DECADES;
+    plbox(ax->logx ? (short_x ? "bcstl" : "bcnstl") : "bcnst", 0.0, 0,
+          ax->logy ? (short_y ? "bcstl" : "bcnstl") : "bcnst", 0.0, 0);
+    if (short_x) log_labels("b", fr.wx0, fr.wx1);
+    if (short_y) log_labels("l", fr.wy0, fr.wy1);
     if (ax->xlabel) plmtex("b", 3.0, 0.5, 0.5, ax->xlabel);
     /* Log tick labels (10 with a superscript) stand further out. */
     if (ax->ylabel) plmtex("l", ax->logy ? 4.0 : 3.4, 0.5, 0.5, ax->ylabel);

@@ -339,7 +339,7 @@ expect_error 2 bad_phi_simulate simulate --W W.npy --phi relu -o out.npy
 expect_error 2 bad_phi_fit fit Y.npy --phi sigmoid -o out.npy
 expect_error 2 bad_leaky simulate --W W.npy --leaky voltage -o out.npy
 expect_error 2 bad_alpha_fit fit Y.npy --alpha 2 -o out.npy
-expect_error 2 unknown_method fit Y.npy --method cornn -o out.npy
+expect_error 2 unknown_method fit Y.npy --method sgd -o out.npy
 expect_error 2 unknown_option_teacher teacher --net chain --D 4 --bogus -o out.npy
 expect_error 2 unknown_option_simulate simulate --W W.npy --tmax=3 -o out.npy
 expect_error 2 unknown_option_observe observe X.npy --d 2 -x -o out.npy

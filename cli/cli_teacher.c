@@ -1,0 +1,212 @@
+/* partobs CLI: teacher generator options (SPEC.md §2), shared by teacher and curves. */
+#include "cli_teacher.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_output.h"
+
+/* Generator parameters, in the order of their options below. */
+enum {
+    GP_SCALE,
+    GP_NO_SELF_LOOPS,
+    GP_DIAGONAL_COMP,
+    GP_USE_SCHUR,
+    GP_SKIP_INTERVAL,
+    GP_SKIP_SCALE,
+    GP_RANK,
+    GP_SHIFT_SCALE,
+    GP_MAX_EVAL,
+    GP_MIN_EVAL,
+    GP_DIAGONAL,
+    GP_COUNT
+};
+_Static_assert((int)GP_COUNT == (int)CLI_TEACHER_PARAMS, "CLI_TEACHER_PARAMS must count the parameters");
+#define GP(k) (1u << (k))
+
+/* Which parameters each generator reads (SPEC.md §2); any other one given on
+ * the command line is a usage error rather than silently ignored. */
+static const unsigned relevant[PO_NET_COUNT_] = {
+    [PO_NET_GAUSSIAN] = GP(GP_SCALE) | GP(GP_NO_SELF_LOOPS),
+    [PO_NET_SYMMETRIC] = GP(GP_SCALE) | GP(GP_NO_SELF_LOOPS),
+    [PO_NET_LINE_ATTRACTOR] = GP(GP_SCALE) | GP(GP_NO_SELF_LOOPS),
+    [PO_NET_TRIANGULAR] = GP(GP_SCALE) | GP(GP_DIAGONAL_COMP) | GP(GP_USE_SCHUR),
+    [PO_NET_CHAIN] = GP(GP_SCALE) | GP(GP_DIAGONAL_COMP) | GP(GP_SKIP_INTERVAL) | GP(GP_SKIP_SCALE),
+    [PO_NET_LOWRANK] = GP(GP_RANK) | GP(GP_SCALE),
+    [PO_NET_LOWRANK_OSC] = GP(GP_SHIFT_SCALE),
+    [PO_NET_LOWRANK_NORMAL] = GP(GP_RANK) | GP(GP_MAX_EVAL) | GP(GP_MIN_EVAL) | GP(GP_DIAGONAL),
+    [PO_NET_LOWRANK_RANDOM] = GP(GP_RANK) | GP(GP_SCALE),
+};
+
+/* Manifest key of each parameter (the po_teacher_opts field). */
+static const char *const gp_key[GP_COUNT] = {
+    "scale", "self_loops", "diagonal_comp", "use_schur", "skip_interval", "skip_scale",
+    "rank",  "shift_scale", "max_eval",     "min_eval",  "diagonal"};
+
+void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->seed = PO_DEFAULT_SEED;
+    const cli_opt table[CLI_TEACHER_NOPTS] = {
+        [GP_SCALE] = {"scale", 0, CLI_DOUBLE, &a->given.scale, false},
+        [GP_NO_SELF_LOOPS] = {"no-self-loops", 0, CLI_FLAG, &a->no_self_loops, false},
+        [GP_DIAGONAL_COMP] = {"diagonal-comp", 0, CLI_DOUBLE, &a->given.diagonal_comp, false},
+        [GP_USE_SCHUR] = {"use-schur", 0, CLI_FLAG, &a->given.use_schur, false},
+        [GP_SKIP_INTERVAL] = {"skip-interval", 0, CLI_SIZE, &a->given.skip_interval, false},
+        [GP_SKIP_SCALE] = {"skip-scale", 0, CLI_DOUBLE, &a->given.skip_scale, false},
+        [GP_RANK] = {"rank", 0, CLI_SIZE, &a->given.rank, false},
+        [GP_SHIFT_SCALE] = {"shift-scale", 0, CLI_DOUBLE, &a->given.shift_scale, false},
+        [GP_MAX_EVAL] = {"max-eval", 0, CLI_DOUBLE, &a->given.max_eval, false},
+        [GP_MIN_EVAL] = {"min-eval", 0, CLI_DOUBLE, &a->given.min_eval, false},
+        [GP_DIAGONAL] = {"diagonal", 0, CLI_FLAG, &a->given.diagonal, false},
+        [GP_COUNT] = {"net", 0, CLI_STRING, &a->net, false},
+        [GP_COUNT + 1] = {"D", 0, CLI_SIZE, &a->D, false},
+        [GP_COUNT + 2] = {"ortho", 0, CLI_FLAG, &a->ortho, false},
+        [GP_COUNT + 3] = {"perm", 0, CLI_FLAG, &a->perm, false},
+        [GP_COUNT + 4] = {"similarity", 0, CLI_FLAG, &a->similarity, false},
+        [GP_COUNT + 5] = {"seed", 0, CLI_SEED, &a->seed, false},
+    };
+    memcpy(opts, table, sizeof table);
+}
+
+bool cli_teacher_any_seen(const cli_opt *opts)
+{
+    for (int k = 0; k < CLI_TEACHER_NOPTS; k++)
+        if (opts[k].seen) return true;
+    return false;
+}
+
+/* Copy parameter k from the parsed values into o. */
+static void apply_param(int k, po_teacher_opts *o, const cli_teacher_args *a)
+{
+    switch (k) {
+    case GP_SCALE: o->scale = a->given.scale; break;
+    case GP_NO_SELF_LOOPS: o->self_loops = false; break;
+    case GP_DIAGONAL_COMP: o->diagonal_comp = a->given.diagonal_comp; break;
+    case GP_USE_SCHUR: o->use_schur = true; break;
+    case GP_SKIP_INTERVAL: o->skip_interval = a->given.skip_interval; break;
+    case GP_SKIP_SCALE: o->skip_scale = a->given.skip_scale; break;
+    case GP_RANK: o->rank = a->given.rank; break;
+    case GP_SHIFT_SCALE: o->shift_scale = a->given.shift_scale; break;
+    case GP_MAX_EVAL: o->max_eval = a->given.max_eval; break;
+    case GP_MIN_EVAL: o->min_eval = a->given.min_eval; break;
+    case GP_DIAGONAL: o->diagonal = true; break;
+    default: break;
+    }
+}
+
+/* Parameter k of o as JSON. */
+static cJSON *param_json(int k, const po_teacher_opts *o)
+{
+    switch (k) {
+    case GP_SCALE: return cJSON_CreateNumber(o->scale);
+    case GP_NO_SELF_LOOPS: return cJSON_CreateBool(o->self_loops);
+    case GP_DIAGONAL_COMP: return cJSON_CreateNumber(o->diagonal_comp);
+    case GP_USE_SCHUR: return cJSON_CreateBool(o->use_schur);
+    case GP_SKIP_INTERVAL: return cJSON_CreateNumber((double)o->skip_interval);
+    case GP_SKIP_SCALE: return cJSON_CreateNumber(o->skip_scale);
+    case GP_RANK: return cJSON_CreateNumber((double)o->rank);
+    case GP_SHIFT_SCALE: return cJSON_CreateNumber(o->shift_scale);
+    case GP_MAX_EVAL: return cJSON_CreateNumber(o->max_eval);
+    case GP_MIN_EVAL: return cJSON_CreateNumber(o->min_eval);
+    case GP_DIAGONAL: return cJSON_CreateBool(o->diagonal);
+    default: return cJSON_CreateNull();
+    }
+}
+
+/* Parameter k of o as it would be typed (help text): "--rank 2", "[--use-schur]". */
+static void param_usage(const cli_opt *opt, int k, const po_teacher_opts *o, char *buf,
+                        size_t cap)
+{
+    cJSON *v = param_json(k, o);
+    if (opt->kind == CLI_FLAG)
+        snprintf(buf, cap, "[--%s]", opt->name);
+    else
+        snprintf(buf, cap, "--%s %g", opt->name, v ? cJSON_GetNumberValue(v) : 0.0);
+    cJSON_Delete(v);
+}
+
+int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args *a,
+                      po_teacher_opts *out)
+{
+    po_net net;
+    if (po_net_from_name(a->net, &net) != PO_OK) {
+        char names[256] = "";
+        for (int n = 0; n < (int)PO_NET_COUNT_; n++) {
+            strncat(names, n ? ", " : "", sizeof names - strlen(names) - 1);
+            strncat(names, po_net_name((po_net)n), sizeof names - strlen(names) - 1);
+        }
+        return cli_usage(run, "unknown generator '%s'; available: %s", a->net, names);
+    }
+    char unused[256] = "";
+    for (int k = 0; k < GP_COUNT; k++) {
+        if (!opts[k].seen || (relevant[net] & GP(k))) continue;
+        strncat(unused, unused[0] ? ", --" : "--", sizeof unused - strlen(unused) - 1);
+        strncat(unused, opts[k].name, sizeof unused - strlen(unused) - 1);
+    }
+    if (unused[0])
+        return cli_usage(run, "%s: not an option of generator '%s' (see 'partobs teacher --help')",
+                         unused, a->net);
+
+    po_teacher_opts o = po_teacher_opts_defaults(net, a->D);
+    for (int k = 0; k < GP_COUNT; k++)
+        if (opts[k].seen) apply_param(k, &o, a);
+    o.transforms = (a->ortho ? PO_TRANSFORM_ORTHO : 0u) | (a->perm ? PO_TRANSFORM_PERM : 0u) |
+                   (a->similarity ? PO_TRANSFORM_SIMILARITY : 0u);
+    const char *why = po_teacher_opts_check(&o);
+    if (why) return cli_usage(run, "%s", why);
+    *out = o;
+    return CLI_PROCEED;
+}
+
+void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o)
+{
+    cJSON_AddStringToObject(mo, "net", po_net_name(o->net));
+    cJSON_AddNumberToObject(mo, "D", (double)o->D);
+    for (int k = 0; k < GP_COUNT; k++)
+        if (relevant[o->net] & GP(k)) cJSON_AddItemToObject(mo, gp_key[k], param_json(k, o));
+    cJSON_AddBoolToObject(mo, "ortho", (o->transforms & PO_TRANSFORM_ORTHO) != 0);
+    cJSON_AddBoolToObject(mo, "perm", (o->transforms & PO_TRANSFORM_PERM) != 0);
+    cJSON_AddBoolToObject(mo, "similarity", (o->transforms & PO_TRANSFORM_SIMILARITY) != 0);
+}
+
+void cli_teacher_help(FILE *out)
+{
+    cli_teacher_args a;
+    cli_opt opts[CLI_TEACHER_NOPTS];
+    cli_teacher_opts(opts, &a);
+    fprintf(out, "generators and their options, with the defaults:\n");
+    for (int n = 0; n < (int)PO_NET_COUNT_; n++) {
+        po_teacher_opts d = po_teacher_opts_defaults((po_net)n, 500);
+        fprintf(out, "  %-16s", po_net_name((po_net)n));
+        for (int k = 0; k < GP_COUNT; k++) {
+            if (!(relevant[n] & GP(k))) continue;
+            char buf[64];
+            param_usage(&opts[k], k, &d, buf, sizeof buf);
+            fprintf(out, " %s", buf);
+        }
+        fprintf(out, "\n");
+    }
+    fprintf(out,
+            "\n"
+            "generator options (an option the chosen generator does not use is an error):\n"
+            "  --scale X           weight scale (its meaning depends on the generator)\n"
+            "  --no-self-loops     zero the diagonal\n"
+            "  --diagonal-comp X   added to the diagonal\n"
+            "  --use-schur         triangular: the complex-Schur variant\n"
+            "  --skip-interval K   chain: neuron 0 also receives every K-th neuron (0: none)\n"
+            "  --skip-scale B      chain: weight of those skip connections\n"
+            "  --rank R            rank of the low-rank generators\n"
+            "  --shift-scale S     lowrank-osc: sigma_V * sqrt(D)\n"
+            "  --max-eval X        lowrank-normal: the top eigenvalue\n"
+            "  --min-eval X        lowrank-normal: the other non-zero eigenvalues\n"
+            "  --diagonal          lowrank-normal: eigenvectors = the identity, not Haar\n"
+            "\n"
+            "post-transforms (off by default):\n"
+            "  --ortho             W <- U W U^T, U Haar orthogonal\n"
+            "  --perm              W <- P W P^T, P a random permutation\n"
+            "  --similarity        W <- S W S^-1, S Gaussian with unit columns\n"
+            "\n"
+            "  --seed S            random seed (default %llu)\n",
+            (unsigned long long)PO_DEFAULT_SEED);
+}

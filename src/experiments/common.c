@@ -1,0 +1,228 @@
+/* Shared pieces of the experiments (see common.h). */
+#include "experiments/common.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiments/exp.h"
+#include "partobs/rng.h"
+
+po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out)
+{
+    po_rng rng;
+    po_rng_init(&rng, seed, PO_STREAM_CONNECTIVITY);
+    return po_teacher_generate(o, &rng, out);
+}
+
+po_status exp_simulate(const po_mat *W, const po_sim_opts *so, const po_sim_inputs *in,
+                       po_mat **X)
+{
+    *X = NULL;
+    po_rng rng;
+    /* As `partobs simulate` does: the rank test draws from a fresh connectivity stream. */
+    po_rng_init(&rng, so->seed, PO_STREAM_CONNECTIVITY);
+    po_linop *op = NULL;
+    po_status st = po_linop_auto(W, &rng, &op);
+    if (st != PO_OK) return st;
+    po_mat *x = po_mat_alloc(so->T, W->rows);
+    po_sim_inputs none = {NULL, NULL, NULL, NULL};
+    st = x ? po_sim_run(op, so, in ? in : &none, x) : PO_ENOMEM;
+    po_linop_free(op);
+    if (st != PO_OK) {
+        po_mat_free(x);
+        return st;
+    }
+    *X = x;
+    return PO_OK;
+}
+
+po_status exp_map(const po_mat *Y, size_t d, po_mat **W_hat)
+{
+    *W_hat = po_mat_alloc(d, d);
+    if (!*W_hat) return PO_ENOMEM;
+    po_mat y = po_mat_block(Y, 0, 0, Y->rows, d);
+    po_ridge_opts ro = po_ridge_opts_defaults();
+    po_status st = po_fit_ridge(&y, &ro, *W_hat, NULL);
+    if (st != PO_OK) {
+        po_mat_free(*W_hat);
+        *W_hat = NULL;
+    }
+    return st;
+}
+
+po_status exp_limit_student(const po_mat *B, const po_mat *Sigma, size_t d, po_mat **A)
+{
+    *A = po_mat_alloc(d, d);
+    if (!*A) return PO_ENOMEM;
+    po_theory_opts to = po_theory_opts_defaults();
+    po_status st = po_theory_student(B, Sigma, d, &to, *A);
+    if (st != PO_OK) {
+        po_mat_free(*A);
+        *A = NULL;
+    }
+    return st;
+}
+
+po_status exp_spectrum(const po_mat *W, po_spectrum **out)
+{
+    *out = po_spectrum_alloc(W->rows);
+    if (!*out) return PO_ENOMEM;
+    po_status st = po_spectrum_compute(W, *out);
+    if (st != PO_OK) {
+        po_spectrum_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+size_t exp_count_above(const po_spectrum *s, double thr)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) k += s->re[i] > thr;
+    return k;
+}
+
+/* ---- parallel loop ---------------------------------------------------------- */
+
+typedef struct par_state {
+    exp_item_fn fn;
+    void *user;
+    po_exp_ctx *ctx;
+    size_t n, next, done;
+    pthread_mutex_t lock;
+    size_t fail_item; /* lowest failing item, n if none */
+    po_status fail_st;
+    char fail_msg[512];
+} par_state;
+
+static void *par_worker(void *arg)
+{
+    par_state *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        /* After a failure no new items start: the result is the failure anyway. */
+        size_t i = s->fail_item < s->n ? s->n : s->next++;
+        pthread_mutex_unlock(&s->lock);
+        if (i >= s->n) return NULL;
+        po_error_clear();
+        po_status st = s->fn(i, s->user);
+        pthread_mutex_lock(&s->lock);
+        if (st != PO_OK && i < s->fail_item) {
+            s->fail_item = i;
+            s->fail_st = st;
+            snprintf(s->fail_msg, sizeof s->fail_msg, "%s",
+                     po_errmsg()[0] ? po_errmsg() : po_strerror(st));
+        }
+        po_exp_progress(s->ctx, ++s->done, s->n);
+        pthread_mutex_unlock(&s->lock);
+    }
+}
+
+po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user)
+{
+    size_t threads = po_exp_threads(c);
+    par_state s;
+    s.fn = fn;
+    s.user = user;
+    s.ctx = c;
+    s.n = n;
+    s.next = 0;
+    s.done = 0;
+    s.fail_item = n;
+    s.fail_st = PO_OK;
+    s.fail_msg[0] = '\0';
+    if (pthread_mutex_init(&s.lock, NULL) != 0) return po_error(PO_ENOMEM, "mutex");
+    if (threads > n) threads = n;
+    if (threads < 1) threads = 1;
+    pthread_t *tid = threads > 1 ? malloc((threads - 1) * sizeof *tid) : NULL;
+    size_t started = 0;
+    for (size_t k = 0; tid && k + 1 < threads; k++) {
+        if (pthread_create(&tid[k], NULL, par_worker, &s) != 0) break;
+        started++;
+    }
+    par_worker(&s); /* the calling thread works too */
+    for (size_t k = 0; k < started; k++) pthread_join(tid[k], NULL);
+    free(tid);
+    pthread_mutex_destroy(&s.lock);
+    if (s.fail_item < n) return po_error(s.fail_st, "%s", s.fail_msg);
+    return PO_OK;
+}
+
+/* ---- grids and statistics ---------------------------------------------------- */
+
+po_status exp_log_grid(size_t dmin, size_t dmax, size_t npts, size_t **d, size_t *n)
+{
+    *d = NULL;
+    *n = 0;
+    if (dmin < 1 || dmax < dmin || npts < 2)
+        return po_error(PO_EINVAL, "log grid: need 1 <= dmin <= dmax and >= 2 points");
+    size_t *g = malloc(npts * sizeof *g);
+    if (!g) return po_error(PO_ENOMEM, "log grid");
+    double a = log((double)dmin), b = log((double)dmax);
+    size_t k = 0;
+    for (size_t i = 0; i < npts; i++) {
+        double v = i + 1 == npts ? (double)dmax : exp(a + (b - a) * (double)i / (double)(npts - 1));
+        size_t di = (size_t)llround(v);
+        if (di < dmin) di = dmin;
+        if (di > dmax) di = dmax;
+        if (k == 0 || di > g[k - 1]) g[k++] = di;
+    }
+    *d = g;
+    *n = k;
+    return PO_OK;
+}
+
+void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double *sem)
+{
+    double m = 0;
+    for (size_t i = 0; i < k; i++) m += x[i * stride];
+    m /= (double)k;
+    double ss = 0;
+    for (size_t i = 0; i < k; i++) ss += (x[i * stride] - m) * (x[i * stride] - m);
+    *mean = m;
+    *sem = k > 1 ? sqrt(ss / (double)(k - 1)) / sqrt((double)k) : 0.0;
+}
+
+/* ---- JSON and plot snippets ---------------------------------------------------- */
+
+cJSON *exp_spectrum_json(const po_spectrum *s, size_t top)
+{
+    size_t n = top && top < s->n ? top : s->n;
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddItemToObject(o, "re", po_exp_json_array(s->re, n));
+    cJSON_AddItemToObject(o, "im", po_exp_json_array(s->im, n));
+    cJSON_AddItemToObject(o, "tau", po_exp_json_array(s->tau, n));
+    cJSON_AddNumberToObject(o, "line_attractor_score", isfinite(s->las) ? s->las : 0.0);
+    return o;
+}
+
+po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
+                        size_t n, const po_style *s)
+{
+    double *lo = malloc(2 * n * sizeof *lo);
+    if (!lo) return po_error(PO_ENOMEM, "band");
+    double *hi = lo + n;
+    for (size_t i = 0; i < n; i++) {
+        lo[i] = mean[i] - sem[i];
+        hi[i] = mean[i] + sem[i];
+    }
+    po_style b = *s;
+    b.label = NULL;
+    po_status st = po_panel_band(p, x, lo, hi, n, &b);
+    free(lo);
+    if (st == PO_OK) st = po_panel_line(p, x, mean, n, s);
+    return st;
+}
+
+po_style exp_style(po_color color, double width, const char *label)
+{
+    po_style s = po_style_defaults();
+    s.color = color;
+    s.width = width;
+    s.label = label;
+    return s;
+}

@@ -1,0 +1,255 @@
+/* Subsampling curves: the per-d loop (SPEC.md §5 "Subsampling curves").
+ *
+ * One covariance Sigma, G = (B Sigma) restricted to the leading dmax x dmax
+ * block, and one Cholesky factorisation Sigma = R^T R (R upper) with its
+ * inverse serve every d: the leading d x d block of R is the Cholesky factor
+ * of Sigma_dd, and the leading block of R^{-1} is its inverse, so
+ *   A_inf(d) = G_dd Sigma_dd^{-1} = G_dd R^{-1}_dd (R^{-1}_dd)^T,
+ * two triangular multiplies per d instead of a factorisation. With a ridge
+ * (rho > 0) Sigma_dd + rho I is no leading block of one matrix, so each d
+ * gets its own Cholesky factorisation.
+ *
+ * Per d: the eigenvalues only (dgeev without vectors), sorted; the top_n
+ * singular values and the top singular pair only (dgesvdx; a full dgesdd
+ * where dgesvdx does not converge). The d values run on a pool of
+ * threads, largest d first (dynamic scheduling balances the O(d^3) costs),
+ * each with its own workspace (no allocation in the loop). Every d is
+ * computed by the same code with the BLAS on one thread, so the result is
+ * bit-identical for any thread count. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linalg/linalg.h"
+#include "partobs/dyn.h"
+#include "theory_internal.h"
+
+typedef struct curve_job {
+    const po_curves_opts *opts;
+    po_curves *out;
+    const po_mat *Sigma, *G, *Rinv; /* Rinv NULL when rho > 0 */
+    const double *tu, *tv;          /* the teacher's top singular vectors */
+    size_t D, dmax, lwork;
+    atomic_size_t next;
+    atomic_int failed;
+    pthread_mutex_t lock; /* guards done, the progress call and the first error */
+    size_t done;
+    po_status st;
+    char msg[512];
+} curve_job;
+
+typedef struct curve_ws {
+    double *a, *e, *s, *u, *vt; /* dmax x dmax each */
+    double *re, *im, *sv, *su, *svr, *work;
+    int *iwork;
+    void *block;
+} curve_ws;
+
+static void ws_free(curve_ws *w) { free(w->block), free(w->iwork); }
+
+static po_status ws_alloc(curve_ws *w, size_t dmax, size_t lwork)
+{
+    memset(w, 0, sizeof *w);
+    size_t sq = dmax * dmax;
+    double *b = malloc((5 * sq + 5 * dmax + lwork) * sizeof *b);
+    w->iwork = malloc(12 * dmax * sizeof *w->iwork);
+    w->block = b;
+    if (!b || !w->iwork) {
+        ws_free(w);
+        memset(w, 0, sizeof *w);
+        return po_error(PO_ENOMEM, "curves: cannot allocate the workspace for d up to %zu", dmax);
+    }
+    w->a = b, w->e = b + sq, w->s = b + 2 * sq, w->u = b + 3 * sq, w->vt = b + 4 * sq;
+    b += 5 * sq;
+    w->re = b, w->im = b + dmax, w->sv = b + 2 * dmax, w->su = b + 3 * dmax,
+    w->svr = b + 4 * dmax, w->work = b + 5 * dmax;
+    return PO_OK;
+}
+
+po_status po_curves_student_(const po_mat *G, const po_mat *Rinv, const po_mat *Sigma, double rho,
+                             size_t d, po_mat *A, double *s)
+{
+    po_mat Gdd = po_mat_block(G, 0, 0, d, d);
+    po_mat_copy(A, &Gdd);
+    if (Rinv) {
+        po_mat Ri = po_mat_block(Rinv, 0, 0, d, d);
+        po_la_trmm_right_upper(false, &Ri, A);
+        po_la_trmm_right_upper(true, &Ri, A);
+        return PO_OK;
+    }
+    po_mat S = po_mat_view(s, d, d, d), Sdd = po_mat_block(Sigma, 0, 0, d, d);
+    po_mat_copy(&S, &Sdd);
+    for (size_t i = 0; i < d; i++) PO_MAT_AT(&S, i, i) += rho;
+    if (po_la_potrf_ws(&S) != PO_OK)
+        return po_error(PO_ELINALG, "curves: Sigma_dd + rho I is not positive definite at d = %zu", d);
+    po_la_cholesky_solve_right(&S, A);
+    return PO_OK;
+}
+
+/* Everything recorded for the k-th value of d. */
+static po_status one_d(const curve_job *job, curve_ws *w, size_t k)
+{
+    po_curves *out = job->out;
+    size_t d = out->d[k], top = out->top_n;
+    po_mat A = po_mat_view(w->a, d, d, d);
+    po_status st = po_curves_student_(job->G, job->Rinv, job->Sigma, job->opts->rho, d, &A, w->s);
+    if (st != PO_OK) return st;
+    po_mat E = po_mat_view(w->e, d, d, d);
+    po_mat_copy(&E, &A);
+    if ((st = po_la_eigvals_ws(&E, w->re, w->im, w->work, job->lwork)) != PO_OK) return st;
+    po_eig_sort(w->re, w->im, d);
+    out->las[k] = po_line_attractor_score(w->re, d);
+    if (out->henrici) out->henrici[k] = po_henrici(&A, w->re, w->im, d);
+    /* E (free again) is the SVD's scratch copy */
+    if ((st = po_la_svd_top_ws(&A, &E, top, w->sv, w->su, w->svr, w->u, w->vt, w->work,
+                               job->lwork, w->iwork)) != PO_OK)
+        return st;
+    for (size_t i = 0; i < top; i++) {
+        out->top_re[k * top + i] = i < d ? w->re[i] : 0.0;
+        out->top_sv[k * top + i] = i < d ? w->sv[i] : 0.0;
+    }
+    out->u_overlap[k] = po_overlap(job->tu, job->D, 1, w->su, d, 1);
+    out->v_overlap[k] = po_overlap(job->tv, job->D, 1, w->svr, d, 1);
+    return PO_OK;
+}
+
+static void *worker(void *arg)
+{
+    curve_job *job = arg;
+    curve_ws w;
+    po_status st = ws_alloc(&w, job->dmax, job->lwork);
+    size_t n = job->out->n;
+    while (st == PO_OK && !atomic_load(&job->failed)) {
+        size_t i = atomic_fetch_add(&job->next, 1);
+        if (i >= n) break;
+        st = one_d(job, &w, n - 1 - i); /* largest d first */
+        if (st != PO_OK) break;
+        pthread_mutex_lock(&job->lock);
+        job->done++;
+        if (job->opts->progress) job->opts->progress(job->opts->progress_user, job->done, n);
+        pthread_mutex_unlock(&job->lock);
+    }
+    if (st != PO_OK) {
+        /* po_errmsg() is thread-local: hand the first failure to the caller. */
+        pthread_mutex_lock(&job->lock);
+        if (!atomic_load(&job->failed)) {
+            job->st = st;
+            snprintf(job->msg, sizeof job->msg, "%s", po_errmsg());
+            atomic_store(&job->failed, 1);
+        }
+        pthread_mutex_unlock(&job->lock);
+    }
+    ws_free(&w);
+    return NULL;
+}
+
+static size_t thread_count(const po_curves_opts *o, size_t n)
+{
+    size_t t = o->threads;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (size_t)cpus : 1;
+    }
+    return t < n ? t : n;
+}
+
+/* Run the d loop on `nthreads` threads (the caller's thread included). */
+static po_status run_pool(curve_job *job, size_t nthreads)
+{
+    pthread_t *tid = malloc(nthreads * sizeof *tid);
+    if (!tid) return po_error(PO_ENOMEM, "curves: cannot allocate %zu thread handles", nthreads);
+    int saved = po_la_blas_threads();
+    po_la_set_blas_threads(1);
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++) {
+        if (pthread_create(&tid[started], NULL, worker, job) != 0) break; /* run with fewer */
+        started++;
+    }
+    worker(job);
+    for (size_t t = 0; t < started; t++) pthread_join(tid[t], NULL);
+    po_la_set_blas_threads(saved);
+    free(tid);
+    if (job->st != PO_OK) return po_error(job->st, "%s", job->msg);
+    return PO_OK;
+}
+
+po_status po_curves_prepare_(const po_mat *B, const po_mat *Sigma, size_t dmax, double rho,
+                             po_mat *G, po_mat **Rinv)
+{
+    size_t D = B->rows;
+    po_mat Bd = po_mat_block(B, 0, 0, dmax, D), Sd = po_mat_block(Sigma, 0, 0, D, dmax);
+    po_la_gemm(false, false, 1.0, &Bd, &Sd, 0.0, G);
+    *Rinv = NULL;
+    if (rho != 0.0) return PO_OK;
+    po_mat Sdd = po_mat_block(Sigma, 0, 0, dmax, dmax);
+    po_mat *R = po_mat_dup(&Sdd);
+    if (!R) return po_error(PO_ENOMEM, "curves: cannot allocate a %zux%zu factor", dmax, dmax);
+    if (po_la_potrf_ws(R) != PO_OK || po_la_tri_inverse_upper(R) != PO_OK) {
+        po_mat_free(R);
+        return po_error(PO_ELINALG, "curves: the stationary covariance is not positive definite");
+    }
+    *Rinv = R;
+    return PO_OK;
+}
+
+po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curves *out)
+{
+    const char *why = po_curves_opts_check(opts);
+    if (why) return po_error(PO_EINVAL, "curves: %s", why);
+    size_t D = B->rows;
+    if (B->cols != D || D == 0)
+        return po_error(PO_ESHAPE, "curves: teacher W must be square and non-empty, got %zux%zu",
+                        B->rows, B->cols);
+    po_status st = po_mat_check_finite(B, "curves: teacher W");
+    if (st != PO_OK) return st;
+    size_t n = po_curves_count(opts, D);
+    if (n == 0)
+        return po_error(PO_ESHAPE, "curves: the d values asked for exceed D = %zu (need d <= D)", D);
+    if (out->n != n || out->top_n != opts->top_n || (out->henrici != NULL) != opts->henrici)
+        return po_error(PO_ESHAPE,
+                        "curves: output holds %zu values of d with top %zu%s, expected %zu with "
+                        "top %zu%s",
+                        out->n, out->top_n, out->henrici ? " and Henrici" : "", n, opts->top_n,
+                        opts->henrici ? " and Henrici" : "");
+    for (size_t k = 0; k < n; k++) out->d[k] = opts->d_list ? opts->d_list[k] : opts->dmin + k * opts->step;
+    size_t dmax = out->d[n - 1];
+
+    po_mat *Sigma = po_mat_alloc(D, D), *G = po_mat_alloc(dmax, dmax), *R = NULL;
+    double *tuv = malloc(2 * D * sizeof *tuv);
+    if (!Sigma || !G || !tuv) {
+        st = po_error(PO_ENOMEM, "curves: cannot allocate the covariance for D = %zu", D);
+        goto done;
+    }
+    if ((st = po_stationary_cov(B, &opts->cov, Sigma, &out->cov_method)) != PO_OK) goto done;
+    if ((st = po_top_singular_vectors(B, tuv, tuv + D)) != PO_OK) goto done;
+    if ((st = po_curves_prepare_(B, Sigma, dmax, opts->rho, G, &R)) != PO_OK) goto done;
+    size_t le = po_la_eigvals_lwork(dmax), ls = po_la_svd_top_lwork(dmax, opts->top_n);
+    curve_job job = {.opts = opts,
+                     .out = out,
+                     .Sigma = Sigma,
+                     .G = G,
+                     .Rinv = R,
+                     .tu = tuv,
+                     .tv = tuv + D,
+                     .D = D,
+                     .dmax = dmax,
+                     .lwork = le > ls ? le : ls,
+                     .done = 0,
+                     .st = PO_OK};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.failed, 0);
+    job.msg[0] = '\0';
+    pthread_mutex_init(&job.lock, NULL);
+    st = run_pool(&job, thread_count(opts, n));
+    pthread_mutex_destroy(&job.lock);
+done:
+    free(tuv);
+    po_mat_free(R);
+    po_mat_free(G);
+    po_mat_free(Sigma);
+    return st;
+}
