@@ -81,5 +81,9 @@ po_status po_exp_fig4(po_exp_ctx *c);
 po_status po_exp_figF1(po_exp_ctx *c);
 po_status po_exp_figF3(po_exp_ctx *c);
 po_status po_exp_figF4(po_exp_ctx *c);
+/* Nonlinear students (issue 4): fig5.c, fig_F2.c, fig_F6.c. */
+po_status po_exp_fig5(po_exp_ctx *c);
+po_status po_exp_figF2(po_exp_ctx *c);
+po_status po_exp_figF6(po_exp_ctx *c);
 
 #endif

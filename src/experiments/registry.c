@@ -13,6 +13,12 @@ static const po_exp_entry registry[] = {
      po_exp_figF1},
     {"figF3", "chains with skips: LAS, top singular values, overlaps vs d/D", po_exp_figF3},
     {"figF4", "rank-1 null-overlap: LAS, top singular values, overlaps vs d/D", po_exp_figF4},
+    {"fig5", "lowrank-osc tanh teacher: MAP/CORNN/BPTT/FORCE attractor mismatches over seeds",
+     po_exp_fig5},
+    {"figF2", "triangular tanh teacher: MAP, BPTT, BPTT+hidden overestimate eigenvalues",
+     po_exp_figF2},
+    {"figF6", "rank-3 tanh teacher: spurious or missing stable fixed points at 5%/50%",
+     po_exp_figF6},
 };
 
 const po_exp_entry *po_exp_registry(size_t *n)

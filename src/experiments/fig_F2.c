@@ -1,0 +1,151 @@
+/* Fig F.2 (SPEC.md §6): a generic non-normal nonlinear teacher (triangular,
+ * scale 2.8, complex-Schur variant with a zero diagonal, Haar-rotated; tanh,
+ * leaky-current) observed on 10% of its neurons and fitted by MAP, BPTT and
+ * BPTT with 200 hidden units. The claim: all three students overestimate the
+ * teacher's eigenvalues (student max Re lambda above the teacher's).
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "experiments/exp.h"
+#include "experiments/nl_pipeline.h"
+
+enum { F2_METHODS = 3 };
+
+typedef struct f2_sizes {
+    size_t D, T, d, hidden, plot_time, panel_steps;
+    po_nl_fit_cfg fit;
+} f2_sizes;
+
+static f2_sizes f2_sizes_for(bool quick, uint64_t seed)
+{
+    /* SPEC.md §6 F.2: D 500, nt 30000, d 50, 200 hidden, plot_time 16000. */
+    f2_sizes s = {500, 30000, 50, 200, 16000, 5000, po_nl_fit_cfg_defaults()};
+    if (quick) {
+        s = (f2_sizes){80, 3000, 8, 16, 2000, 2000, po_nl_fit_cfg_defaults()};
+        s.fit.bptt_epochs = 2;
+        s.fit.bptt_window = 100;
+    }
+    s.fit.seed = seed;
+    return s;
+}
+
+/* Top panel: each network's largest Re lambda, the teacher's as a line. */
+static po_status draw_max_re(po_panel *p, double teacher, const double *students)
+{
+    double x[F2_METHODS] = {1, 2, 3};
+    po_style s = po_style_defaults();
+    s.color = PO_COLOR_RED;
+    s.dashed = true;
+    s.label = "teacher";
+    po_status st = po_panel_hline(p, teacher, &s);
+    s = po_style_defaults();
+    s.color = PO_COLOR_BLUE;
+    s.marker = 2.0;
+    s.label = "student";
+    if (!st) st = po_panel_points(p, x, students, F2_METHODS, &s);
+    static const char *const names[F2_METHODS] = {"MAP", "BPTT", "BPTT+hidden"};
+    s = po_style_defaults();
+    for (size_t i = 0; i < F2_METHODS && !st; i++)
+        st = po_panel_text(p, x[i] + 0.08, students[i], names[i], &s);
+    return st;
+}
+
+po_status po_exp_figF2(po_exp_ctx *c)
+{
+    const po_repro_opts *o = po_exp_opts(c);
+    uint64_t seed = po_exp_seed(c);
+    f2_sizes s = f2_sizes_for(o->quick, seed);
+    po_teacher_opts to = po_teacher_opts_defaults(PO_NET_TRIANGULAR, s.D);
+    to.scale = 2.8;
+    to.use_schur = true;
+    to.diagonal_comp = 0.0;
+    to.transforms = PO_TRANSFORM_ORTHO;
+    po_rng rng;
+    po_rng_init(&rng, seed, PO_STREAM_CONNECTIVITY);
+    po_teacher *t = NULL;
+    po_nl_record *rec = NULL;
+    po_attractor_report *trep = NULL, *srep[F2_METHODS] = {NULL, NULL, NULL};
+    po_mat *W_hat[F2_METHODS] = {NULL, NULL, NULL};
+    po_figure *fig = NULL;
+    po_nl_compare cmp[F2_METHODS];
+    static const char *const labels[F2_METHODS] = {"MAP 10%", "BPTT 10%", "BPTT 10% + hidden"};
+    static const po_nl_method methods[F2_METHODS] = {PO_NL_MAP, PO_NL_BPTT, PO_NL_BPTT};
+
+    po_status st = po_teacher_generate(&to, &rng, &t);
+    if (!st) st = po_nl_record_run(t->W, PO_LEAKY_CURRENT, s.T, s.d, seed, &rec);
+    po_nl_attr_cfg acfg = po_nl_attr_cfg_for(o->quick, seed);
+    if (!st) st = po_nl_analyse(t->W, PO_LEAKY_CURRENT, &acfg, &trep);
+    po_exp_progress(c, 1, 1 + F2_METHODS);
+    for (size_t i = 0; i < F2_METHODS && !st; i++) {
+        po_nl_fit_cfg fc = s.fit;
+        fc.bptt_hidden = i == 2 ? s.hidden : 0;
+        st = po_nl_fit(rec, methods[i], s.d, &fc, &W_hat[i]);
+        if (!st) st = po_nl_analyse(W_hat[i], PO_LEAKY_CURRENT, &acfg, &srep[i]);
+        if (!st) st = po_nl_compare_reports(trep, srep[i], s.d, &cmp[i]);
+        po_exp_progress(c, 2 + i, 1 + F2_METHODS);
+    }
+
+    if (!st)
+        st = po_figure_alloc(1 + F2_METHODS, 3, 1650, 1900,
+                             "Fig F.2: triangular (non-normal) tanh teacher, 10% observed", &fig);
+    double max_re[F2_METHODS] = {0, 0, 0};
+    for (size_t i = 0; i < F2_METHODS && !st; i++) max_re[i] = srep[i]->eig_re[0];
+    if (!st) {
+        char title[128];
+        snprintf(title, sizeof title, "Teacher (triangular, D = %zu): eigenvalues", s.D);
+        po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+        a.equal_aspect = true;
+        st = po_nl_panel_eigs(po_figure_panel(fig, 0, 0, &a), trep, NULL);
+        a = po_nl_axes("Teacher limit set", "PC1", "PC2");
+        if (!st)
+            st = po_nl_panel_limit_set(po_figure_panel(fig, 0, 1, &a), t->W, PO_LEAKY_CURRENT,
+                                       s.panel_steps, 0.06, seed, true);
+        a = po_nl_axes("Largest Re(lambda): eigenvalue overestimation", "method", "max Re(lambda)");
+        a.xmin = 0.5;
+        a.xmax = 4.0;
+        a.legend = true;
+        if (!st) st = draw_max_re(po_figure_panel(fig, 0, 2, &a), trep->eig_re[0], max_re);
+    }
+    for (size_t i = 0; i < F2_METHODS && !st; i++) {
+        po_nl_row row = {labels[i], rec, W_hat[i], PO_LEAKY_CURRENT, methods[i] == PO_NL_MAP,
+                         trep, srep[i]};
+        st = po_nl_draw_student_row(fig, 1 + i, &row, s.plot_time, s.panel_steps, seed);
+    }
+    if (!st) st = po_exp_save_figure(c, fig, "");
+
+    if (!st) {
+        cJSON *root = po_exp_json(c);
+        cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
+        cJSON_AddNumberToObject(sz, "D", (double)s.D);
+        cJSON_AddNumberToObject(sz, "T", (double)s.T);
+        cJSON_AddNumberToObject(sz, "d", (double)s.d);
+        cJSON_AddNumberToObject(sz, "hidden", (double)s.hidden);
+        cJSON_AddNumberToObject(sz, "bptt_epochs", (double)s.fit.bptt_epochs);
+        cJSON_AddItemToObject(root, "teacher", po_nl_report_json(trep));
+        cJSON *js = cJSON_AddObjectToObject(root, "students");
+        for (size_t i = 0; i < F2_METHODS; i++) {
+            cJSON *so = po_nl_compare_json(&cmp[i]);
+            cJSON_AddItemToObject(so, "student", po_nl_report_json(srep[i]));
+            cJSON_AddItemToObject(js, labels[i], so);
+        }
+        double tmax = trep->eig_re[0];
+        static const char *const claims[F2_METHODS] = {
+            "F.2: MAP (10%) overestimates the triangular teacher's eigenvalues",
+            "F.2: BPTT (10%) overestimates the teacher's eigenvalues",
+            "F.2: BPTT with hidden units overestimates the teacher's eigenvalues too"};
+        for (size_t i = 0; i < F2_METHODS; i++)
+            po_exp_claim(c, max_re[i] > tmax, claims[i],
+                         "student max Re lambda %.3f vs teacher %.3f (%zu-unit student, %zu hidden)",
+                         max_re[i], tmax, W_hat[i]->rows, W_hat[i]->rows - s.d);
+    }
+    po_figure_free(fig);
+    for (size_t i = 0; i < F2_METHODS; i++) {
+        po_attractor_report_free(srep[i]);
+        po_mat_free(W_hat[i]);
+    }
+    po_attractor_report_free(trep);
+    po_nl_record_free(rec);
+    po_teacher_free(t);
+    return st;
+}
