@@ -7,38 +7,10 @@
 # Tiny sizes (5 observed units, 200 rows, windows of 20 steps, a few epochs)
 # so the whole script runs in seconds, also under valgrind. Prints
 # "ok name" / "FAIL name: why" and ends with "N passed, N failed".
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_bptt.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 # The commands run in a subdirectory; out.txt / err.txt of expect_error stay outside it.
 mkdir "$W/run" && cd "$W/run" || exit 1
-
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
 # npy_shape FILE SHAPE: the .npy header of FILE declares SHAPE, e.g. "(5, 5)".
 npy_shape() { head -c 128 "$1" | grep -aqF "'shape': $2"; }
 json_has() {
@@ -144,5 +116,4 @@ expect_error 1 nan_in_Y fit nan.npy --method bptt --seq-len 10 -o out.npy
 expect_error 1 diverged "${FIT[@]}" --init-scale 1e308 --hidden 40 --loss-out l.npy -o out.npy
 check diverged_message grep -q "diverged in epoch 1 of 3.*last finite loss" "$W/err.txt"
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

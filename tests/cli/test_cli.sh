@@ -8,61 +8,10 @@
 # per test and ends with "N passed, N failed"; exits non-zero on any failure.
 # Needs only bash and coreutils (no Python): .npy inputs are built byte by
 # byte with printf, JSON and manifests are checked with grep.
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_cli.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"' EXIT
-cd "$W" || exit 1
-# PO_CLI_WRAPPER runs every invocation under a checker, e.g.
-# "valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite":
-# a memory error or leak changes the exit status and adds stderr lines, so the
-# test that made that invocation fails.
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-# check NAME COMMAND...: pass when the command succeeds.
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
-
-# ---- .npy files built by hand ------------------------------------------------
-# mknpy FILE DESCR SHAPE DATA: a version 1.0 .npy with the header np.save
-# writes (padded with spaces to a multiple of 64 bytes) and DATA, a printf
-# format string of the raw bytes.
-mknpy() {
-    local file=$1 descr=$2 shape=$3 data=$4
-    local dict="{'descr': '$descr', 'fortran_order': False, 'shape': $shape, }"
-    local len=$((${#dict} + 1))
-    local pad=$(((64 - (10 + len) % 64) % 64))
-    local hlen=$((len + pad))
-    {
-        printf '\x93NUMPY\x01\x00'
-        printf "\\x$(printf %02x $((hlen & 255)))\\x$(printf %02x $((hlen >> 8)))"
-        printf '%s' "$dict"
-        printf "%${pad}s" ''
-        printf '\n'
-        printf "$data"
-    } >"$file"
-}
+# ---- .npy files built by hand (mknpy: tests/cli/lib.sh) ----------------------
 # rep N BYTES: BYTES repeated N times (a printf format string).
 rep() {
     local k out=''
@@ -387,5 +336,4 @@ fi
 check unknown_option_message grep -qx "partobs: teacher: unknown option '--bogus' (see 'partobs teacher --help')" "$W/err.txt"
 cd "$W" || exit 1
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

@@ -7,53 +7,9 @@
 # Same conventions as test_cli.sh: a fresh temporary directory, "ok name" /
 # "FAIL name: why" per test, "N passed, N failed" at the end, non-zero exit on
 # any failure, only bash and coreutils. Tiny networks and short runs.
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_compare.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
-
-# mknpy FILE SHAPE DATA: a float64 C-order .npy (as np.save writes it).
-mknpy() {
-    local file=$1 shape=$2 data=$3
-    local dict="{'descr': '<f8', 'fortran_order': False, 'shape': $shape, }"
-    local len=$((${#dict} + 1))
-    local pad=$(((64 - (10 + len) % 64) % 64))
-    local hlen=$((len + pad))
-    {
-        printf '\x93NUMPY\x01\x00'
-        printf "\\x$(printf %02x $((hlen & 255)))\\x$(printf %02x $((hlen >> 8)))"
-        printf '%s' "$dict"
-        printf "%${pad}s" ''
-        printf '\n'
-        printf "$data"
-    } >"$file"
-}
 Z='\x00\x00\x00\x00\x00\x00\x00\x00'
 HALF='\x00\x00\x00\x00\x00\x00\xe0\x3f'
 TWO='\x00\x00\x00\x00\x00\x00\x00\x40'
@@ -91,13 +47,13 @@ expect_error() {
 }
 
 mkdir -p in && cd in || exit 1
-mknpy quiet.npy '(2, 2)' "$HALF$Z$Z$HALF"        # stable origin only
-mknpy bistable.npy '(2, 2)' "$TWO$Z$Z$HALF"      # stable +-(x*, 0)
-mknpy cycle.npy '(2, 2)' "$P15$M15$P15$P15"      # one stable limit cycle
-mknpy one.npy '(1, 1)' "$TWO"                    # 1-D: stable +-x*
-mknpy grow.npy '(2, 2)' "$P15$Z$Z$P15"           # linear: diverges
-mknpy rect.npy '(2, 3)' "$HALF$Z$Z$Z$HALF$Z"
-mknpy nan.npy '(2, 2)' "$HALF$NAN$Z$HALF"
+mknpy quiet.npy '<f8' '(2, 2)' "$HALF$Z$Z$HALF"        # stable origin only
+mknpy bistable.npy '<f8' '(2, 2)' "$TWO$Z$Z$HALF"      # stable +-(x*, 0)
+mknpy cycle.npy '<f8' '(2, 2)' "$P15$M15$P15$P15"      # one stable limit cycle
+mknpy one.npy '<f8' '(1, 1)' "$TWO"                    # 1-D: stable +-x*
+mknpy grow.npy '<f8' '(2, 2)' "$P15$Z$Z$P15"           # linear: diverges
+mknpy rect.npy '<f8' '(2, 3)' "$HALF$Z$Z$Z$HALF$Z"
+mknpy nan.npy '<f8' '(2, 2)' "$HALF$NAN$Z$HALF"
 cd .. || exit 1
 Q=(--steps 3000 --n-traj 4 --n-random 40)
 
@@ -149,5 +105,4 @@ expect_error 2 bad_alpha --teacher in/quiet.npy --student in/quiet.npy --alpha 2
 expect_error 2 bad_n_traj --teacher in/quiet.npy --student in/quiet.npy --n-traj 0
 expect_error 2 positional --teacher in/quiet.npy --student in/quiet.npy extra.npy
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

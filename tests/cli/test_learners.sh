@@ -6,36 +6,8 @@
 #
 # usage: bash test_learners.sh PATH/TO/partobs [tests/data]
 #        PO_CLI_WRAPPER="valgrind -q ..." bash test_learners.sh ...  (as test_cli.sh)
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_learners.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
-
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 json_has() {
     local file=$1 key
     shift
@@ -160,5 +132,4 @@ runtime_error cornn_input_rows "inputs need one row per time step" --method corn
     --input-weights-out extra.npy
 runtime_error missing_file "nope.npy" --method cornn --input nope.npy
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

@@ -7,32 +7,9 @@
 # Runs in a fresh temporary directory; prints "ok   name" / "FAIL name: why"
 # per test and ends with "N passed, N failed". Under a wrapper (valgrind) the
 # one figure run is skipped: it takes seconds natively but minutes there.
-set -u
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-    echo "FAIL setup: '${1:-}' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 mkdir "$W/run" && cd "$W/run" || exit 1
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
-
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
 # expect_error STATUS NAME ARGS...: exit STATUS, one "partobs: reproduce: " line
 # on stderr, nothing on stdout, and the directory unchanged.
 expect_error() {
@@ -103,5 +80,4 @@ else
     check manifest_seed grep -q '"seed":[[:space:]]*5,' out/manifest.json
 fi
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

@@ -7,37 +7,8 @@
 #
 # Runs in a fresh temporary directory. Prints "ok   name" / "FAIL name: why"
 # per test and ends with "N passed, N failed"; exits non-zero on any failure.
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_reproduce_nonlinear.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-# PO_CLI_WRAPPER runs every invocation under a checker (see test_cli.sh).
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
-
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 # has FILE PATTERN: grep -q with a readable failure.
 has() { grep -q -- "$2" "$1"; }
 
@@ -49,11 +20,7 @@ check "fig5 --seed x leaves no output" test ! -e bad
 # Under a checker (valgrind: about 15 minutes for fig5 and figF6 even at --quick
 # sizes) the figure runs are skipped: test_nl_pipeline covers their code paths
 # under valgrind and ASan.
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    echo "$n_pass passed, $n_fail failed"
-    [ "$n_fail" -eq 0 ]
-    exit
-fi
+[ -n "${PO_CLI_WRAPPER:-}" ] && finish
 
 # ---- fig5 --quick: files, the claims study table, the claims rows ----------
 if "$P" reproduce fig5 --quick --out out5 > out5.log 2> err5.log; then
@@ -102,5 +69,4 @@ else
     fail "figF6 rerun" "exit status"
 fi
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish

@@ -9,53 +9,8 @@
 # per test and ends with "N passed, N failed"; exits non-zero on any failure.
 # Needs only bash and coreutils: teachers come from `partobs teacher`, other
 # .npy inputs are built byte by byte with printf.
-set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: bash test_theory.sh PATH/TO/partobs [tests/data]" >&2
-    exit 2
-fi
-if [ ! -x "$1" ]; then
-    echo "FAIL setup: '$1' is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-P=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-# PO_CLI_WRAPPER runs every invocation under a checker (see test_cli.sh).
-if [ -n "${PO_CLI_WRAPPER:-}" ]; then
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$PO_CLI_WRAPPER" "$P" > "$W/.partobs-wrapped"
-    chmod +x "$W/.partobs-wrapped"
-    P=$W/.partobs-wrapped
-fi
-
-n_pass=0
-n_fail=0
-pass() { echo "ok   $1"; n_pass=$((n_pass + 1)); }
-fail() { echo "FAIL $1: $2"; n_fail=$((n_fail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
-}
-# mknpy FILE SHAPE DATA: a float64 .npy (version 1.0 header) with raw DATA bytes.
-mknpy() {
-    local file=$1 shape=$2 data=$3
-    local dict="{'descr': '<f8', 'fortran_order': False, 'shape': $shape, }"
-    local len=$((${#dict} + 1))
-    local pad=$(((64 - (10 + len) % 64) % 64))
-    local hlen=$((len + pad))
-    {
-        printf '\x93NUMPY\x01\x00'
-        printf "\\x$(printf %02x $((hlen & 255)))\\x$(printf %02x $((hlen >> 8)))"
-        printf '%s' "$dict"
-        printf "%${pad}s" ''
-        printf '\n'
-        printf "$data"
-    } >"$file"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 F8_ZERO='\x00\x00\x00\x00\x00\x00\x00\x00'
 F8_NAN='\x00\x00\x00\x00\x00\x00\xf8\x7f'
 json_has() {
@@ -133,8 +88,8 @@ mkdir bad && cd bad || exit 1
 "$P" teacher --net chain --D 6 --diagonal-comp 1.25 -o unstable.npy
 "$P" teacher --net lowrank-normal --D 6 --max-eval 1.5 -o unstable_sym.npy
 "$P" teacher --net gaussian --D 6 -o ok.npy
-mknpy nonsquare.npy '(2, 3)' "$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO"
-mknpy nan.npy '(2, 2)' "$F8_ZERO$F8_NAN$F8_ZERO$F8_ZERO"
+mknpy nonsquare.npy '<f8' '(2, 3)' "$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO$F8_ZERO"
+mknpy nan.npy '<f8' '(2, 2)' "$F8_ZERO$F8_NAN$F8_ZERO$F8_ZERO"
 expect_error() {
     local want=$1 name=$2
     shift 2
@@ -192,5 +147,4 @@ expect_error 2 curves_top_zero curves --W ok.npy --top 0 --csv out.csv
 expect_error 1 curves_unwritable curves --W ok.npy --csv nodir/out.csv --json out.json
 cd "$W" || exit 1
 
-echo "$n_pass passed, $n_fail failed"
-[ "$n_fail" -eq 0 ]
+finish
