@@ -28,11 +28,9 @@ po_status po_exp_figF4(po_exp_ctx *c)
                            "infinity students",
                            "families", fam, F4_FAMILIES, k, npts, r);
     if (st != PO_OK) return st;
-    size_t spurious = 0, above_u = 0, above_v = 0, exact = 0;
+    size_t spurious = 0, exact = 0;
     for (size_t f = 0; f < F4_FAMILIES; f++) {
         spurious += r[f].las_ref > 1.0;
-        above_u += r[f].u_ref > 1.0 / sqrt((double)r[f].d_ref);
-        above_v += r[f].v_ref > 1.0 / sqrt((double)r[f].d_ref);
         exact += r[f].full_sv_err < 1e-6 * r[f].sigma1;
     }
     bool grows = r[0].las_ref < r[1].las_ref && r[1].las_ref < r[2].las_ref;
@@ -43,17 +41,7 @@ po_status po_exp_figF4(po_exp_ctx *c)
                  "+- %.2f (0.4 D); %s in gamma",
                  r[0].d_ref, D, r[0].las_ref, r[0].las_ref_sem, r[1].las_ref, r[1].las_ref_sem,
                  r[2].las_ref, r[2].las_ref_sem, grows ? "increasing" : "NOT increasing");
-    const double chance = 1.0 / sqrt((double)r[0].d_ref);
-    po_exp_claim(c, above_u == F4_FAMILIES,
-                 "the student's top left singular vector u1 overlaps the teacher's (truncated) "
-                 "above chance 1/sqrt(d) at 5% observation (our reading of the panel)",
-                 "u overlaps at d = %zu (chance %.3f): %.2f, %.2f, %.2f",
-                 r[0].d_ref, chance, r[0].u_ref, r[1].u_ref, r[2].u_ref);
-    po_exp_claim(c, above_v == F4_FAMILIES,
-                 "the student's top right singular vector v1 overlaps the teacher's (truncated) "
-                 "above chance 1/sqrt(d) at 5% observation (our reading of the panel)",
-                 "v overlaps at d = %zu (chance %.3f): %.2f, %.2f, %.2f",
-                 r[0].d_ref, chance, r[0].v_ref, r[1].v_ref, r[2].v_ref);
+    sub_overlap_claims(c, r, F4_FAMILIES);
     po_exp_claim(c, exact == F4_FAMILIES,
                  "at d = D the student is the teacher: sigma1 = gamma^2, sigma2 = 0 (marked at "
                  "d/D = 1)",

@@ -35,4 +35,10 @@ typedef struct sub_result {
 po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_family *fam,
                   size_t n, size_t k, size_t npts, sub_result *res);
 
+/* The two overlap claims both figures make (our reading of the F.3 / F.4
+ * panels): at 5% observation the student's top left (u1) and right (v1)
+ * singular vectors overlap the teacher's, truncated, above chance 1/sqrt(d),
+ * for every family. */
+void sub_overlap_claims(po_exp_ctx *c, const sub_result *r, size_t n);
+
 #endif
