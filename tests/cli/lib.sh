@@ -68,3 +68,30 @@ mknpy() {
         printf "$data"
     } >"$file"
 }
+
+# expect_error_in PREFIX STATUS NAME ARGS...: `partobs ARGS` exits with
+# STATUS, prints nothing on stdout and exactly one line starting with PREFIX
+# on stderr (kept in $W/err.txt for further checks), and leaves the working
+# directory exactly as it was: no output, manifest or temporary file, and
+# existing.npy, if there is one, untouched.
+snapshot_() { ls -AR | grep -v -x -e out.txt -e err.txt; [ -e existing.npy ] && cksum existing.npy; }
+expect_error_in() {
+    local prefix=$1 want=$2 name=$3
+    shift 3
+    local before after rc
+    before=$(snapshot_)
+    "$P" "$@" >"$W/out.txt" 2>"$W/err.txt"
+    rc=$?
+    after=$(snapshot_)
+    if [ "$rc" -ne "$want" ]; then
+        fail "$name" "exit status $rc, want $want: $(head -c 200 "$W/err.txt")"
+    elif [ "$(wc -l <"$W/err.txt")" -ne 1 ] || ! grep -q "^$prefix" "$W/err.txt"; then
+        fail "$name" "stderr is not one '$prefix' line: $(head -c 300 "$W/err.txt")"
+    elif [ -s "$W/out.txt" ]; then
+        fail "$name" "wrote to stdout"
+    elif [ "$before" != "$after" ]; then
+        fail "$name" "the directory changed: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+    else
+        pass "$name"
+    fi
+}

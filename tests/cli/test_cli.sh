@@ -203,26 +203,7 @@ touch afile
 # expect_error STATUS NAME ARGS...: `partobs ARGS` in bad/ exits with STATUS,
 # prints nothing on stdout and exactly one line "partobs: ..." on stderr, and
 # leaves the directory exactly as it was (no output, manifest or temp file).
-expect_error() {
-    local want=$1 name=$2
-    shift 2
-    local before after rc
-    before=$(ls -A; cksum existing.npy)
-    "$P" "$@" >"$W/out.txt" 2>"$W/err.txt"
-    rc=$?
-    after=$(ls -A; cksum existing.npy)
-    if [ "$rc" -ne "$want" ]; then
-        fail "$name" "exit status $rc, want $want: $(head -c 200 "$W/err.txt")"
-    elif [ "$(wc -l <"$W/err.txt")" -ne 1 ] || ! grep -q '^partobs: ' "$W/err.txt"; then
-        fail "$name" "stderr is not one 'partobs: ' line: $(head -c 300 "$W/err.txt")"
-    elif [ -s "$W/out.txt" ]; then
-        fail "$name" "wrote to stdout"
-    elif [ "$before" != "$after" ]; then
-        fail "$name" "the directory changed: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
-    else
-        pass "$name"
-    fi
-}
+expect_error() { expect_error_in 'partobs: ' "$@"; }
 
 # files
 expect_error 1 missing_file_simulate simulate --W nope.npy -o out.npy
