@@ -24,6 +24,7 @@
 #include "attractors_internal.h"
 #include "linalg/linalg.h"
 #include "partobs/rng.h"
+#include "sim/euler_batch.h"
 
 /* Stored states per trajectory (the stride grows with the run length), and
  * the cap on all of them together (doubles). */
@@ -115,27 +116,12 @@ typedef struct lim_batch {
 /* One Euler step of the first na rows: A += alpha F(A), F(A) left in Y. */
 static void euler_step(const po_network *net, const po_att_struct *s, lim_batch *b)
 {
-    size_t n = b->A->cols, len = b->na * n;
+    size_t n = b->A->cols;
     po_mat A = po_mat_view(b->A->data, b->na, n, n), Y = po_mat_view(b->Y->data, b->na, n, n);
     po_mat P = po_mat_view(b->P->data, b->na, n, n);
-    const po_mat *in = &A;
-    if (net->leaky == PO_LEAKY_CURRENT) {
-        po_phi_apply(net->phi, A.data, P.data, len);
-        in = &P;
-    }
-    if (s->lowrank) {
-        po_mat Tm = po_mat_view(b->Tm->data, b->na, s->r, s->r);
-        po_la_gemm(false, true, 1.0, in, s->B, 0.0, &Tm);
-        po_la_gemm(false, true, 1.0, &Tm, s->U, 0.0, &Y);
-    } else {
-        po_la_gemm(false, true, 1.0, in, net->W, 0.0, &Y);
-    }
-    if (net->leaky == PO_LEAKY_RATE) po_phi_apply(net->phi, Y.data, Y.data, len);
-    double a = net->alpha;
-    for (size_t i = 0; i < len; i++) {
-        Y.data[i] -= A.data[i]; /* F */
-        A.data[i] += a * Y.data[i];
-    }
+    po_mat Tm = s->lowrank ? po_mat_view(b->Tm->data, b->na, s->r, s->r) : P;
+    po_euler_batch_step(net->phi, net->leaky, net->alpha, net->W, s->lowrank ? s->U : NULL, s->B,
+                        &A, &Y, &P, &Tm);
 }
 
 /* Retire row a (its trajectory is settled or diverged): keep its state and

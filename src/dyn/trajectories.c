@@ -9,6 +9,7 @@
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
 #include "partobs/rng.h"
+#include "sim/euler_batch.h"
 
 po_traj_opts po_traj_opts_defaults(void)
 {
@@ -126,24 +127,8 @@ po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, 
         }
         goto done;
     }
-    const double alpha = opts->alpha;
     for (size_t t = 1; t <= keep * (rows - 1) && st == PO_OK; t++) {
-        /* Leaky-current: x + alpha (W phi(x) - x); leaky-rate: x + alpha (phi(W x) - x).
-         * Row r of S W^T is (W s_r)^T. */
-        if (opts->leaky == PO_LEAKY_CURRENT) {
-            for (size_t r = 0; r < m; r++)
-                po_phi_apply(opts->phi, S->data + r * S->ld, P->data + r * P->ld, n);
-            po_la_gemm(false, true, 1.0, P, W, 0.0, Q);
-        } else {
-            po_la_gemm(false, true, 1.0, S, W, 0.0, Q);
-            for (size_t r = 0; r < m; r++)
-                po_phi_apply(opts->phi, Q->data + r * Q->ld, Q->data + r * Q->ld, n);
-        }
-        for (size_t r = 0; r < m; r++) {
-            double *s = S->data + r * S->ld;
-            const double *q = Q->data + r * Q->ld;
-            for (size_t j = 0; j < n; j++) s[j] = s[j] + alpha * (q[j] - s[j]);
-        }
+        po_euler_batch_step(opts->phi, opts->leaky, opts->alpha, W, NULL, NULL, S, Q, P, NULL);
         if (t % keep == 0) st = store(S, X, rows, t / keep, t);
     }
 done:

@@ -40,7 +40,7 @@ po_nl_kind po_nl_classify(const po_attractor_report *r)
     const po_fixed_points *f = r->fixed_points;
     for (size_t i = 0; f && i < f->count; i++) {
         if (f->fp[i].kind != PO_FP_STABLE) continue;
-        if (vec_norm(f->fp[i].x, f->n) <= NL_ORIGIN_TOL) origin_stable = true;
+        if (f->fp[i].norm_x <= NL_ORIGIN_TOL) origin_stable = true;
         else k.nonzero_fp++;
     }
     k.plain_focus = origin_stable && k.nonzero_fp == 0 && k.cycles == 0;
@@ -101,7 +101,7 @@ cJSON *po_nl_report_json(const po_attractor_report *r)
     for (size_t i = 0; fps && f && i < f->count; i++) {
         cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "kind", po_fp_kind_name(f->fp[i].kind));
-        cJSON_AddNumberToObject(p, "norm", vec_norm(f->fp[i].x, f->n));
+        cJSON_AddNumberToObject(p, "norm", f->fp[i].norm_x);
         cJSON_AddNumberToObject(p, "max_re_jacobian", f->n ? f->fp[i].eig_re[0] : 0.0);
         cJSON_AddNumberToObject(p, "hits", (double)f->fp[i].hits);
         cJSON_AddItemToArray(fps, p);
