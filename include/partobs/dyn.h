@@ -153,6 +153,15 @@ size_t po_traj_rows(const po_traj_opts *opts);
  * or if a trajectory overflows (names it and the step). */
 po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, po_mat *X);
 
+
+/* Delay embedding of activity Y (T x d) for SPEC.md §6 "Fig F.7": row t of
+ * E is [y_t, y_{t+k}, ..., y_{t+(n-1)k}] (n = delays copies, k = interval
+ * steps), so E has po_delay_embed_rows(T, n, k) rows and n d columns.
+ * PO_EINVAL (NULL, delays or interval 0), PO_ESHAPE (E the wrong shape or
+ * T too short for one row). */
+size_t po_delay_embed_rows(size_t T, size_t delays, size_t interval); /* 0 if too short */
+po_status po_delay_embed(const po_mat *Y, size_t delays, size_t interval, po_mat *E);
+
 #ifdef __cplusplus
 }
 #endif

@@ -256,6 +256,123 @@ po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const p
                               size_t start, const unsigned char *force, double *loss,
                               po_mat *grad);
 
+
+/* ---- latent linear dynamical system by Kalman EM (SPEC.md §4.8) ----------- */
+
+/* Model, rows t = 0 .. T-1 of Y (T x d) and of the inputs U (T x m, optional):
+ *   x_0 ~ N(mu0, Sigma0),
+ *   x_t = A x_{t-1} + V u_t + b + w_t,   w_t ~ N(0, diag(q))     (t >= 1)
+ *   y_t = C x_t + F u_t + d + v_t,       v_t ~ N(0, diag(r))
+ * with K latents. The continuous-time dynamics matrix is
+ * A_cont = (A - (1 - alpha) I) / alpha (SPEC.md §4.8), read like any
+ * connectivity: time constants 1/|1 - Re lambda|, LAS = log2(tau_1/tau_2). */
+
+typedef enum po_lds_emissions {
+    PO_LDS_FREE,        /* C unconstrained */
+    PO_LDS_ORTHONORMAL  /* C^T C = I_K, as ssm's "gaussian_orthog" used by the paper */
+} po_lds_emissions;
+const char *po_lds_emissions_name(po_lds_emissions e); /* "free", "orthonormal" */
+po_status po_lds_emissions_from_name(const char *name, po_lds_emissions *e);
+
+typedef enum po_lds_init {
+    PO_LDS_INIT_PCA,    /* C = the top-K principal directions of the input-free residual */
+    PO_LDS_INIT_RANDOM  /* C = K Haar-random orthonormal columns (PO_STREAM_FIT of seed) */
+} po_lds_init;
+const char *po_lds_init_name(po_lds_init i); /* "pca", "random" */
+po_status po_lds_init_from_name(const char *name, po_lds_init *i);
+
+typedef struct po_lds_opts {
+    size_t latents;             /* K, 5; 1 <= K <= d */
+    po_lds_emissions emissions; /* orthonormal (the paper's model) */
+    po_lds_init init;           /* pca */
+    size_t iters;               /* EM iterations, 200 (SPEC.md §4.8) */
+    double tol;                 /* stop early once an iteration gains less than
+                                   tol * |log-likelihood|; 0 = run all iterations (0) */
+    size_t stiefel_iters;       /* orthonormal C: majorize-minimize steps per M-step, 100 */
+    double alpha;               /* dt / tau for A_cont, 0.01 */
+    uint64_t seed;              /* PO_DEFAULT_SEED; used by init = random only */
+    po_progress_fn progress;    /* EM iterations done of total; NULL = silent */
+    void *progress_user;
+} po_lds_opts;
+
+po_lds_opts po_lds_opts_defaults(void);
+const char *po_lds_opts_check(const po_lds_opts *opts);
+
+/* Fitted parameters. m = 0 (no inputs): V and F are NULL. */
+typedef struct po_lds {
+    size_t K, d, m;
+    po_mat *A;      /* K x K */
+    po_mat *V;      /* K x m or NULL */
+    double *b;      /* K */
+    double *q;      /* K: diagonal of Q */
+    po_mat *C;      /* d x K */
+    po_mat *F;      /* d x m or NULL */
+    double *offset; /* d: the emission offset d of the model */
+    double *r;      /* d: diagonal of R */
+    double *mu0;    /* K */
+    po_mat *Sigma0; /* K x K */
+} po_lds;
+
+/* Zero-filled parameters; NULL if memory is short. po_lds_free accepts NULL. */
+po_lds *po_lds_alloc(size_t K, size_t d, size_t m);
+void po_lds_free(po_lds *lds);
+
+/* A_cont (K x K, allocated by the caller) = (A - (1 - alpha) I) / alpha.
+ * PO_ESHAPE, PO_EINVAL (alpha not in (0, 1]). */
+po_status po_lds_continuous(const po_lds *lds, double alpha, po_mat *A_cont);
+
+typedef struct po_lds_info {
+    size_t iters;         /* EM iterations run */
+    bool converged;       /* stopped early by tol */
+    double loglik;        /* log-likelihood of the returned parameters */
+    double *loglik_trace; /* optional, caller-owned, iters + 1 entries: entry k is the
+                             log-likelihood after k iterations (entry 0: the initial
+                             parameters); NULL = not kept. Set it (or zero the struct)
+                             before the call */
+} po_lds_info;
+
+/* Fit an LDS to Y (T x d) with optional inputs U (T x m, NULL = none) by EM.
+ *
+ * Initialisation (deterministic for init = pca; docs/methods.md "LDS"):
+ *  1. [F d] = least squares of Y on [U 1] (d = the column means without U);
+ *     E = Y - U F^T - 1 d^T.
+ *  2. C = the K leading right singular vectors of E (pca; sign: the entry of
+ *     largest magnitude positive) or Haar-random orthonormal columns
+ *     (random); latents Z = E C.
+ *  3. r_i = mean over t of (E - Z C^T)_ti^2, floored at 1e-4 var(y_i).
+ *  4. [A V b] = least squares of z_t on [z_{t-1}; u_t; 1] (t = 1 .. T-1);
+ *     q = mean squared residuals, floored at 1e-4 var(z_k).
+ *  5. mu0 = z_0; Sigma0 = the sample covariance of Z. Sigma0 stays fixed;
+ *     everything else is re-estimated.
+ * E-step: Kalman filter in information form (Sigma_post = L (I + L^T J L)^{-1} L^T
+ * with Sigma_pred = L L^T and J = C^T R^{-1} C, symmetric positive definite by
+ * construction) and the Rauch-Tung-Striebel smoother; the covariance
+ * recursions do not depend on the data and are reused once they stop changing.
+ * Log-likelihood = sum_t log N(y_t; C x_{t|t-1} + F u_t + d, S_t).
+ * M-step: closed form for [A V b], q, mu0 and, with free C, [C F d] and r;
+ * with orthonormal C: [F d] by least squares given C, then C by
+ * majorize-minimize on the Stiefel manifold (each step the polar factor of
+ * L C - R^{-1} C P + R^{-1} M, which cannot increase the weighted residual),
+ * then r. Every step of the M-step maximises the expected complete-data
+ * log-likelihood over its block, so the log-likelihood never decreases.
+ *
+ * *out is the fitted model (free with po_lds_free). info may be NULL.
+ * Errors: PO_EINVAL (NULL argument, invalid options, latents > d: "latents (K)
+ * exceed the observed dimension d"), PO_ESHAPE (T < 2, U rows != T),
+ * PO_ENONFINITE (NaN/Inf in Y or U), PO_ESINGULAR (a constant channel of Y,
+ * or an observation noise variance that collapses to 0 during EM: the
+ * innovation covariance is singular; names the channel and iteration),
+ * PO_EDIVERGED (non-finite log-likelihood, naming the iteration),
+ * PO_ENOMEM, PO_ELINALG. */
+po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, po_lds **out,
+                     po_lds_info *info);
+
+/* Run the Kalman filter and RTS smoother of `lds` on Y (and U, NULL if
+ * lds->m = 0): Xhat (T x K, or NULL) = the smoothed means E[x_t | Y];
+ * loglik (or NULL) = log p(Y). Errors as po_fit_lds. */
+po_status po_lds_smooth(const po_lds *lds, const po_mat *Y, const po_mat *U, po_mat *Xhat,
+                        double *loglik);
+
 #ifdef __cplusplus
 }
 #endif

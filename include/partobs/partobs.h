@@ -11,6 +11,7 @@
 #include "partobs/version.h"
 #include "partobs/teacher.h"
 #include "partobs/sim.h"
+#include "partobs/task.h"
 #include "partobs/fit.h"
 #include "partobs/dyn.h"
 #include "partobs/theory.h"

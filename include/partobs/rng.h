@@ -28,7 +28,8 @@ typedef enum po_stream {
     PO_STREAM_PROCESS_NOISE = 2, /* xi_t in the drive v_t (SPEC.md §1.2) */
     PO_STREAM_OBS_NOISE = 3,     /* epsilon_t in the observation (SPEC.md §1.3) */
     PO_STREAM_FIT = 4,           /* random starts / shuffles inside fitting methods */
-    PO_STREAM_ANALYSIS = 5       /* random initial states of analyses (limit sets, fixed points) */
+    PO_STREAM_ANALYSIS = 5,      /* random initial states of analyses (limit sets, fixed points) */
+    PO_STREAM_INPUT = 6          /* noise on task input signals (SPEC.md §7) */
 } po_stream;
 
 /* Default seed used by the CLI when --seed is not given. */
