@@ -123,10 +123,10 @@ po_status po_exp_figF5(po_exp_ctx *c)
     memset(&J, 0, sizeof J);
     J.D = quick ? 200 : 500;
     J.d = quick ? 10 : 25; /* 5% */
-    J.T = quick ? 10000 : 30000;
+    J.T = quick ? 5000 : 30000;
     J.K = 5;
     J.k = quick ? 2 : 10;
-    J.iters = quick ? 40 : 200;
+    J.iters = quick ? 20 : 200;
     J.seed = po_exp_seed(c);
     size_t items = F5_RANKS * J.k;
     /* gt_tau, lds_tau, lds_las, loglik, then 2 k of scratch */

@@ -161,7 +161,7 @@ po_status po_exp_figF7(po_exp_ctx *c)
     const bool quick = po_exp_opts(c)->quick;
     f7_job J;
     memset(&J, 0, sizeof J);
-    J.D = quick ? 200 : 500;
+    J.D = quick ? 100 : 500;
     J.d = quick ? 10 : 25; /* 5% */
     J.T = 5000;
     J.k = quick ? 2 : 10;
