@@ -79,10 +79,10 @@ static po_status draw(po_exp_ctx *c, const f5_job *J)
     po_figure *f = NULL;
     char title[240];
     snprintf(title, sizeof title,
-             "Fig F.5: %zu-latent LDS (no input, %zu EM iterations) on d = %zu of the Fig 4 "
-             "teachers (D = %zu, T = %zu), %zu instances per rank",
+             "Fig F.5: %zu-latent LDS (no input, %zu EM iterations), d = %zu of the Fig 4 "
+             "teachers (D = %zu, T = %zu), %zu per rank",
              J->K, J->iters, J->d, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(1, F5_RANKS, 1800, 700, title, &f);
+    po_status st = po_figure_alloc(1, F5_RANKS, 2300, 750, title, &f);
     char tt[F5_RANKS][120];
     double idx[F5_TOP];
     for (size_t i = 0; i < F5_TOP; i++) idx[i] = (double)(i + 1);
