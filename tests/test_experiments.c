@@ -133,9 +133,10 @@ static void count_progress(void *user, const char *stage, size_t done, size_t to
 
 static void test_registry(void)
 {
-    CHECK(po_repro_count() >= 6);
-    const char *want[] = {"fig2", "fig3", "fig4", "figF1", "figF3", "figF4"};
-    for (size_t i = 0; i < 6; i++) {
+    CHECK(po_repro_count() >= 10);
+    const char *want[] = {"fig1",  "fig2",  "fig3",  "fig4",  "figF1",
+                          "figF3", "figF4", "figF5", "figF7", "figF8"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         size_t k = 99;
         CHECK_OK(po_repro_find(want[i], &k));
         CHECK(k < po_repro_count() && strcmp(po_repro_name(k), want[i]) == 0);
@@ -143,6 +144,8 @@ static void test_registry(void)
         /* one line of --help */
         CHECK(strlen(po_repro_summary(k)) <= 70);
     }
+    /* `all` starts with Fig 1, as the paper does. */
+    CHECK(strcmp(po_repro_name(0), "fig1") == 0);
     size_t k;
     CHECK_STATUS(po_repro_find("fig99", &k), PO_EINVAL);
     CHECK(strstr(po_errmsg(), "fig99") && strstr(po_errmsg(), "figF4"));

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "experiments/exp.h"
+#include "linalg/linalg.h"
 #include "partobs/rng.h"
 
 po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out)
@@ -137,6 +139,11 @@ po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user)
     if (pthread_mutex_init(&s.lock, NULL) != 0) return po_error(PO_ENOMEM, "mutex");
     if (threads > n) threads = n;
     if (threads < 1) threads = 1;
+    /* Items run side by side, each on one core: a threaded BLAS inside them
+     * would oversubscribe the cores (and spin), so it runs single-threaded
+     * for the loop. */
+    int blas = po_la_blas_threads();
+    if (threads > 1) po_la_set_blas_threads(1);
     pthread_t *tid = threads > 1 ? malloc((threads - 1) * sizeof *tid) : NULL;
     size_t started = 0;
     for (size_t k = 0; tid && k + 1 < threads; k++) {
@@ -146,6 +153,7 @@ po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user)
     par_worker(&s); /* the calling thread works too */
     for (size_t k = 0; k < started; k++) pthread_join(tid[k], NULL);
     free(tid);
+    if (threads > 1) po_la_set_blas_threads(blas);
     pthread_mutex_destroy(&s.lock);
     if (s.fail_item < n) return po_error(s.fail_st, "%s", s.fail_msg);
     return PO_OK;
@@ -225,4 +233,11 @@ po_style exp_style(po_color color, double width, const char *label)
     s.width = width;
     s.label = label;
     return s;
+}
+
+double exp_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

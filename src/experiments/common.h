@@ -66,6 +66,9 @@ cJSON *exp_spectrum_json(const po_spectrum *s, size_t top);
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
                         size_t n, const po_style *s);
 
+/* Monotonic wall-clock seconds (for the timings figures record). */
+double exp_now(void);
+
 /* A style with colour, line width and legend label. */
 po_style exp_style(po_color color, double width, const char *label);
 

@@ -17,20 +17,12 @@
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
+#include "experiments/flow.h"
 
-enum { F2_TYPES = 2, F2_ARROWS = 12, F2_SHADE = 60, F2_SCATTER = 1500 };
+enum { F2_TYPES = 2 };
 /* Slack for "no larger real part": the T -> infinity bound is a theorem
  * (SPEC.md §4.3), so only rounding may exceed it. */
 #define F2_TOL 1e-9
-
-typedef struct f2_flow {
-    double xs[F2_SHADE], ys[F2_SHADE], speed[F2_SHADE * F2_SHADE];
-    double ax[F2_ARROWS * F2_ARROWS], ay[F2_ARROWS * F2_ARROWS];
-    double au[F2_ARROWS * F2_ARROWS], av[F2_ARROWS * F2_ARROWS];
-    double px[F2_SCATTER], py[F2_SCATTER], pt[F2_SCATTER];
-    size_t np;
-    double var_frac[2]; /* PC1, PC2 share of the activity variance */
-} f2_flow;
 
 typedef struct f2_job {
     size_t D, d, T, k;
@@ -39,86 +31,8 @@ typedef struct f2_job {
     double *t_max, *map_max, *lim_max, *map_las, *lim_las, *map_l1, *lim_l1, *t_l1;
     /* example teacher (teacher 0) of each type */
     po_spectrum *ex_t[F2_TYPES], *ex_map[F2_TYPES], *ex_lim[F2_TYPES];
-    f2_flow *flow_t[F2_TYPES], *flow_s[F2_TYPES];
+    exp_flow *flow_t[F2_TYPES], *flow_s[F2_TYPES];
 } f2_job;
-
-/* The flow field of W (n x n) on the PC1-PC2 plane of activity X (T x n):
- * PCA of every 10th row (all components, so the other PCs can be held at
- * their values at time T/2 as in the reference), shading on a
- * F2_SHADE^2 grid, arrows on F2_ARROWS^2, and the activity itself. */
-static po_status flow_field(const po_mat *W, const po_mat *X, f2_flow *fl)
-{
-    size_t n = W->rows, T = X->rows, every = 10, m = T / every;
-    po_mat Xs = po_mat_view(X->data, m, n, X->ld * every);
-    po_pca *p = NULL;
-    po_status st = po_pca_fit(&Xs, n < m ? n : m, &p);
-    po_mat *Z = st == PO_OK ? po_mat_alloc(m, p->k) : NULL;
-    if (st == PO_OK && !Z) st = PO_ENOMEM;
-    if (st == PO_OK) st = po_pca_project(p, &Xs, Z);
-    double *u = NULL, *v = NULL;
-    if (st == PO_OK) {
-        double total = 0;
-        for (size_t i = 0; i < p->k; i++) total += p->var[i];
-        fl->var_frac[0] = p->var[0] / total;
-        fl->var_frac[1] = p->k > 1 ? p->var[1] / total : 0.0;
-        /* Range of the activity in PC1, PC2, and the box of SPEC.md §5 (x from 1.25
-         * min to 1.25 max; y the same here, so that arrows cover the activity). */
-        double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
-        for (size_t i = 0; i < m; i++)
-            for (size_t q = 0; q < 2; q++) {
-                double z = PO_MAT_AT(Z, i, q);
-                if (z < lo[q]) lo[q] = z;
-                if (z > hi[q]) hi[q] = z;
-            }
-        for (size_t q = 0; q < 2; q++) {
-            double c = 0.5 * (lo[q] + hi[q]), h = 0.625 * (hi[q] - lo[q]);
-            lo[q] = c - h;
-            hi[q] = c + h;
-        }
-        for (size_t i = 0; i < F2_SHADE; i++) {
-            fl->xs[i] = lo[0] + (hi[0] - lo[0]) * (double)i / (F2_SHADE - 1);
-            fl->ys[i] = lo[1] + (hi[1] - lo[1]) * (double)i / (F2_SHADE - 1);
-        }
-        const double *zr = &PO_MAT_AT(Z, m / 2, 0);
-        u = malloc(F2_SHADE * F2_SHADE * sizeof *u);
-        v = malloc(F2_SHADE * F2_SHADE * sizeof *v);
-        st = u && v ? po_flow_field_linear(W, p, zr, fl->xs, F2_SHADE, fl->ys, F2_SHADE, u, v)
-                    : PO_ENOMEM;
-        if (st == PO_OK) {
-            double mx = 0;
-            for (size_t i = 0; i < F2_SHADE * F2_SHADE; i++) {
-                fl->speed[i] = pow(sqrt(u[i] * u[i] + v[i] * v[i]), 0.1);
-                if (fl->speed[i] > mx) mx = fl->speed[i];
-            }
-            for (size_t i = 0; mx > 0 && i < F2_SHADE * F2_SHADE; i++) fl->speed[i] /= mx;
-        }
-        double xa[F2_ARROWS], ya[F2_ARROWS];
-        for (size_t i = 0; i < F2_ARROWS; i++) {
-            xa[i] = lo[0] + (hi[0] - lo[0]) * ((double)i + 0.5) / F2_ARROWS;
-            ya[i] = lo[1] + (hi[1] - lo[1]) * ((double)i + 0.5) / F2_ARROWS;
-        }
-        if (st == PO_OK)
-            st = po_flow_field_linear(W, p, zr, xa, F2_ARROWS, ya, F2_ARROWS, fl->au, fl->av);
-        for (size_t j = 0; j < F2_ARROWS; j++)
-            for (size_t i = 0; i < F2_ARROWS; i++) {
-                fl->ax[j * F2_ARROWS + i] = xa[i];
-                fl->ay[j * F2_ARROWS + i] = ya[j];
-            }
-        size_t step = m > F2_SCATTER ? (m + F2_SCATTER - 1) / F2_SCATTER : 1;
-        fl->np = 0;
-        for (size_t i = 0; i < m && fl->np < F2_SCATTER; i += step) {
-            fl->px[fl->np] = PO_MAT_AT(Z, i, 0);
-            fl->py[fl->np] = PO_MAT_AT(Z, i, 1);
-            fl->pt[fl->np] = (double)i / (double)(m - 1);
-            fl->np++;
-        }
-    }
-    free(u);
-    free(v);
-    po_mat_free(Z);
-    po_pca_free(p);
-    return st;
-}
 
 static po_status f2_item(size_t item, void *user)
 {
@@ -158,12 +72,12 @@ static po_status f2_item(size_t item, void *user)
         J->lim_l1[at] = si->re[0];
     }
     if (st == PO_OK && j == 0) {
-        J->flow_t[type] = calloc(1, sizeof(f2_flow));
-        J->flow_s[type] = calloc(1, sizeof(f2_flow));
+        J->flow_t[type] = calloc(1, sizeof(exp_flow));
+        J->flow_s[type] = calloc(1, sizeof(exp_flow));
         if (!J->flow_t[type] || !J->flow_s[type]) st = PO_ENOMEM;
-        if (st == PO_OK) st = flow_field(t->W, X, J->flow_t[type]);
+        if (st == PO_OK) st = exp_flow_field(t->W, X, J->flow_t[type]);
         po_mat Y = po_mat_block(X, 0, 0, X->rows, J->d);
-        if (st == PO_OK) st = flow_field(A, &Y, J->flow_s[type]);
+        if (st == PO_OK) st = exp_flow_field(A, &Y, J->flow_s[type]);
         if (st == PO_OK) {
             J->ex_t[type] = st_;
             J->ex_map[type] = sm;
@@ -178,17 +92,6 @@ static po_status f2_item(size_t item, void *user)
     po_mat_free(Ai);
     po_mat_free(X);
     po_teacher_free(t);
-    return st;
-}
-
-static po_status flow_panel(po_panel *p, const f2_flow *fl)
-{
-    po_status st = po_panel_shade(p, fl->xs, F2_SHADE, fl->ys, F2_SHADE, fl->speed,
-                                  "|flow|^(1/10), normalised");
-    po_style a = exp_style(PO_COLOR_BLACK, 1, NULL);
-    if (st == PO_OK)
-        st = po_panel_arrows(p, fl->ax, fl->ay, fl->au, fl->av, F2_ARROWS * F2_ARROWS, 0, &a);
-    if (st == PO_OK) st = po_panel_points_colored(p, fl->px, fl->py, fl->pt, fl->np, "time t/T");
     return st;
 }
 
@@ -224,14 +127,14 @@ static po_status draw(po_exp_ctx *c, const f2_job *J)
             po_panel *p = po_figure_panel(f, ty, q, &ax);
             st = po_panel_eigenvalues(p, t->re, t->im, t->n, s[q]->re, s[q]->im, s[q]->n);
         }
-        const f2_flow *fl[2] = {J->flow_t[ty], J->flow_s[ty]};
+        const exp_flow *fl[2] = {J->flow_t[ty], J->flow_s[ty]};
         for (size_t q = 0; st == PO_OK && q < 2; q++) {
             po_axes ax = po_axes_defaults();
             ax.title = tt[ty][2 + q];
             ax.xlabel = "PC1";
             ax.ylabel = "PC2";
             po_panel *p = po_figure_panel(f, ty, 2 + q, &ax);
-            st = flow_panel(p, fl[q]);
+            st = exp_flow_panel(p, fl[q]);
         }
     }
     if (st == PO_OK) st = po_exp_save_figure(c, f, "");
@@ -249,22 +152,6 @@ static void job_free(f2_job *J)
         free(J->flow_t[ty]);
         free(J->flow_s[ty]);
     }
-}
-
-static cJSON *flow_json(const f2_flow *fl)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddItemToObject(o, "pc_variance_fraction", po_exp_json_array(fl->var_frac, 2));
-    cJSON_AddItemToObject(o, "grid_pc1", po_exp_json_array(fl->xs, F2_SHADE));
-    cJSON_AddItemToObject(o, "grid_pc2", po_exp_json_array(fl->ys, F2_SHADE));
-    cJSON_AddItemToObject(o, "speed_pow_0.1_normalised",
-                          po_exp_json_matrix(fl->speed, F2_SHADE, F2_SHADE, F2_SHADE));
-    cJSON_AddItemToObject(o, "arrow_pc1", po_exp_json_array(fl->ax, F2_ARROWS * F2_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_pc2", po_exp_json_array(fl->ay, F2_ARROWS * F2_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_u", po_exp_json_array(fl->au, F2_ARROWS * F2_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_v", po_exp_json_array(fl->av, F2_ARROWS * F2_ARROWS));
-    return o;
 }
 
 po_status po_exp_fig2(po_exp_ctx *c)
@@ -308,8 +195,8 @@ po_status po_exp_fig2(po_exp_ctx *c)
             cJSON_AddItemToObject(ex, "teacher_eigenvalues", exp_spectrum_json(J.ex_t[ty], 0));
             cJSON_AddItemToObject(ex, "map_eigenvalues", exp_spectrum_json(J.ex_map[ty], 0));
             cJSON_AddItemToObject(ex, "limit_eigenvalues", exp_spectrum_json(J.ex_lim[ty], 0));
-            cJSON_AddItemToObject(ex, "teacher_flow", flow_json(J.flow_t[ty]));
-            cJSON_AddItemToObject(ex, "map_student_flow", flow_json(J.flow_s[ty]));
+            cJSON_AddItemToObject(ex, "teacher_flow", exp_flow_json(J.flow_t[ty]));
+            cJSON_AddItemToObject(ex, "map_student_flow", exp_flow_json(J.flow_s[ty]));
         }
         for (size_t ty = 0; ty < F2_TYPES; ty++) {
             size_t o = ty * J.k, ok_map = 0, ok_lim = 0;

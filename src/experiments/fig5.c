@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "experiments/common.h"
 #include "experiments/exp.h"
 #include "experiments/nl_pipeline.h"
 
@@ -117,13 +118,6 @@ typedef struct f5_teachers {
     size_t runs, plain_focus, nonzero_fp, cycle;
 } f5_teachers;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static po_status draw_teacher_row(po_figure *f, const po_mat *W, const po_attractor_report *tc,
                                   const f5_sizes *s, uint64_t seed)
 {
@@ -184,17 +178,17 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
         if (ms[i].slow && k >= s->slow_instances) continue;
         const po_nl_record *r = rec[ms[i].leaky == PO_LEAKY_RATE];
         const po_attractor_report *tr = trep[ms[i].leaky == PO_LEAKY_RATE];
-        double t0 = now_seconds();
+        double t0 = exp_now();
         po_mat *W_hat = NULL;
         po_attractor_report *srep = NULL;
         st = po_nl_fit(r, ms[i].m, ms[i].d, &s->fit, &W_hat);
-        double fit_s = now_seconds() - t0;
+        double fit_s = exp_now() - t0;
         if (!st) st = po_nl_analyse(W_hat, po_nl_student_leaky(ms[i].m, ms[i].leaky), &acfg, &srep);
         po_nl_compare cmp;
         if (!st) st = po_nl_compare_reports(tr, srep, ms[i].d, &cmp);
         if (!st) {
             tally_add(&tally[i], &cmp);
-            tally[i].seconds += now_seconds() - t0;
+            tally[i].seconds += exp_now() - t0;
             cJSON *o = po_nl_compare_json(&cmp);
             if (o) {
                 cJSON_AddNumberToObject(o, "d", (double)ms[i].d);
@@ -314,14 +308,14 @@ po_status po_exp_fig5(po_exp_ctx *c)
     memset(tally, 0, sizeof tally);
     f5_teachers tk = {0, 0, 0, 0};
     size_t total = s.instances * 3 + s.slow_instances * 2, done = 0;
-    double t0 = now_seconds();
+    double t0 = exp_now();
     clock_t c0 = clock();
     for (size_t k = 0; k < s.instances && !st; k++) {
         cJSON *inst = cJSON_CreateObject();
         cJSON_AddItemToArray(insts, inst);
         st = run_instance(c, &s, k, k == 0, fig, tally, &tk, inst, &done, total);
     }
-    double seconds = now_seconds() - t0;
+    double seconds = exp_now() - t0;
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC; /* all threads of the process */
     if (!st) st = po_exp_save_figure(c, fig, "");
     po_figure_free(fig);

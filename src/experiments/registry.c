@@ -6,6 +6,7 @@
 #include "experiments/exp.h"
 
 static const po_exp_entry registry[] = {
+    {"fig1", "integration task: LA and FF integrators, LDS fits call both slow", po_exp_fig1},
     {"fig2", "symmetric teachers, with/without line attractor: no spurious modes", po_exp_fig2},
     {"fig3", "feedforward chain: LAS vs d/D, top eigenvalues of d = 25 vs D", po_exp_fig3},
     {"fig4", "rank-2/3 null-overlap: spurious line/plane attractor at 5%", po_exp_fig4},
@@ -19,6 +20,9 @@ static const po_exp_entry registry[] = {
      po_exp_figF2},
     {"figF6", "rank-3 tanh teacher: spurious or missing stable fixed points at 5%/50%",
      po_exp_figF6},
+    {"figF5", "LDS on the Fig 4 teachers: a few time constants vastly enlarged", po_exp_figF5},
+    {"figF7", "delay embeddings of LA and FF activity: indistinguishable", po_exp_figF7},
+    {"figF8", "FF integrator LDS: LAS vs d/D (K = d - 1) and vs K; EV vs K", po_exp_figF8},
 };
 
 const po_exp_entry *po_exp_registry(size_t *n)

@@ -21,7 +21,7 @@ expect_error() {
 # ---- help -------------------------------------------------------------------------
 "$P" reproduce --help >help.txt
 check help_exit_0 [ $? -eq 0 ]
-for fig in fig2 fig3 fig4 figF1 figF3 figF4; do
+for fig in fig1 fig2 fig3 fig4 figF1 figF3 figF4 figF5 figF7 figF8; do
     check "help_lists_$fig" grep -q "^  $fig " help.txt
 done
 check help_defaults grep -q "(default partobs-figures)" help.txt
@@ -30,7 +30,7 @@ rm -f help.txt
 
 # ---- usage errors (exit 2, one line, nothing written) ---------------------------
 expect_error 2 unknown_figure fig99 --out o
-check unknown_figure_names_valid bash -c "'$P' reproduce fig99 2>&1 | grep -q 'one of: fig2, fig3'"
+check unknown_figure_names_valid bash -c "'$P' reproduce fig99 2>&1 | grep -q 'one of: fig1, fig2, fig3'"
 expect_error 2 unknown_option fig3 --bogus --out o
 expect_error 2 bad_seed fig3 --seed -1 --out o
 expect_error 2 bad_threads fig3 --threads x --out o
