@@ -141,7 +141,7 @@ po_status po_lds_continuous(const po_lds *lds, double alpha, po_mat *A_cont)
 void lds_work_free(lds_work *w)
 {
     if (!w) return;
-    double *arrays[] = {w->yc, w->h, w->w, w->xp, w->xf, w->sf, w->wm, w->zm,
+    double *arrays[] = {w->yc, w->ywt, w->h, w->w, w->xp, w->xf, w->sf, w->wm, w->zm,
                         w->rinv_c, w->rinv_ft, w->J, w->ps_all, w->ps_first, w->ps_last, w->pcross,
                         w->scratch, w->big, w->polar_work};
     for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) free(arrays[k]);
@@ -165,6 +165,7 @@ lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
     w->polar_lwork = lw1 > lw2 ? lw1 : lw2;
     /* Sizes overflow only for absurd T; po_alloc_doubles refuses n * 8 overflow. */
     w->yc = po_alloc_doubles(T * d, true);
+    w->ywt = po_alloc_doubles(n * d, true);
     w->h = po_alloc_doubles(T * K, true);
     w->w = po_alloc_doubles(T, true);
     w->xp = po_alloc_doubles(T * K, true);
@@ -184,7 +185,7 @@ lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
     /* Stiefel step: z, q, M, C_old (d x K each), P (K x K), s (K), LAPACK's work;
        (2 n more for the r update, which reuses it) */
     w->polar_work = po_alloc_doubles(4 * d * K + K2 + K + w->polar_lwork + 2 * n, true);
-    if (!w->yc || !w->h || !w->w || !w->xp || !w->xf || !w->sf || !w->wm || !w->zm ||
+    if (!w->yc || !w->ywt || !w->h || !w->w || !w->xp || !w->xf || !w->sf || !w->wm || !w->zm ||
         !w->rinv_c || !w->rinv_ft || !w->J || !w->ps_all || !w->ps_first || !w->ps_last || !w->pcross ||
         !w->scratch || !w->big || !w->polar_work) {
         lds_work_free(w);

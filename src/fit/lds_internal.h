@@ -34,7 +34,9 @@
 typedef struct lds_work {
     size_t T, d, K, m, n; /* n = K + m + 1 regressors of the M-step */
     /* E-step inputs and outputs (T x ... arrays, row-major, contiguous) */
-    double *yc;   /* T x d: y_t - F u_t - d (later reused by the M-step) */
+    double *yc;   /* T x d: the initialisation's residual E; afterwards the E-step's
+                     row buffers (2 d entries) */
+    double *ywt;  /* n x d: the M-step's Y^T [xs u 1], transposed */
     double *h;    /* T x K: C^T R^{-1} (y_t - F u_t - d) */
     double *w;    /* T: sum_i (y_ti - F_i u_t - d_i)^2 / r_i */
     double *xp;   /* T x K: predicted means x_{t|t-1} */
@@ -43,7 +45,7 @@ typedef struct lds_work {
     double *wm;   /* T x n: [xs_t, u_t, 1]; xs_t = smoothed means */
     double *zm;   /* T x n: row t >= 1 is [xs_{t-1}, u_t, 1] (row 0 unused) */
     /* small matrices */
-    double *rinv_c; /* d x K: R^{-1} C */
+    double *rinv_c; /* K x d: (R^{-1} C)^T */
     double *rinv_ft; /* d + m x d: 1 / r_i, then F^T */
     double *J;      /* K x K: C^T R^{-1} C */
     double *ps_all, *ps_first, *ps_last; /* sum_t Ps_t (all t), Ps_0, Ps_{T-1} */

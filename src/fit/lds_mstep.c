@@ -168,17 +168,47 @@ static po_status stiefel(po_lds *p, const po_lds_opts *o, lds_work *w, mstep_buf
     return PO_OK;
 }
 
+/* syw (d x n) = Y^T [xs u 1], summed row by row of Y as n axpys of length d
+ * into the n x d transpose w->ywt (the loops vectorise and Y is read once,
+ * unpacked: a packed gemm with n ~ 5 columns spends most of its time copying
+ * Y), then transposed. */
+static void cross_yw(const po_mat *Y, lds_work *w, double *syw)
+{
+    size_t T = w->T, d = w->d, n = w->n;
+    double *acc = w->ywt;
+    memset(acc, 0, n * d * sizeof *acc);
+    size_t t = 0;
+    for (; t + 4 <= T; t += 4) { /* four rows per sweep of acc: a quarter of the loads/stores */
+        const double *y0 = Y->data + t * Y->ld, *y1 = y0 + Y->ld, *y2 = y1 + Y->ld,
+                     *y3 = y2 + Y->ld, *z = w->wm + t * n;
+        for (size_t j = 0; j < n; j++) {
+            double z0 = z[j], z1 = z[n + j], z2 = z[2 * n + j], z3 = z[3 * n + j];
+            double *a = acc + j * d;
+            for (size_t i = 0; i < d; i++)
+                a[i] += (z0 * y0[i] + z1 * y1[i]) + (z2 * y2[i] + z3 * y3[i]);
+        }
+    }
+    for (; t < T; t++) {
+        const double *y = Y->data + t * Y->ld, *z = w->wm + t * n;
+        for (size_t j = 0; j < n; j++) {
+            double zj = z[j], *a = acc + j * d;
+            for (size_t i = 0; i < d; i++) a[i] += zj * y[i];
+        }
+    }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < n; j++) syw[i * n + j] = acc[j * d + i];
+}
+
 static po_status emissions(po_lds *p, const po_mat *Y, const po_lds_opts *o, lds_work *w,
                            mstep_bufs *bb, const double *mean_y, const double *var_y, size_t iter)
 {
     size_t T = w->T, d = w->d, K = w->K, m = w->m, n = w->n;
-    po_mat wm = po_mat_view(w->wm, T, n, n), sww = po_mat_view(bb->sww, n, n, n),
-           syw = po_mat_view(bb->syw, d, n, n);
+    po_mat wm = po_mat_view(w->wm, T, n, n), sww = po_mat_view(bb->sww, n, n, n);
     po_la_syrk_t(1.0, &wm, 0.0, &sww);
     po_la_symmetrize_upper(&sww);
     for (size_t i = 0; i < K; i++)
         for (size_t j = 0; j < K; j++) bb->sww[i * n + j] += w->ps_all[i * K + j];
-    po_la_gemm(true, false, 1.0, Y, &wm, 0.0, &syw);
+    cross_yw(Y, w, bb->syw);
     memcpy(bb->h, bb->syw, d * n * sizeof *bb->h);
     if (o->emissions == PO_LDS_FREE) {
         if (!spd_solve_right(bb->sww, n, n, bb->fac, bb->h, d, n))
