@@ -67,6 +67,8 @@ int cmd_theory(cli_run *run, int argc, char **argv);
 void cmd_theory_help(FILE *out);
 int cmd_curves(cli_run *run, int argc, char **argv);
 void cmd_curves_help(FILE *out);
+int cmd_task(cli_run *run, int argc, char **argv);
+void cmd_task_help(FILE *out);
 int cmd_reproduce(cli_run *run, int argc, char **argv);
 void cmd_reproduce_help(FILE *out);
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,13 @@ static int record(cli_run *run, const char *path)
 int cli_write_mat(cli_run *run, const char *path, const po_mat *m)
 {
     po_status st = po_npy_write_mat(path, m);
+    if (st != PO_OK) return cli_fail_status(run, st);
+    return record(run, path);
+}
+
+int cli_write_vec(cli_run *run, const char *path, const double *x, size_t n)
+{
+    po_status st = po_npy_write_vec(path, x, n);
     if (st != PO_OK) return cli_fail_status(run, st);
     return record(run, path);
 }
@@ -164,6 +172,20 @@ int cli_write_text(cli_run *run, const char *path, const char *text)
     int rc = write_atomic(run, path, text, strlen(text));
     if (rc != CLI_EXIT_OK) return rc;
     return record(run, path);
+}
+
+int cli_make_dir(cli_run *run, const char *dir, bool *created)
+{
+    *created = false;
+    if (mkdir(dir, 0777) == 0) {
+        *created = true;
+        return CLI_EXIT_OK;
+    }
+    int err = errno;
+    struct stat sb;
+    if (err == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return CLI_EXIT_OK;
+    return cli_fail(run, "cannot create the output directory '%s': %s", dir,
+                    err == EEXIST ? "a file of that name exists" : strerror(err));
 }
 
 char *cli_path_join(const char *dir, const char *name)

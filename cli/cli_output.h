@@ -45,6 +45,10 @@ void cli_run_release(cli_run *run);
  * (after printing the error and rolling back). */
 int cli_write_mat(cli_run *run, const char *path, const po_mat *m);
 
+/* Write a length-n vector as a 1-D .npy (atomically) and record it. 0 or
+ * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
+int cli_write_vec(cli_run *run, const char *path, const double *x, size_t n);
+
 /* Write `json` pretty-printed (atomically) and record it. 0 or
  * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
 int cli_write_json(cli_run *run, const char *path, const cJSON *json);
@@ -52,6 +56,11 @@ int cli_write_json(cli_run *run, const char *path, const cJSON *json);
 /* Write the text (CSV, ...) atomically and record it. 0 or CLI_EXIT_RUNTIME
  * (after printing the error and rolling back). */
 int cli_write_text(cli_run *run, const char *path, const char *text);
+
+/* Create the directory dir unless it exists; *created tells whether this
+ * run made it (so that a failure can rmdir it again). 0 or CLI_EXIT_RUNTIME
+ * (after printing the error). */
+int cli_make_dir(cli_run *run, const char *dir, bool *created);
 
 /* "<dir>/<name>" in a new malloc'd string, or NULL. */
 char *cli_path_join(const char *dir, const char *name);

@@ -7,11 +7,8 @@
  * teacher / simulate / observe / fit commands make with the same seed, so
  * the demo's arrays can be reproduced step by step with those commands.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -166,21 +163,6 @@ static cJSON *teacher_options_json(const po_teacher_opts *t)
     return o;
 }
 
-/* Create dir unless it exists; *created tells whether this run made it. */
-static int make_dir(cli_run *run, const char *dir, bool *created)
-{
-    *created = false;
-    if (mkdir(dir, 0777) == 0) {
-        *created = true;
-        return CLI_EXIT_OK;
-    }
-    int err = errno;
-    struct stat sb;
-    if (err == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return CLI_EXIT_OK;
-    return cli_fail(run, "cannot create the output directory '%s': %s", dir,
-                    err == EEXIST ? "a file of that name exists" : strerror(err));
-}
-
 /* Write every array, the report and (last) the manifest, which this consumes. */
 static int write_outputs(cli_run *run, const char *dir, demo_case *cases, cJSON *report,
                          cJSON *manifest)
@@ -279,7 +261,7 @@ int cmd_demo(cli_run *run, int argc, char **argv)
     }
     bool created = false;
     cJSON *report = NULL, *manifest = NULL;
-    if (rc == CLI_EXIT_OK) rc = make_dir(run, dir, &created);
+    if (rc == CLI_EXIT_OK) rc = cli_make_dir(run, dir, &created);
     if (rc == CLI_EXIT_OK) {
         report = cJSON_CreateObject();
         manifest = cli_manifest_new(run);

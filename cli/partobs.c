@@ -22,6 +22,8 @@ static const cli_cmd commands[] = {
      cmd_theory_help},
     {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
      cmd_curves, cmd_curves_help},
+    {"task", "the sensory-integration task: integrator activity, readout, ideal (SPEC.md §7)",
+     cmd_task, cmd_task_help},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
      cmd_reproduce, cmd_reproduce_help},
