@@ -14,9 +14,10 @@ static const fit_method other_methods[] = {
     {"force", fit_force, fit_force_help},
     {"gd", fit_gd, fit_gd_help},
     {"bptt", cmd_fit_bptt, cmd_fit_bptt_help},
+    {"lds", fit_lds, fit_lds_help},
 };
 static const size_t n_other = sizeof other_methods / sizeof *other_methods;
-static const char *const methods = "map, cornn, force, gd, bptt";
+static const char *const methods = "map, cornn, force, gd, bptt, lds";
 
 /* The method named by --method NAME / --method=NAME among the other methods,
  * or NULL (map, or a name cli_parse will refuse). */
@@ -36,7 +37,7 @@ void cmd_fit_help(FILE *out)
 {
     po_ridge_opts d = po_ridge_opts_defaults();
     fprintf(out,
-            "usage: partobs fit Y.npy [--method map|cornn|force|gd|bptt] ...  (each method's options below)\n"
+            "usage: partobs fit Y.npy [--method map|cornn|force|gd|bptt|lds] ...  (each method's options below)\n"
             "       partobs fit Y.npy [--method map] [--phi linear|tanh] [--leaky current|rate]\n"
             "                   [--alpha A] [--rho R] [--burn-in N] [--verbose] -o W_hat.npy\n"
             "\n"

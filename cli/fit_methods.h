@@ -27,6 +27,8 @@ int fit_gd(cli_run *run, int argc, char **argv);    /* SPEC.md §4.4 */
 void fit_gd_help(FILE *out);
 int cmd_fit_bptt(cli_run *run, int argc, char **argv); /* SPEC.md §4.7 */
 void cmd_fit_bptt_help(FILE *out);
+int fit_lds(cli_run *run, int argc, char **argv);  /* SPEC.md §4.8 */
+void fit_lds_help(FILE *out);
 
 /* ---- shared by the method files (fit_common.c) --------------------------- */
 

@@ -163,4 +163,14 @@ po_status po_la_svd_top_ws(po_mat *a, po_mat *scratch, size_t k, double *s, doub
                            double *v1, double *uw, double *vtw, double *work, size_t lwork,
                            int *iwork);
 
+/* ---- fit: LDS M-step (src/linalg/linalg_lds.c, SPEC.md §4.8) ---- */
+
+/* Workspace (doubles) po_la_polar_ws needs for an m x n matrix. */
+size_t po_la_polar_lwork(size_t m, size_t n);
+
+/* Singular values s (length n, descending) and the polar factor q = U V^T
+ * (m x n, orthonormal columns) of the m x n matrix z = U S V^T, m >= n (z not
+ * modified; dgesvd); no allocation. */
+po_status po_la_polar_ws(const po_mat *z, double *s, po_mat *q, double *work, size_t lwork);
+
 #endif

@@ -1,0 +1,312 @@
+/* Latent LDS fitted by Kalman EM (SPEC.md §4.8, include/partobs/fit.h):
+ * options, names, parameters, the workspace and the EM driver. The E-step
+ * is in lds_kalman.c, the M-step in lds_mstep.c, the start in lds_init.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "fit/lds_internal.h"
+#include "linalg/linalg.h"
+#include "partobs/rng.h"
+
+po_lds_opts po_lds_opts_defaults(void)
+{
+    return (po_lds_opts){.latents = 5,
+                         .emissions = PO_LDS_ORTHONORMAL,
+                         .init = PO_LDS_INIT_PCA,
+                         .iters = 200,
+                         .tol = 0.0,
+                         .stiefel_iters = 100,
+                         .alpha = 0.01,
+                         .seed = PO_DEFAULT_SEED,
+                         .progress = NULL,
+                         .progress_user = NULL};
+}
+
+const char *po_lds_opts_check(const po_lds_opts *o)
+{
+    if (!o) return "options are NULL";
+    if (o->latents < 1) return "latents must be >= 1";
+    if (o->emissions != PO_LDS_FREE && o->emissions != PO_LDS_ORTHONORMAL)
+        return "emissions must be free or orthonormal";
+    if (o->init != PO_LDS_INIT_PCA && o->init != PO_LDS_INIT_RANDOM)
+        return "init must be pca or random";
+    if (!(o->tol >= 0.0 && isfinite(o->tol))) return "tol must be finite and >= 0";
+    if (o->stiefel_iters < 1) return "stiefel_iters must be >= 1";
+    if (!(o->alpha > 0.0 && o->alpha <= 1.0)) return "alpha must be in (0, 1]";
+    return NULL;
+}
+
+const char *po_lds_emissions_name(po_lds_emissions e)
+{
+    switch (e) {
+    case PO_LDS_FREE: return "free";
+    case PO_LDS_ORTHONORMAL: return "orthonormal";
+    }
+    return "unknown";
+}
+
+po_status po_lds_emissions_from_name(const char *name, po_lds_emissions *e)
+{
+    if (name && e && strcmp(name, "free") == 0) *e = PO_LDS_FREE;
+    else if (name && e && strcmp(name, "orthonormal") == 0) *e = PO_LDS_ORTHONORMAL;
+    else return po_error(PO_EINVAL, "unknown LDS emissions '%s' (expected free or orthonormal)",
+                         name ? name : "(null)");
+    return PO_OK;
+}
+
+const char *po_lds_init_name(po_lds_init i)
+{
+    switch (i) {
+    case PO_LDS_INIT_PCA: return "pca";
+    case PO_LDS_INIT_RANDOM: return "random";
+    }
+    return "unknown";
+}
+
+po_status po_lds_init_from_name(const char *name, po_lds_init *i)
+{
+    if (name && i && strcmp(name, "pca") == 0) *i = PO_LDS_INIT_PCA;
+    else if (name && i && strcmp(name, "random") == 0) *i = PO_LDS_INIT_RANDOM;
+    else return po_error(PO_EINVAL, "unknown LDS init '%s' (expected pca or random)",
+                         name ? name : "(null)");
+    return PO_OK;
+}
+
+void po_lds_free(po_lds *p)
+{
+    if (!p) return;
+    po_mat_free(p->A);
+    po_mat_free(p->V);
+    po_mat_free(p->C);
+    po_mat_free(p->F);
+    po_mat_free(p->Sigma0);
+    free(p->b);
+    free(p->q);
+    free(p->offset);
+    free(p->r);
+    free(p->mu0);
+    free(p);
+}
+
+po_lds *po_lds_alloc(size_t K, size_t d, size_t m)
+{
+    po_lds *p = calloc(1, sizeof *p);
+    if (!p) {
+        po_error(PO_ENOMEM, "cannot allocate an LDS");
+        return NULL;
+    }
+    p->K = K;
+    p->d = d;
+    p->m = m;
+    p->A = po_mat_alloc(K, K);
+    p->C = po_mat_alloc(d, K);
+    p->Sigma0 = po_mat_alloc(K, K);
+    p->V = m ? po_mat_alloc(K, m) : NULL;
+    p->F = m ? po_mat_alloc(d, m) : NULL;
+    p->b = calloc(K ? K : 1, sizeof *p->b);
+    p->q = calloc(K ? K : 1, sizeof *p->q);
+    p->mu0 = calloc(K ? K : 1, sizeof *p->mu0);
+    p->offset = calloc(d ? d : 1, sizeof *p->offset);
+    p->r = calloc(d ? d : 1, sizeof *p->r);
+    if (!p->A || !p->C || !p->Sigma0 || (m && (!p->V || !p->F)) || !p->b || !p->q || !p->mu0 ||
+        !p->offset || !p->r) {
+        po_lds_free(p);
+        po_error(PO_ENOMEM, "cannot allocate an LDS with K = %zu, d = %zu, m = %zu", K, d, m);
+        return NULL;
+    }
+    return p;
+}
+
+po_status po_lds_continuous(const po_lds *lds, double alpha, po_mat *A_cont)
+{
+    if (!lds || !lds->A || !A_cont) return po_error(PO_EINVAL, "po_lds_continuous: NULL argument");
+    if (!(alpha > 0.0 && alpha <= 1.0))
+        return po_error(PO_EINVAL, "po_lds_continuous: alpha = %g must be in (0, 1]", alpha);
+    size_t K = lds->K;
+    if (A_cont->rows != K || A_cont->cols != K || lds->A->rows != K || lds->A->cols != K)
+        return po_error(PO_ESHAPE, "po_lds_continuous: A_cont is %zux%zu, need %zux%zu",
+                        A_cont->rows, A_cont->cols, K, K);
+    for (size_t i = 0; i < K; i++)
+        for (size_t j = 0; j < K; j++)
+            PO_MAT_AT(A_cont, i, j) =
+                (PO_MAT_AT(lds->A, i, j) - (i == j ? 1.0 - alpha : 0.0)) / alpha;
+    return PO_OK;
+}
+
+/* ---- workspace -------------------------------------------------------------- */
+
+void lds_work_free(lds_work *w)
+{
+    if (!w) return;
+    double *arrays[] = {w->yc, w->h, w->w, w->xp, w->xf, w->sf, w->wm, w->zm,
+                        w->rinv_c, w->J, w->ps_all, w->ps_first, w->ps_last, w->pcross,
+                        w->scratch, w->big, w->polar_work};
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) free(arrays[k]);
+    free(w);
+}
+
+lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
+{
+    lds_work *w = calloc(1, sizeof *w);
+    if (!w) {
+        po_error(PO_ENOMEM, "LDS: cannot allocate the workspace");
+        return NULL;
+    }
+    size_t n = K + m + 1, K2 = K * K;
+    w->T = T;
+    w->d = d;
+    w->K = K;
+    w->m = m;
+    w->n = n;
+    size_t lw1 = po_la_polar_lwork(d, K), lw2 = po_la_polar_lwork(K, K);
+    w->polar_lwork = lw1 > lw2 ? lw1 : lw2;
+    /* Sizes overflow only for absurd T; po_alloc_doubles refuses n * 8 overflow. */
+    w->yc = po_alloc_doubles(T * d, true);
+    w->h = po_alloc_doubles(T * K, true);
+    w->w = po_alloc_doubles(T, true);
+    w->xp = po_alloc_doubles(T * K, true);
+    w->xf = po_alloc_doubles(T * K, true);
+    w->sf = po_alloc_doubles(T * K2, true);
+    w->wm = po_alloc_doubles(T * n, true);
+    w->zm = po_alloc_doubles(T * n, true);
+    w->rinv_c = po_alloc_doubles(d * K, true);
+    w->J = po_alloc_doubles(K2, true);
+    w->ps_all = po_alloc_doubles(K2, true);
+    w->ps_first = po_alloc_doubles(K2, true);
+    w->ps_last = po_alloc_doubles(K2, true);
+    w->pcross = po_alloc_doubles(K2, true);
+    w->scratch = po_alloc_doubles(LDS_SCRATCH(K), true);
+    w->big = po_alloc_doubles(3 * n * n + 2 * d * n + K * n, true);
+    /* Stiefel step: z, q, M, C_old (d x K each), P (K x K), s (K), LAPACK's work */
+    w->polar_work = po_alloc_doubles(4 * d * K + K2 + K + w->polar_lwork, true);
+    if (!w->yc || !w->h || !w->w || !w->xp || !w->xf || !w->sf || !w->wm || !w->zm ||
+        !w->rinv_c || !w->J || !w->ps_all || !w->ps_first || !w->ps_last || !w->pcross ||
+        !w->scratch || !w->big || !w->polar_work) {
+        lds_work_free(w);
+        po_error(PO_ENOMEM, "LDS: cannot allocate the workspace for T = %zu, d = %zu, K = %zu", T,
+                 d, K);
+        return NULL;
+    }
+    return w;
+}
+
+/* ---- the EM driver ------------------------------------------------------------ */
+
+/* Prefix the recorded error detail with the EM iteration. */
+static po_status at_iteration(po_status st, size_t k)
+{
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s", po_errmsg());
+    if (k == 0) return po_error(st, "LDS: initial parameters: %s", detail);
+    return po_error(st, "LDS: EM iteration %zu: %s", k, detail);
+}
+
+/* Checks of fit.h's error list, before any work; var_y receives var(y_i). */
+static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
+                              double **var_y)
+{
+    *var_y = NULL;
+    const char *why = po_lds_opts_check(o);
+    if (why) return po_error(PO_EINVAL, "invalid LDS options: %s", why);
+    size_t T = Y->rows, d = Y->cols, K = o->latents;
+    if (d == 0) return po_error(PO_ESHAPE, "LDS: Y has no columns (channels)");
+    if (K > d)
+        return po_error(PO_EINVAL, "latents (%zu) exceed the observed dimension d = %zu", K, d);
+    if (T < 2) return po_error(PO_ESHAPE, "LDS: need T >= 2 rows of Y, got %zu", T);
+    if (K > T) return po_error(PO_ESHAPE, "LDS: latents (%zu) exceed T = %zu rows of Y", K, T);
+    if (U && (U->rows != T || U->cols == 0))
+        return po_error(PO_ESHAPE,
+                        "LDS: the inputs U are %zux%zu, need %zu rows (one per row of Y) and at "
+                        "least one column",
+                        U->rows, U->cols, T);
+    po_status st = po_mat_check_finite(Y, "LDS: Y");
+    if (st == PO_OK && U) st = po_mat_check_finite(U, "LDS: inputs U");
+    if (st != PO_OK) return st;
+    double *v = calloc(d, sizeof *v), *mean = calloc(d, sizeof *mean);
+    if (!v || !mean) {
+        free(v);
+        free(mean);
+        return po_error(PO_ENOMEM, "LDS: cannot allocate %zu doubles", d);
+    }
+    for (size_t t = 0; t < T; t++)
+        for (size_t i = 0; i < d; i++) mean[i] += PO_MAT_AT(Y, t, i);
+    for (size_t i = 0; i < d; i++) mean[i] /= (double)T;
+    for (size_t t = 0; t < T; t++)
+        for (size_t i = 0; i < d; i++) {
+            double e = PO_MAT_AT(Y, t, i) - mean[i];
+            v[i] += e * e;
+        }
+    free(mean);
+    for (size_t i = 0; i < d; i++) {
+        v[i] /= (double)T;
+        if (!(v[i] > 0.0) || !isfinite(v[i])) {
+            free(v);
+            return po_error(PO_ESINGULAR,
+                            "LDS: channel %zu of Y is constant (or its variance overflows): its "
+                            "observation noise variance would be 0 and the innovation "
+                            "covariance singular",
+                            i);
+        }
+    }
+    *var_y = v;
+    return PO_OK;
+}
+
+po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, po_lds **out,
+                     po_lds_info *info)
+{
+    if (!Y || !opts || !out) return po_error(PO_EINVAL, "po_fit_lds: NULL argument");
+    *out = NULL;
+    double *var_y = NULL;
+    po_status st = check_inputs(Y, U, opts, &var_y);
+    if (st != PO_OK) return st;
+    size_t T = Y->rows, d = Y->cols, K = opts->latents, m = U ? U->cols : 0, iters = opts->iters;
+    po_lds *p = po_lds_alloc(K, d, m);
+    lds_work *w = p ? lds_work_alloc(T, d, K, m) : NULL;
+    double *trace = info ? info->loglik_trace : NULL;
+    double ll = 0.0, prev = 0.0;
+    bool converged = false;
+    size_t k = 0;
+    if (!p || !w) {
+        st = PO_ENOMEM;
+        goto done;
+    }
+    st = lds_initialise(Y, U, opts, var_y, p, w);
+    if (st != PO_OK) goto done;
+    for (;; k++) {
+        st = lds_estep(p, Y, U, w, true, &ll);
+        if (st != PO_OK) {
+            st = at_iteration(st, k);
+            goto done;
+        }
+        if (trace) trace[k] = ll;
+        if (k > 0 && opts->progress) opts->progress(opts->progress_user, k, iters);
+        if (k > 0 && opts->tol > 0.0 && ll - prev < opts->tol * fabs(ll)) {
+            converged = true;
+            break;
+        }
+        if (k == iters) break;
+        prev = ll;
+        st = lds_mstep(p, Y, U, opts, w, var_y, k + 1);
+        if (st != PO_OK) goto done;
+    }
+    if (trace)
+        for (size_t j = k + 1; j <= iters; j++) trace[j] = NAN;
+    if (info) {
+        info->iters = k;
+        info->converged = converged;
+        info->loglik = ll;
+    }
+done:
+    free(var_y);
+    lds_work_free(w);
+    if (st != PO_OK) {
+        po_lds_free(p);
+        return st;
+    }
+    *out = p;
+    return PO_OK;
+}

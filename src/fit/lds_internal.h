@@ -1,0 +1,111 @@
+/* Internal: the latent LDS fitted by Kalman EM (include/partobs/fit.h,
+ * SPEC.md §4.8), split into
+ *   lds.c         options, names, parameters, the EM driver po_fit_lds
+ *   lds_init.c    the initialisation (PCA or random C, regressions)
+ *   lds_kalman.c  filter, smoother, log-likelihood, expected statistics
+ *   lds_mstep.c   the closed-form M-step and the Stiefel step for C
+ *   lds_small.c   hand-written kernels for the small (K x K) matrices
+ * One lds_work per fit holds every array; nothing allocates per iteration.
+ */
+#ifndef PARTOBS_FIT_LDS_INTERNAL_H
+#define PARTOBS_FIT_LDS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "partobs/fit.h"
+
+/* The steady-state test of the covariance recursions: a covariance is
+ * reused once its max-norm change is at most this times its max norm. */
+#define PO_LDS_STEADY_RTOL 1e-15
+/* The Stiefel majorize-minimize iterations stop early once no entry of C
+ * changes by more than this (C has unit-norm columns). */
+#define PO_LDS_STIEFEL_ATOL 1e-14
+/* Observation noise variances below this fraction of var(y_i) mean the
+ * innovation covariance has become singular (PO_ESINGULAR). */
+#define PO_LDS_R_COLLAPSE 1e-12
+/* Floors of the initial noise variances, relative to the data variance
+ * (fit.h, initialisation steps 3 and 4). */
+#define PO_LDS_INIT_FLOOR 1e-4
+
+/* Doubles of lds_work.scratch: 17 K x K slots and 4 vectors of K. */
+#define LDS_SCRATCH(K) ((17 * (K) + 4) * (K))
+
+typedef struct lds_work {
+    size_t T, d, K, m, n; /* n = K + m + 1 regressors of the M-step */
+    /* E-step inputs and outputs (T x ... arrays, row-major, contiguous) */
+    double *yc;   /* T x d: y_t - F u_t - d (later reused by the M-step) */
+    double *h;    /* T x K: C^T R^{-1} (y_t - F u_t - d) */
+    double *w;    /* T: sum_i (y_ti - F_i u_t - d_i)^2 / r_i */
+    double *xp;   /* T x K: predicted means x_{t|t-1} */
+    double *xf;   /* T x K: filtered means x_{t|t} */
+    double *sf;   /* T x K^2: filtered covariances (rows up to the steady start) */
+    double *wm;   /* T x n: [xs_t, u_t, 1]; xs_t = smoothed means */
+    double *zm;   /* T x n: row t >= 1 is [xs_{t-1}, u_t, 1] (row 0 unused) */
+    /* small matrices */
+    double *rinv_c; /* d x K: R^{-1} C */
+    double *J;      /* K x K: C^T R^{-1} C */
+    double *ps_all, *ps_first, *ps_last; /* sum_t Ps_t (all t), Ps_0, Ps_{T-1} */
+    double *pcross;                      /* sum_{t>=1} Cov(x_t, x_{t-1} | Y) */
+    double *scratch;                     /* LDS_SCRATCH(K) doubles: lds_kalman.c's slots */
+    double *big;  /* n x n + d x n + n x n: M-step normal equations */
+    double *polar_work;                  /* Stiefel step: z, q (d x K), s (K), LAPACK */
+    size_t polar_lwork;
+    size_t steady_filter; /* first t whose filter covariances were reused (T if none) */
+    size_t steady_smooth; /* number of smoother steps that reused a covariance */
+} lds_work;
+
+/* One workspace for T rows, d channels, K latents and m inputs; NULL (with
+ * PO_ENOMEM recorded) if memory is short. lds_work_free accepts NULL. */
+lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m);
+void lds_work_free(lds_work *w);
+
+/* Check the shapes and values of a model (finite, q, r > 0, Sigma0 positive
+ * definite is checked by the filter) and of Y, U against it. */
+po_status lds_check_model(const po_lds *p, const po_mat *Y, const po_mat *U);
+
+/* E-step: filter and smoother of p on Y (U NULL when p->m = 0). Fills
+ * w->wm (smoothed means and regressors), w->zm, the covariance sums, and
+ * *loglik = log p(Y). steady = false disables the reuse of converged
+ * covariances (the full recursion at every step; for tests). Errors:
+ * PO_ESINGULAR (a covariance not positive definite), PO_EDIVERGED
+ * (non-finite log-likelihood). */
+po_status lds_estep(const po_lds *p, const po_mat *Y, const po_mat *U, lds_work *w, bool steady,
+                    double *loglik);
+
+/* po_lds_smooth with the steady-state switch (tests). */
+po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_mat *Xhat,
+                        double *loglik, bool steady);
+
+/* M-step from the statistics of the last E-step; iter (1-based) only names
+ * the iteration in errors. var_y: var(y_i) (population), for the collapse
+ * test of r. */
+po_status lds_mstep(po_lds *p, const po_mat *Y, const po_mat *U, const po_lds_opts *o,
+                    lds_work *w, const double *var_y, size_t iter);
+
+/* The initialisation of fit.h steps 1-5 into p (allocated with the right
+ * sizes); var_y as above, all > 0. */
+po_status lds_initialise(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
+                         const double *var_y, po_lds *p, lds_work *w);
+
+/* ---- small dense kernels (lds_small.c), row-major, contiguous ---------- */
+
+/* In-place lower Cholesky factor of the n x n SPD a (row stride lda; the
+ * strict upper triangle is set to 0). false if a is not numerically positive
+ * definite (a non-positive or non-finite pivot). */
+bool lds_chol(double *a, size_t n, size_t lda);
+
+/* b (rows x n, stride ldb) <- b A^{-1} for A = L L^T, L from lds_chol. */
+void lds_chol_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
+                          size_t ldb);
+
+/* c (r x s) = a (r x k) b (k x s), or a b^T (b stored s x k) when bt. */
+void lds_mul(const double *a, const double *b, double *c, size_t r, size_t k, size_t s, bool bt);
+
+/* y (n) = a (n x n) x. */
+void lds_matvec(const double *a, const double *x, double *y, size_t n);
+
+/* max_ij |a_ij - b_ij| <= rtol max_ij |b_ij| (n entries). */
+bool lds_converged(const double *a, const double *b, size_t n, double rtol);
+
+#endif
