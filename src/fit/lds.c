@@ -142,7 +142,7 @@ void lds_work_free(lds_work *w)
 {
     if (!w) return;
     double *arrays[] = {w->yc, w->h, w->w, w->xp, w->xf, w->sf, w->wm, w->zm,
-                        w->rinv_c, w->J, w->ps_all, w->ps_first, w->ps_last, w->pcross,
+                        w->rinv_c, w->rinv_ft, w->J, w->ps_all, w->ps_first, w->ps_last, w->pcross,
                         w->scratch, w->big, w->polar_work};
     for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) free(arrays[k]);
     free(w);
@@ -173,6 +173,7 @@ lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
     w->wm = po_alloc_doubles(T * n, true);
     w->zm = po_alloc_doubles(T * n, true);
     w->rinv_c = po_alloc_doubles(d * K, true);
+    w->rinv_ft = po_alloc_doubles(d + m * d, true);
     w->J = po_alloc_doubles(K2, true);
     w->ps_all = po_alloc_doubles(K2, true);
     w->ps_first = po_alloc_doubles(K2, true);
@@ -180,10 +181,11 @@ lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
     w->pcross = po_alloc_doubles(K2, true);
     w->scratch = po_alloc_doubles(LDS_SCRATCH(K), true);
     w->big = po_alloc_doubles(3 * n * n + 2 * d * n + K * n, true);
-    /* Stiefel step: z, q, M, C_old (d x K each), P (K x K), s (K), LAPACK's work */
-    w->polar_work = po_alloc_doubles(4 * d * K + K2 + K + w->polar_lwork, true);
+    /* Stiefel step: z, q, M, C_old (d x K each), P (K x K), s (K), LAPACK's work;
+       (2 n more for the r update, which reuses it) */
+    w->polar_work = po_alloc_doubles(4 * d * K + K2 + K + w->polar_lwork + 2 * n, true);
     if (!w->yc || !w->h || !w->w || !w->xp || !w->xf || !w->sf || !w->wm || !w->zm ||
-        !w->rinv_c || !w->J || !w->ps_all || !w->ps_first || !w->ps_last || !w->pcross ||
+        !w->rinv_c || !w->rinv_ft || !w->J || !w->ps_all || !w->ps_first || !w->ps_last || !w->pcross ||
         !w->scratch || !w->big || !w->polar_work) {
         lds_work_free(w);
         po_error(PO_ENOMEM, "LDS: cannot allocate the workspace for T = %zu, d = %zu, K = %zu", T,
@@ -204,11 +206,12 @@ static po_status at_iteration(po_status st, size_t k)
     return po_error(st, "LDS: EM iteration %zu: %s", k, detail);
 }
 
-/* Checks of fit.h's error list, before any work; var_y receives var(y_i). */
+/* Checks of fit.h's error list, before any work; mean_y and var_y receive
+ * the column means and variances (divided by T) of Y. */
 static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
-                              double **var_y)
+                              double **mean_y, double **var_y)
 {
-    *var_y = NULL;
+    *mean_y = *var_y = NULL;
     const char *why = po_lds_opts_check(o);
     if (why) return po_error(PO_EINVAL, "invalid LDS options: %s", why);
     size_t T = Y->rows, d = Y->cols, K = o->latents;
@@ -239,11 +242,11 @@ static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opt
             double e = PO_MAT_AT(Y, t, i) - mean[i];
             v[i] += e * e;
         }
-    free(mean);
     for (size_t i = 0; i < d; i++) {
         v[i] /= (double)T;
         if (!(v[i] > 0.0) || !isfinite(v[i])) {
             free(v);
+            free(mean);
             return po_error(PO_ESINGULAR,
                             "LDS: channel %zu of Y is constant (or its variance overflows): its "
                             "observation noise variance would be 0 and the innovation "
@@ -251,6 +254,7 @@ static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opt
                             i);
         }
     }
+    *mean_y = mean;
     *var_y = v;
     return PO_OK;
 }
@@ -260,10 +264,16 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
 {
     if (!Y || !opts || !out) return po_error(PO_EINVAL, "po_fit_lds: NULL argument");
     *out = NULL;
-    double *var_y = NULL;
-    po_status st = check_inputs(Y, U, opts, &var_y);
+    double *mean_y = NULL, *var_y = NULL;
+    po_status st = check_inputs(Y, U, opts, &mean_y, &var_y);
     if (st != PO_OK) return st;
     size_t T = Y->rows, d = Y->cols, K = opts->latents, m = U ? U->cols : 0, iters = opts->iters;
+    /* The BLAS products here are thin (K + m + 1 columns): OpenBLAS threads
+     * cost more in synchronisation than they save, and on a busy machine
+     * much more (50 ms instead of 2 ms per iteration at d = 25), so the fit
+     * runs them on one thread, as the subsampling curves do. */
+    int blas_threads = po_la_blas_threads();
+    po_la_set_blas_threads(1);
     po_lds *p = po_lds_alloc(K, d, m);
     lds_work *w = p ? lds_work_alloc(T, d, K, m) : NULL;
     double *trace = info ? info->loglik_trace : NULL;
@@ -290,7 +300,7 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         }
         if (k == iters) break;
         prev = ll;
-        st = lds_mstep(p, Y, U, opts, w, var_y, k + 1);
+        st = lds_mstep(p, Y, U, opts, w, mean_y, var_y, k + 1);
         if (st != PO_OK) goto done;
     }
     if (trace)
@@ -301,6 +311,8 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         info->loglik = ll;
     }
 done:
+    po_la_set_blas_threads(blas_threads);
+    free(mean_y);
     free(var_y);
     lds_work_free(w);
     if (st != PO_OK) {

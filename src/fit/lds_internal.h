@@ -44,6 +44,7 @@ typedef struct lds_work {
     double *zm;   /* T x n: row t >= 1 is [xs_{t-1}, u_t, 1] (row 0 unused) */
     /* small matrices */
     double *rinv_c; /* d x K: R^{-1} C */
+    double *rinv_ft; /* d + m x d: 1 / r_i, then F^T */
     double *J;      /* K x K: C^T R^{-1} C */
     double *ps_all, *ps_first, *ps_last; /* sum_t Ps_t (all t), Ps_0, Ps_{T-1} */
     double *pcross;                      /* sum_{t>=1} Cov(x_t, x_{t-1} | Y) */
@@ -78,10 +79,10 @@ po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_
                         double *loglik, bool steady);
 
 /* M-step from the statistics of the last E-step; iter (1-based) only names
- * the iteration in errors. var_y: var(y_i) (population), for the collapse
- * test of r. */
+ * the iteration in errors. mean_y, var_y: the column means and variances
+ * (divided by T) of Y. */
 po_status lds_mstep(po_lds *p, const po_mat *Y, const po_mat *U, const po_lds_opts *o,
-                    lds_work *w, const double *var_y, size_t iter);
+                    lds_work *w, const double *mean_y, const double *var_y, size_t iter);
 
 /* The initialisation of fit.h steps 1-5 into p (allocated with the right
  * sizes); var_y as above, all > 0. */

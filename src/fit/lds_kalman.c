@@ -122,23 +122,31 @@ static bool smoother_gain(const double *sf, const double *A, const double *pp, d
     return true;
 }
 
-/* Data terms: yc = y - F u - d, h = yc R^{-1} C, w_t, J. */
+/* Data terms: yc = y - F u - d, h = yc R^{-1} C, w_t, J. The T x d pass
+ * multiplies by 1/r_i (a division per element costs more than the rest of
+ * the pass) and reads F from a transposed copy, so it vectorises. */
 static void data_terms(const po_lds *p, const po_mat *Y, const po_mat *U, lds_work *w)
 {
     size_t T = w->T, d = w->d, K = w->K, m = w->m;
+    double *rinv = w->rinv_ft, *ft = rinv + d;
+    for (size_t i = 0; i < d; i++) {
+        rinv[i] = 1.0 / p->r[i];
+        for (size_t j = 0; j < m; j++) ft[j * d + i] = PO_MAT_AT(p->F, i, j);
+    }
     for (size_t t = 0; t < T; t++) {
         const double *y = Y->data + t * Y->ld;
         double *yc = w->yc + t * d, acc = 0.0;
-        for (size_t i = 0; i < d; i++) {
-            double v = y[i] - p->offset[i];
-            for (size_t j = 0; j < m; j++) v -= PO_MAT_AT(p->F, i, j) * PO_MAT_AT(U, t, j);
-            yc[i] = v;
-            acc += v * v / p->r[i];
+        for (size_t i = 0; i < d; i++) yc[i] = y[i] - p->offset[i];
+        for (size_t j = 0; j < m; j++) {
+            double u = PO_MAT_AT(U, t, j);
+            const double *f = ft + j * d;
+            for (size_t i = 0; i < d; i++) yc[i] -= f[i] * u;
         }
+        for (size_t i = 0; i < d; i++) acc += yc[i] * yc[i] * rinv[i];
         w->w[t] = acc;
     }
     for (size_t i = 0; i < d; i++)
-        for (size_t k = 0; k < K; k++) w->rinv_c[i * K + k] = PO_MAT_AT(p->C, i, k) / p->r[i];
+        for (size_t k = 0; k < K; k++) w->rinv_c[i * K + k] = PO_MAT_AT(p->C, i, k) * rinv[i];
     po_mat ycm = po_mat_view(w->yc, T, d, d), rc = po_mat_view(w->rinv_c, d, K, K),
            hm = po_mat_view(w->h, T, K, K);
     po_la_gemm(false, false, 1.0, &ycm, &rc, 0.0, &hm);
@@ -356,7 +364,10 @@ po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_
     lds_work *w = lds_work_alloc(Y->rows, lds->d, lds->K, lds->m);
     if (!w) return PO_ENOMEM;
     double ll = 0.0;
+    int blas_threads = po_la_blas_threads(); /* thin products: one thread (lds.c) */
+    po_la_set_blas_threads(1);
     st = lds_estep(lds, Y, U, w, steady, &ll);
+    po_la_set_blas_threads(blas_threads);
     if (st == PO_OK) {
         if (loglik) *loglik = ll;
         if (Xhat)

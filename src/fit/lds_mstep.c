@@ -7,9 +7,8 @@
  *   [A V b] = (sum_{t>=1} E[x_t z_t^T]) (sum_{t>=1} E[z_t z_t^T])^{-1},
  *   q_k     = mean_{t>=1} E[(x_t - [A V b] z_t)_k^2],   mu0 = xs_0,
  *   free C: [C F d] = (sum_t y_t E[w_t]^T) (sum_t E[w_t w_t^T])^{-1},
- *   r_i     = mean_t E[(y_t - C x_t - F u_t - d)_i^2]
- *           = mean_t (y_ti - c_i xs_t - f_i u_t - d_i)^2 + c_i (mean_t Ps_t) c_i^T
- * (the last form avoids the cancellation of sum y^2 - H S_wy).
+ *   r_i     = mean_t E[(y_t - C x_t - F u_t - d)_i^2], from the sums with y
+ *             centred (emissions() below).
  * Orthonormal C (C^T C = I): [F d] by least squares given the current C; then
  * with g_t = y_t - F u_t - d, M = sum_t g_t xs_t^T, P = sum_t E[x_t x_t^T], the
  * weighted residual f(C) = tr(R^{-1} C P C^T) - 2 tr(R^{-1} M C^T) + const is
@@ -170,7 +169,7 @@ static po_status stiefel(po_lds *p, const po_lds_opts *o, lds_work *w, mstep_buf
 }
 
 static po_status emissions(po_lds *p, const po_mat *Y, const po_lds_opts *o, lds_work *w,
-                           mstep_bufs *bb, const double *var_y, size_t iter)
+                           mstep_bufs *bb, const double *mean_y, const double *var_y, size_t iter)
 {
     size_t T = w->T, d = w->d, K = w->K, m = w->m, n = w->n;
     po_mat wm = po_mat_view(w->wm, T, n, n), sww = po_mat_view(bb->sww, n, n, n),
@@ -204,24 +203,26 @@ static po_status emissions(po_lds *p, const po_mat *Y, const po_lds_opts *o, lds
         po_status st = stiefel(p, o, w, bb, iter);
         if (st != PO_OK) return st;
     }
-    /* r from the residuals of yhat = [xs u 1] H^T (into w->yc) */
-    po_mat hm = po_mat_view(bb->h, d, n, n), yhat = po_mat_view(w->yc, T, d, d);
-    po_la_gemm(false, true, 1.0, &wm, &hm, 0.0, &yhat);
-    double *r = p->r;
-    memset(r, 0, d * sizeof *r);
-    for (size_t t = 0; t < T; t++) {
-        const double *y = Y->data + t * Y->ld, *yh = w->yc + t * d;
-        for (size_t i = 0; i < d; i++) r[i] += (y[i] - yh[i]) * (y[i] - yh[i]);
-    }
+    /* r_i = (1/T) sum_t E[(y_ti - H_i w_t)^2] from the statistics, with y
+     * centred by its mean (ybar) so that large offsets do not cancel:
+     *   y' = y - ybar, H' = H with its offset column minus ybar_i,
+     *   T r_i = sum_t y'_ti^2 - 2 H'_i S_y'w,i + H'_i S_ww H'_i^T,
+     * S_y'w,i = S_yw,i - ybar_i sum_t w_t^T (row n-1 of S_ww: the ones column);
+     * S_ww holds sum_t Ps_t in its x block, so the posterior covariance is included. */
+    double *r = p->r, *hc = w->polar_work, *sw = hc + n;
     for (size_t i = 0; i < d; i++) {
         const double *c = bb->h + i * n;
-        double v = 0.0;
-        for (size_t k = 0; k < K; k++) {
+        memcpy(hc, c, n * sizeof *hc);
+        hc[n - 1] -= mean_y[i];
+        double v = (double)T * var_y[i];
+        for (size_t j = 0; j < n; j++) {
+            double syw_c = bb->syw[i * n + j] - mean_y[i] * bb->sww[(n - 1) * n + j];
             double acc = 0.0;
-            for (size_t l = 0; l < K; l++) acc += w->ps_all[k * K + l] * c[l];
-            v += c[k] * acc;
+            for (size_t l = 0; l < n; l++) acc += bb->sww[j * n + l] * hc[l];
+            sw[j] = acc;
+            v += hc[j] * (sw[j] - 2.0 * syw_c);
         }
-        r[i] = (r[i] + v) / (double)T;
+        r[i] = v / (double)T;
         if (!(r[i] >= PO_LDS_R_COLLAPSE * var_y[i]) || !isfinite(r[i]))
             return po_error(PO_ESINGULAR,
                             "EM iteration %zu: the observation noise variance of channel %zu "
@@ -235,11 +236,11 @@ static po_status emissions(po_lds *p, const po_mat *Y, const po_lds_opts *o, lds
 }
 
 po_status lds_mstep(po_lds *p, const po_mat *Y, const po_mat *U, const po_lds_opts *o,
-                    lds_work *w, const double *var_y, size_t iter)
+                    lds_work *w, const double *mean_y, const double *var_y, size_t iter)
 {
     (void)U; /* the inputs are in the regressor rows of the E-step */
     mstep_bufs bb = bufs(w);
-    po_status st = emissions(p, Y, o, w, &bb, var_y, iter);
+    po_status st = emissions(p, Y, o, w, &bb, mean_y, var_y, iter);
     if (st == PO_OK) st = dynamics(p, w, &bb, iter);
     return st;
 }
