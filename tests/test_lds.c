@@ -478,7 +478,7 @@ static void test_opts_and_names(void)
     b.tol = -1.0;
     CHECK(po_lds_opts_check(&b) && strstr(po_lds_opts_check(&b), "tol"));
     b = o;
-    b.tol = NAN;
+    b.tol = (double)NAN;
     CHECK(po_lds_opts_check(&b) != NULL);
     b = o;
     b.alpha = 0.0;
@@ -540,11 +540,11 @@ static void test_errors(void)
     CHECK(errmsg_has("rows"));
     /* NaN in Y, Inf in U */
     double keep = PO_MAT_AT(Y, 7, 2);
-    PO_MAT_AT(Y, 7, 2) = NAN;
+    PO_MAT_AT(Y, 7, 2) = (double)NAN;
     CHECK_STATUS(po_fit_lds(Y, NULL, &o, &fit, NULL), PO_ENONFINITE);
     CHECK(errmsg_has("Y"));
     PO_MAT_AT(Y, 7, 2) = keep;
-    PO_MAT_AT(U, 3, 0) = INFINITY;
+    PO_MAT_AT(U, 3, 0) = (double)INFINITY;
     CHECK_STATUS(po_fit_lds(Y, U, &o, &fit, NULL), PO_ENONFINITE);
     CHECK(errmsg_has("U"));
     PO_MAT_AT(U, 3, 0) = 0.1;

@@ -304,7 +304,7 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         if (st != PO_OK) goto done;
     }
     if (trace)
-        for (size_t j = k + 1; j <= iters; j++) trace[j] = NAN;
+        for (size_t j = k + 1; j <= iters; j++) trace[j] = (double)NAN;
     if (info) {
         info->iters = k;
         info->converged = converged;
