@@ -15,6 +15,10 @@ options:
             include/partobs/fit.h), rho / alpha / burn-in / d / T sweeps.
   analyze   SPEC §5 eigenvalues, time constants, LAS, Henrici, singular values.
   teacher   SPEC §2 invariants of every generator and transform; determinism.
+  task      SPEC §7 schedule, ideal, readout, input / readout modes, IC, and the Euler
+            residual (SPEC §1.1/§1.2) of `partobs task` for both networks.
+  fit lds   include/partobs/fit.h Kalman EM against tools/lds_ref.py: log-likelihood
+            trace, A_cont and its eigenvalues, parameters; bad inputs.
   errors    DESIGN §5 bad inputs: exit 1 or 2, one 'partobs: ' stderr line, no
             output; Fortran / float32 / big-endian inputs equal float64 C order.
 
@@ -1116,9 +1120,241 @@ def check_learners():
     report("fit --method force (g = 0, window %d:%d, %d passes)" % (t0, t1, passes), dev < 1e-9, dev, err.strip())
 
 
+# ===========================================================================
+# 8. the sensory-integration task (SPEC §7) and the latent LDS (SPEC §4.8, fit.h)
+# ===========================================================================
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lds_ref  # noqa: E402  (independent NumPy Kalman-EM, tools/lds_ref.py)
+
+
+def has_task():
+    rc, _, _ = run("task", "--help")
+    return rc == 0
+
+
+def has_lds():
+    rc, out, err = run("fit", "--help")
+    return rc == 0 and "lds" in (out + err)
+
+
+def task_schedule(T):
+    """SPEC §7: the noise-free pulse schedule (half-open index ranges; nothing past 5000)."""
+    s = np.zeros(T)
+    for a, b, v in ((800, 950, -2.0), (1000, 1200, 1.0), (1250, 1450, -1.0), (1600, 1800, 3.0),
+                    (2200, 2400, 0.5), (3500, 4500, 0.1)):
+        s[a:min(b, T)] = v
+    ramp = -np.linspace(0.0, 3.0, 400)
+    if T > 2600:
+        s[2600:min(3000, T)] = ramp[:min(3000, T) - 2600]
+    return s
+
+
+def check_task():
+    if not has_task():
+        report("task: SKIPPED, this binary has no 'task' subcommand yet", True)
+        return
+    a, v0, v1, sig = 0.01, 0.1, 0.2, 0.05
+    cases = [("line-attractor", 60, 1200, 3), ("feedforward", 60, 1200, 4)]
+    if not QUICK:
+        cases += [("line-attractor", 40, 5000, 11), ("feedforward", 40, 5000, 12), ("feedforward", 90, 1500, 13),
+                  ("line-attractor", 25, 3000, 14)]
+    for net, D, T, seed in cases:
+        tag = "task %s D=%d T=%d seed=%d" % (net, D, T, seed)
+        out = "task_%s_%d" % (net, seed)
+        rc, _, err = run("task", "--net", net, "--D", D, "--T", T, "--seed", seed, "--out", out)
+        if rc != 0:
+            report(tag + ": runs", False, extra=err.strip())
+            continue
+        L = {k: np.load(os.path.join(out, k + ".npy"))
+             for k in ("X", "U", "readout", "ideal", "W", "w_in", "w_out")}
+        shapes = {k: L[k].shape for k in L}
+        want = dict(X=(T, D), U=(T, 1), readout=(T, 1), ideal=(T, 1), W=(D, D), w_in=(D,), w_out=(D,))
+        report(tag + ": output shapes", shapes == want, extra="" if shapes == want else str(shapes))
+        if shapes != want:
+            continue
+        X, U, W, m, wo = L["X"], L["U"][:, 0], L["W"], L["w_in"], L["w_out"]
+        # signal: U / v0 minus the schedule is white noise of sd 0.05
+        noise = U / v0 - task_schedule(T)
+        z_mean = noise.mean() / (sig / np.sqrt(T))
+        z_sd = (noise.std() - sig) / (sig / np.sqrt(2 * T))
+        lag1 = np.corrcoef(noise[:-1], noise[1:])[0, 1] * np.sqrt(T)
+        ok = abs(z_mean) < 5 and abs(z_sd) < 5 and abs(lag1) < 5 and np.max(np.abs(noise)) < 6.5 * sig
+        report(tag + ": U/v0 - schedule is N(0, 0.05^2) white noise", ok,
+               extra="mean %.2f sigma, sd %.2f sigma, lag-1 corr %.2f sigma, max|noise| %.3f"
+               % (z_mean, z_sd, lag1, np.max(np.abs(noise))))
+        dev = rel(L["ideal"][:, 0], v0 * a * np.cumsum(U / v0))
+        report(tag + ": ideal = v0 alpha cumsum(s)", dev < 1e-12, dev)
+        dev = rel(L["readout"][:, 0], X @ wo)
+        report(tag + ": readout = X w_out", dev < 1e-12, dev)
+        x0 = X[0]
+        dev = abs(x0 @ m) / (np.linalg.norm(x0) * np.linalg.norm(m))
+        report(tag + ": x0 . w_in = 0", dev < 1e-12, dev)
+        z = (np.sum(x0 ** 2) - (D - 1)) / np.sqrt(2 * (D - 1))
+        report(tag + ": x0 = N(0, I) minus its m-component (|x0|^2 ~ chi2(D-1))", abs(z) < 5, abs(z))
+        if net == "line-attractor":
+            dev = np.linalg.norm(W @ m - 0.999 * m) / np.linalg.norm(m)
+            report(tag + ": W m = 0.999 m", dev < 1e-9, dev)
+            dev = abs(np.linalg.norm(m) - D) / D
+            report(tag + ": |m| = D (m = D S[:,0], unit column)", dev < 1e-12, dev)
+            dev = rel(wo, m / D ** 2)
+            report(tag + ": w_out = m / D^2", dev < 1e-14, dev)
+            lam = np.sort(np.linalg.eigvals(W).real)[::-1]
+            dev = np.max(np.abs(lam - np.r_[0.999, np.full(D - 1, 0.2)]))
+            report(tag + ": spectrum {0.999, 0.2 x (D-1)}", dev < 1e-6, dev)
+        else:
+            dev = abs(np.linalg.norm(m) - np.sqrt(D)) / np.sqrt(D)
+            report(tag + ": |m| = sqrt(D) (m = O 1, O orthogonal)", dev < 1e-12, dev)
+            dev = rel(wo, 0.7 * m / D)
+            report(tag + ": w_out = 0.7 m / D", dev < 1e-14, dev)
+            # W = O T O^T with T the chain with skips (beta 0.5, interval 1): orthogonal invariants
+            b = 0.5
+            fro2 = (D - 1) + b * b * (D - 2)
+            wm2 = (1 + b * (D - 2)) ** 2 + (D - 2)  # |T 1|^2: row sums 1 + b(D-2), 1 x (D-2), 0
+            sv = np.linalg.svd(W, compute_uv=False)
+            tr = [abs(np.trace(np.linalg.matrix_power(W, k))) for k in range(1, 6)]
+            devs = [abs(np.sum(W * W) - fro2) / fro2, abs(np.sum((W @ m) ** 2) - wm2) / wm2,
+                    sv[-1], max(tr) / fro2]
+            ok = devs[0] < 1e-12 and devs[1] < 1e-12 and devs[2] < 1e-12 and sv[-2] > 1e-3 and devs[3] < 1e-12
+            report(tag + ": W = O T O^T (|W|_F, |W m|, rank D-1, tr W^k = 0)", ok, max(devs),
+                   extra="sigma_min %.2g sigma_min2 %.2g" % (sv[-1], sv[-2]))
+        # one-step residual of the Euler update (SPEC §1.1/§1.2) is the process noise alpha v1 xi
+        R = X[1:] - X[:-1] - a * (X[:-1] @ W.T - X[:-1] + U[:-1, None] * m[None, :])
+        n = R.size
+        s0 = a * v1
+        z_mean = R.mean() / (s0 / np.sqrt(n))
+        z_sd = (R.std() - s0) / (s0 / np.sqrt(2 * n))
+        per = R.std(axis=0)
+        z_per = np.max(np.abs(per - s0)) / (s0 / np.sqrt(2 * (T - 1)))
+        z_col = np.max(np.abs(R.mean(axis=0))) / (s0 / np.sqrt(T - 1))
+        ok = abs(z_mean) < 5 and abs(z_sd) < 5 and z_per < 5.5 and z_col < 5.5
+        report(tag + ": Euler residual is N(0, (alpha v1)^2) per neuron", ok,
+               extra="mean %.2f sigma, sd %.2f sigma, worst neuron sd %.2f sigma, worst neuron mean %.2f sigma"
+               % (z_mean, z_sd, z_per, z_col))
+        # the input enters at the step it is indexed by: the residual along m is uncorrelated with U
+        rm = R @ (m / np.linalg.norm(m))
+        c0 = np.corrcoef(rm, U[:-1])[0, 1] * np.sqrt(T - 1)
+        c1 = np.corrcoef(rm, U[1:])[0, 1] * np.sqrt(T - 1)
+        report(tag + ": residual along m uncorrelated with U_t, U_{t+1}", abs(c0) < 5 and abs(c1) < 5,
+               extra="%.2f, %.2f sigma" % (c0, c1))
+        if T >= 5000:
+            c = np.corrcoef(L["readout"][:, 0], L["ideal"][:, 0])[0, 1]
+            report(tag + ": readout tracks the ideal integral (corr > 0.9)", c > 0.9, extra="corr %.4f" % c)
+        rc, _, err = run("task", "--net", net, "--D", D, "--T", T, "--seed", seed, "--out", out + "_again")
+        same = rc == 0 and all(np.array_equal(np.load(os.path.join(out + "_again", k + ".npy")), L[k]) for k in L)
+        report(tag + ": deterministic", same, extra=err.strip())
+
+
+def lds_json_diag(v, n):
+    """Q and R as a diagonal: a list of n numbers or an n x n diagonal matrix."""
+    v = np.asarray(v, dtype=float)
+    if v.ndim == 2:
+        off = v - np.diag(np.diag(v))
+        return np.diag(v) if not off.any() else np.full(n, np.nan)
+    return v
+
+
+def lds_case(tag, Y, U, K, emissions, iters):
+    save("Yl.npy", Y)
+    args = ["fit", "Yl.npy", "--method", "lds", "--latents", K, "--emissions", emissions, "--iters", iters]
+    if U is not None:
+        save("Ul.npy", U)
+        args += ["--input", "Ul.npy"]
+    clean("A_cont.npy", "A_cont.json")
+    rc, _, err = run(*args, "-o", "A_cont.npy")
+    tag = "fit lds %s K=%d %s %s" % (tag, K, emissions, "input" if U is not None else "no input")
+    if rc != 0:
+        report(tag, False, extra=err.strip())
+        return
+    Ac = np.load("A_cont.npy")
+    J = json.load(open("A_cont.json"))
+    keys = ("log_likelihood A A_cont V b Q C F d R mu0 Sigma0 latents emissions init iterations converged alpha "
+            "eigenvalues time_constants line_attractor_score").split()
+    missing = [k for k in keys if k not in J]
+    report(tag + ": JSON keys", not missing, extra="missing %s" % missing if missing else "")
+    if missing:
+        return
+    pr, tr = lds_ref.em(Y, U, K, emissions, iters)
+    got = np.asarray(J["log_likelihood"], dtype=float)
+    dev = rel(got, tr)
+    report(tag + ": log-likelihood trace vs NumPy EM", dev < 1e-8 and got.size == iters + 1, dev,
+           extra="C %.10g vs NumPy %.10g" % (got[-1], tr[-1]))
+    report(tag + ": log-likelihood never decreases", bool(np.all(np.diff(got) >= -1e-9 * np.abs(got[1:]))))
+    alpha = 0.01
+    A = np.asarray(J["A"], dtype=float)
+    dev = max(rel(Ac, (A - (1 - alpha) * np.eye(K)) / alpha), rel(np.asarray(J["A_cont"], dtype=float), Ac))
+    report(tag + ": A_cont.npy = (A - (1-alpha) I)/alpha = JSON A_cont", dev < 1e-12, dev)
+    lam_c = np.asarray(J["eigenvalues"], dtype=float)
+    want = lds_ref.sorted_eigs((pr["A"] - (1 - alpha) * np.eye(K)) / alpha)
+    dev = np.max(np.abs(lam_c - want)) * alpha if lam_c.shape == want.shape else np.inf
+    report(tag + ": eigenvalues of A_cont vs NumPy EM (scaled by alpha)", dev < 1e-7, dev,
+           extra="top %s" % (lam_c[0].tolist() if lam_c.size else None))
+    lam, tau, las, _, _ = ref_analyze(Ac)
+    dev = max(np.max(np.abs(np.asarray(J["time_constants"], dtype=float) - tau) / tau),
+              abs(J["line_attractor_score"] - las))
+    report(tag + ": time constants and LAS of A_cont", dev < 1e-9, dev)
+    dev = max(rel(A, pr["A"]), rel(np.asarray(J["C"], dtype=float), pr["C"]),
+              rel(np.asarray(J["d"], dtype=float), pr["d"]),
+              rel(lds_json_diag(J["R"], Y.shape[1]), pr["r"]), rel(lds_json_diag(J["Q"], K), pr["q"]),
+              rel(np.asarray(J["Sigma0"], dtype=float), pr["Sigma0"]))
+    report(tag + ": A, C, d, R, Q, Sigma0 vs NumPy EM", dev < 1e-6, dev)
+    meta = (J["latents"] == K and J["emissions"] == emissions and J["init"] == "pca"
+            and J["iterations"] == iters and J["converged"] is False and J["alpha"] == alpha)
+    report(tag + ": latents, emissions, init, iterations, converged, alpha", meta)
+    if emissions == "orthonormal":
+        C = np.asarray(J["C"], dtype=float)
+        dev = np.max(np.abs(C.T @ C - np.eye(K)))
+        report(tag + ": C^T C = I", dev < 1e-12, dev)
+
+
+def check_lds():
+    if not has_lds():
+        report("fit --method lds: SKIPPED, this binary's fit has no lds method yet", True)
+        return
+    rng = np.random.default_rng(808)
+    cases = []
+    # (1) data from a random LDS with input
+    p = lds_ref.random_model(rng, 3, 7, 1)
+    Ur = np.cumsum(rng.standard_normal((300, 1)), axis=0) * 0.1
+    _, Yr = lds_ref.sample(rng, p, 300, Ur)
+    cases += [("lds-data", Yr, Ur, 3, "free"), ("lds-data", Yr, None, 2, "orthonormal")]
+    # (2) white noise
+    Yn = rng.normal(0, 0.7, (150, 4)) + np.arange(4)
+    cases += [("white-noise", Yn, None, 2, "free")]
+    if not QUICK:
+        cases += [("lds-data", Yr, Ur, 3, "orthonormal"), ("lds-data", Yr, None, 1, "free"),
+                  ("lds-data", Yr, Ur, 7, "free"), ("white-noise", Yn, None, 1, "orthonormal")]
+    # (3) task data (6 observed neurons of 60), input scaled to max |u| = 1 as in SPEC §7
+    if has_task():
+        for net, seed, emis in (("feedforward", 21, "orthonormal"), ("line-attractor", 22, "free"))[:1 if QUICK else 2]:
+            must("task", "--net", net, "--D", 60, "--T", 1200, "--seed", seed, "--out", "lt")
+            X, U = np.load("lt/X.npy"), np.load("lt/U.npy")
+            cases.append(("task-" + net, X[:, :6], U / np.max(np.abs(U)), 3, emis))
+    else:
+        report("fit lds on task data: SKIPPED, no 'task' subcommand", True)
+    for tag, Y, U, K, emis in cases:
+        lds_case(tag, Y, U, K, emis, 5)
+    # bad input (issue 3): latents > d, a constant channel, NaN, U rows != T -- exit 1 or 2, nothing written
+    save("Yb.npy", Yn)
+    expect_error("fit lds latents > d", ["fit", "Yb.npy", "--method", "lds", "--latents", 5, "--iters", 2,
+                                         "-o", "Ab.npy"], ["Ab.npy", "Ab.json"], codes=(1,))
+    Yc = Yn.copy()
+    Yc[:, 2] = 1.5
+    save("Yc.npy", Yc)
+    expect_error("fit lds constant channel", ["fit", "Yc.npy", "--method", "lds", "--latents", 2, "--iters", 2,
+                                              "-o", "Ab.npy"], ["Ab.npy", "Ab.json"], codes=(1,))
+    Yc = Yn.copy()
+    Yc[7, 1] = np.nan
+    save("Yc.npy", Yc)
+    expect_error("fit lds NaN in Y", ["fit", "Yc.npy", "--method", "lds", "--latents", 2, "--iters", 2,
+                                      "-o", "Ab.npy"], ["Ab.npy", "Ab.json"])
+    save("Ub.npy", np.ones((Yn.shape[0] - 1, 1)))
+    expect_error("fit lds input rows != T", ["fit", "Yb.npy", "--method", "lds", "--latents", 2, "--input", "Ub.npy",
+                                             "--iters", 2, "-o", "Ab.npy"], ["Ab.npy", "Ab.json"])
+
+
 def main():
     for section in (check_simulate, check_observe, check_fit, check_analyze, check_teacher, check_errors,
-                    check_theory, check_learners):
+                    check_theory, check_learners, check_task, check_lds):
         try:
             section()
         except Exception as e:  # a crash in a section is a failure, not the end of the run
