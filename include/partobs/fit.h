@@ -339,10 +339,12 @@ typedef struct po_lds_info {
  *  2. C = the K leading right singular vectors of E (pca; sign: the entry of
  *     largest magnitude positive) or Haar-random orthonormal columns
  *     (random); latents Z = E C.
- *  3. r_i = mean over t of (E - Z C^T)_ti^2, floored at 1e-4 var(y_i).
+ *  3. r_i = mean over t of (E - Z C^T)_ti^2, floored at 1e-4 var(y_i)
+ *     (variances here divide by T).
  *  4. [A V b] = least squares of z_t on [z_{t-1}; u_t; 1] (t = 1 .. T-1);
  *     q = mean squared residuals, floored at 1e-4 var(z_k).
- *  5. mu0 = z_0; Sigma0 = the sample covariance of Z. Sigma0 stays fixed;
+ *  5. mu0 = z_0; Sigma0 = the sample covariance of Z (divided by T - 1).
+ *     Sigma0 stays fixed;
  *     everything else is re-estimated.
  * E-step: Kalman filter in information form (Sigma_post = L (I + L^T J L)^{-1} L^T
  * with Sigma_pred = L L^T and J = C^T R^{-1} C, symmetric positive definite by
@@ -350,10 +352,13 @@ typedef struct po_lds_info {
  * recursions do not depend on the data and are reused once they stop changing.
  * Log-likelihood = sum_t log N(y_t; C x_{t|t-1} + F u_t + d, S_t).
  * M-step: closed form for [A V b], q, mu0 and, with free C, [C F d] and r;
- * with orthonormal C: [F d] by least squares given C, then C by
- * majorize-minimize on the Stiefel manifold (each step the polar factor of
- * L C - R^{-1} C P + R^{-1} M, which cannot increase the weighted residual),
- * then r. Every step of the M-step maximises the expected complete-data
+ * with orthonormal C: [F d] by least squares given the current C, then C by
+ * majorize-minimize on the Stiefel manifold starting from the current C and
+ * weighted by the current r (each step the polar factor of
+ * L C - R^{-1} C P + R^{-1} M with P = sum_t E[x_t x_t^T],
+ * M = sum_t (y_t - F u_t - d) E[x_t]^T, L = max_i(1/r_i) lambda_max(P),
+ * which cannot increase the weighted residual; stiefel_iters steps, or fewer
+ * once no entry of C moves by more than 1e-14), then r. Every step of the M-step maximises the expected complete-data
  * log-likelihood over its block, so the log-likelihood never decreases.
  *
  * *out is the fitted model (free with po_lds_free). info may be NULL.
