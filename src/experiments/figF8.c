@@ -110,8 +110,8 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
     po_figure *f = NULL;
     char title[240];
     snprintf(title, sizeof title,
-             "Fig F.8: LDS (orthonormal C, input u, %zu EM iterations) on the feedforward "
-             "integrator, D = %zu, T = %zu; mean +- SEM over %zu instances",
+             "Fig F.8: LDS (orthonormal C, input u, <= %zu EM iterations), feedforward "
+             "integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
              J->iters, J->D, J->T, J->k);
     po_status st = po_figure_alloc(1, 3, 2300, 720, title, &f);
     double xa[F8_MAXD], xk[F8_NK];
