@@ -392,21 +392,14 @@ static void add_json(po_exp_ctx *c, const f1_job *J)
         cJSON_AddItemToObject(x, "lds_A_cont",
                               po_exp_json_matrix(e->A_cont->data, e->A_cont->rows,
                                                  e->A_cont->cols, e->A_cont->ld));
+        /* Every 10th step (a row stride of 10 rows) keeps the file small. */
         size_t m = e->trace_T / 10;
-        po_mat *a = po_mat_alloc(m, F1_NEURONS), *b = po_mat_alloc(m, F1_NEURONS);
-        if (a && b) {
-            for (size_t i = 0; i < m; i++)
-                for (size_t q = 0; q < F1_NEURONS; q++) {
-                    PO_MAT_AT(a, i, q) = PO_MAT_AT(e->tr_teacher, 10 * i, q);
-                    PO_MAT_AT(b, i, q) = PO_MAT_AT(e->tr_lds, 10 * i, q);
-                }
-            cJSON_AddItemToObject(x, "traces_teacher_every_10th_step",
-                                  po_exp_json_matrix(a->data, m, F1_NEURONS, a->ld));
-            cJSON_AddItemToObject(x, "traces_lds_every_10th_step",
-                                  po_exp_json_matrix(b->data, m, F1_NEURONS, b->ld));
-        }
-        po_mat_free(a);
-        po_mat_free(b);
+        cJSON_AddItemToObject(x, "traces_teacher_every_10th_step",
+                              po_exp_json_matrix(e->tr_teacher->data, m, F1_NEURONS,
+                                                 10 * e->tr_teacher->ld));
+        cJSON_AddItemToObject(x, "traces_lds_every_10th_step",
+                              po_exp_json_matrix(e->tr_lds->data, m, F1_NEURONS,
+                                                 10 * e->tr_lds->ld));
         cJSON_AddItemToObject(x, "lds_flow", exp_flow_json(e->flow_lds));
         cJSON_AddItemToObject(x, "ground_truth_flow", exp_flow_json(e->flow_gt));
     }

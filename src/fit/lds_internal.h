@@ -98,6 +98,14 @@ po_status lds_initialise(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
  * definite (a non-positive or non-finite pivot). */
 bool lds_chol(double *a, size_t n, size_t lda);
 
+/* b (rows x n, stride ldb) <- b L^{-T} for the lower triangular L. */
+void lds_tri_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
+                         size_t ldb);
+
+/* out (K x K) = a b^T when that product is symmetric (A S A^T, G G^T):
+ * the upper triangle is computed and mirrored, so out is exactly symmetric. */
+void lds_mul_sym(const double *a, const double *b, double *out, size_t K);
+
 /* b (rows x n, stride ldb) <- b A^{-1} for A = L L^T, L from lds_chol. */
 void lds_chol_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
                           size_t ldb);

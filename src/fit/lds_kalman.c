@@ -58,24 +58,8 @@ static void predict_cov(const double *A, const double *S, const double *q, doubl
                         double *out, size_t K)
 {
     lds_mul(A, S, as, K, K, K, false);
-    for (size_t i = 0; i < K; i++)
-        for (size_t j = i; j < K; j++) {
-            double acc = 0.0;
-            for (size_t l = 0; l < K; l++) acc += as[i * K + l] * A[j * K + l];
-            out[i * K + j] = out[j * K + i] = acc;
-        }
+    lds_mul_sym(as, A, out, K);
     for (size_t i = 0; i < K; i++) out[i * K + i] += q[i];
-}
-
-/* out = G G^T (symmetric by construction). */
-static void gram(const double *G, double *out, size_t K)
-{
-    for (size_t i = 0; i < K; i++)
-        for (size_t j = i; j < K; j++) {
-            double acc = 0.0;
-            for (size_t l = 0; l < K; l++) acc += G[i * K + l] * G[j * K + l];
-            out[i * K + j] = out[j * K + i] = acc;
-        }
 }
 
 /* Filter covariance update: sf = posterior covariance for the predicted
@@ -98,16 +82,8 @@ static bool update_cov(const double *pp, const double *J, double *sf, double *lo
     double ld = 0.0;
     for (size_t i = 0; i < K; i++) ld += log(B[i * K + i]);
     *logdet_m = 2.0 * ld;
-    /* G = L M^{-T}: row g of G solves M g^T = l^T (forward substitution), in place in L. */
-    for (size_t r = 0; r < K; r++) {
-        double *g = L + r * K;
-        for (size_t i = 0; i < K; i++) {
-            double t = g[i];
-            for (size_t k = 0; k < i; k++) t -= B[i * K + k] * g[k];
-            g[i] = t / B[i * K + i];
-        }
-    }
-    gram(L, sf, K);
+    lds_tri_solve_right(B, K, K, L, K, K); /* G = L M^{-T}, in place in L */
+    lds_mul_sym(L, L, sf, K);
     return true;
 }
 

@@ -25,10 +25,10 @@ bool lds_chol(double *a, size_t n, size_t lda)
     return true;
 }
 
-void lds_chol_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
-                          size_t ldb)
+void lds_tri_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
+                         size_t ldb)
 {
-    /* x A = b with A symmetric is A x^T = b^T: L z = b^T, then L^T x^T = z. */
+    /* x L^T = b is L x^T = b^T: forward substitution, row by row of b. */
     for (size_t r = 0; r < rows; r++) {
         double *x = b + r * ldb;
         for (size_t i = 0; i < n; i++) {
@@ -36,12 +36,34 @@ void lds_chol_solve_right(const double *L, size_t n, size_t lda, double *b, size
             for (size_t k = 0; k < i; k++) t -= L[i * lda + k] * x[k];
             x[i] = t / L[i * lda + i];
         }
+    }
+}
+
+void lds_chol_solve_right(const double *L, size_t n, size_t lda, double *b, size_t rows,
+                          size_t ldb)
+{
+    /* x A = b with A = L L^T: z L^T = b, then x L = z (backward substitution). */
+    lds_tri_solve_right(L, n, lda, b, rows, ldb);
+    for (size_t r = 0; r < rows; r++) {
+        double *x = b + r * ldb;
         for (size_t i = n; i-- > 0;) {
             double t = x[i];
             for (size_t k = i + 1; k < n; k++) t -= L[k * lda + i] * x[k];
             x[i] = t / L[i * lda + i];
         }
     }
+}
+
+/* out = a b^T for K x K a, b whose product is known to be symmetric (only
+ * the upper triangle is computed, then mirrored). */
+void lds_mul_sym(const double *a, const double *b, double *out, size_t K)
+{
+    for (size_t i = 0; i < K; i++)
+        for (size_t j = i; j < K; j++) {
+            double acc = 0.0;
+            for (size_t l = 0; l < K; l++) acc += a[i * K + l] * b[j * K + l];
+            out[i * K + j] = out[j * K + i] = acc;
+        }
 }
 
 void lds_mul(const double *a, const double *b, double *c, size_t r, size_t k, size_t s, bool bt)
