@@ -1,6 +1,7 @@
 /* partobs fit --method lds (SPEC.md §4.8): latent LDS by Kalman EM. Writes
  * A_cont (K x K, read by `partobs analyze`), every fitted parameter and the
  * log-likelihood trace in a JSON beside it, optionally the smoothed latents. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,8 +135,18 @@ int fit_lds(cli_run *run, int argc, char **argv)
         return cli_usage(run, "%s", po_errmsg());
     const char *why = po_lds_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
+    /* The trace holds iters + 1 doubles: a larger count would wrap the size. */
+    if (o.iters >= SIZE_MAX / sizeof(double))
+        return cli_usage(run, "--iters %zu is too large", o.iters);
     char *json_path = json_path_for(output);
     if (!json_path) return cli_fail(run, "out of memory");
+    /* Each output is written in turn: a shared name would leave only the last. */
+    if (smoothed && (strcmp(smoothed, output) == 0 || strcmp(smoothed, json_path) == 0)) {
+        rc = cli_usage(run, "--smoothed '%s' is also the path of %s", smoothed,
+                       strcmp(smoothed, output) == 0 ? "A_cont (-o)" : "the JSON report");
+        free(json_path);
+        return rc;
+    }
 
     po_mat *Y = NULL, *U = NULL, *Ac = NULL, *X = NULL;
     po_lds *fit = NULL;

@@ -584,6 +584,49 @@ static void test_errors(void)
     po_lds_free(truth);
 }
 
+/* Audit regressions: a constant channel or input whose value is not a binary
+ * fraction (0.1, 0.3) leaves rounding-level variances and pivots, not exact
+ * zeros; both must still be refused before EM, with the documented message. */
+static void test_rounding_level_degeneracy(void)
+{
+    size_t T = 60, d = 3;
+    po_lds *truth = random_model(1, d, 0, 91);
+    po_mat *Y = simulate(truth, NULL, T, 92);
+    po_lds_opts o = po_lds_opts_defaults();
+    o.latents = 1;
+    o.iters = 3;
+    po_lds *fit = (po_lds *)&o; /* must come back NULL */
+    po_mat *Yc = po_mat_dup(Y);
+    for (size_t t = 0; t < T; t++) PO_MAT_AT(Yc, t, 2) = 0.1;
+    CHECK_STATUS(po_fit_lds(Yc, NULL, &o, &fit, NULL), PO_ESINGULAR);
+    CHECK(errmsg_has("channel 2 of Y is constant") && fit == NULL);
+    po_mat *Uc = po_mat_alloc(T, 2);
+    for (size_t t = 0; t < T; t++) {
+        PO_MAT_AT(Uc, t, 0) = 0.3;
+        PO_MAT_AT(Uc, t, 1) = (double)(t % 7);
+    }
+    fit = (po_lds *)&o;
+    CHECK_STATUS(po_fit_lds(Y, Uc, &o, &fit, NULL), PO_ESINGULAR);
+    CHECK(errmsg_has("collinear") && fit == NULL);
+    /* two input columns that are multiples of each other (0.1 x and 0.3 x) */
+    for (size_t t = 0; t < T; t++) {
+        PO_MAT_AT(Uc, t, 0) = 0.1 * (double)(t % 7);
+        PO_MAT_AT(Uc, t, 1) = 0.3 * (double)(t % 7);
+    }
+    fit = (po_lds *)&o;
+    CHECK_STATUS(po_fit_lds(Y, Uc, &o, &fit, NULL), PO_ESINGULAR);
+    CHECK(errmsg_has("collinear") && fit == NULL);
+    /* a well-posed input still fits */
+    for (size_t t = 0; t < T; t++) PO_MAT_AT(Uc, t, 1) = sin(0.37 * (double)t);
+    CHECK_OK(po_fit_lds(Y, Uc, &o, &fit, NULL));
+    CHECK(fit != NULL);
+    po_lds_free(fit);
+    po_mat_free(Uc);
+    po_mat_free(Yc);
+    po_mat_free(Y);
+    po_lds_free(truth);
+}
+
 /* A diverging model: huge data make the log-likelihood overflow -> PO_EDIVERGED. */
 static void test_diverged(void)
 {
@@ -613,5 +656,6 @@ int main(void)
     PO_RUN(test_opts_and_names);
     PO_RUN(test_errors);
     PO_RUN(test_diverged);
+    PO_RUN(test_rounding_level_degeneracy);
     return po_test_finish();
 }

@@ -531,6 +531,17 @@ static void test_simulate_errors(void)
     CHECK_STATUS(po_task_simulate(t, &o), PO_ENONFINITE);
     CHECK(t->X == NULL && t->readout == NULL);
     po_task_free(t);
+
+    /* Audit regression: with T = 801 the pulse -2 at step 800 overflows
+     * v0 s_800 = -2e308 (U.npy) but reaches the state only after the last
+     * row, so the simulation stays finite: po_task_make must refuse it. */
+    o = po_task_opts_defaults();
+    o.D = 10;
+    o.T = 801;
+    o.input_gain = 1e308;
+    t = (po_task *)&o;
+    CHECK_STATUS(po_task_make(&o, &t), PO_ENONFINITE);
+    CHECK(t == NULL && strstr(po_errmsg(), "input") != NULL);
 }
 
 /* ---- delay embedding ----------------------------------------------------- */

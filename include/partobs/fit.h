@@ -365,7 +365,7 @@ typedef struct po_lds_info {
  * Errors: PO_EINVAL (NULL argument, invalid options, latents > d: "latents (K)
  * exceed the observed dimension d"), PO_ESHAPE (T < 2, U rows != T),
  * PO_ENONFINITE (NaN/Inf in Y or U), PO_ESINGULAR (a constant channel of Y,
- * or an observation noise variance that collapses to 0 during EM: the
+ * inputs [U 1] that are collinear, e.g. a constant input column, or an observation noise variance that collapses to 0 during EM: the
  * innovation covariance is singular; names the channel and iteration),
  * PO_EDIVERGED (non-finite log-likelihood, naming the iteration),
  * PO_ENOMEM, PO_ELINALG. */

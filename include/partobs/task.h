@@ -83,12 +83,13 @@ typedef struct po_task {
  * po_teacher_generate: lowrank-normal rank D diagonal + similarity, or chain
  * + ortho); x0 from PO_STREAM_IC (D normals, then the m-component removed);
  * the signal noise from PO_STREAM_INPUT (T normals times signal_noise).
- * PO_EINVAL (options), PO_ENOMEM, PO_ELINALG. */
+ * PO_EINVAL (options), PO_ENOMEM, PO_ELINALG, PO_ENONFINITE (v0 s_t or the
+ * ideal output overflows). */
 po_status po_task_make(const po_task_opts *opts, po_task **out);
 
 /* Simulate the circuit with its input (po_sim_run with x0, the process noise
  * of seed, signal s and w_in = m, input_gain v0) and fill X and readout.
- * PO_ENONFINITE if the state overflows. */
+ * PO_ENONFINITE if the state or the readout overflows. */
 po_status po_task_simulate(po_task *task, const po_task_opts *opts);
 
 void po_task_free(po_task *task);

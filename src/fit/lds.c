@@ -243,9 +243,16 @@ static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opt
             double e = PO_MAT_AT(Y, t, i) - mean[i];
             v[i] += e * e;
         }
+    /* A constant channel whose value is not a binary fraction (0.1) gets a
+     * mean that differs from it by rounding, hence a variance of ~1e-34 > 0:
+     * test constancy exactly as well, so that it is named here instead of as
+     * a collapsed noise variance during EM. */
     for (size_t i = 0; i < d; i++) {
+        bool constant = true;
+        for (size_t t = 1; t < T && constant; t++)
+            constant = PO_MAT_AT(Y, t, i) == PO_MAT_AT(Y, 0, i);
         v[i] /= (double)T;
-        if (!(v[i] > 0.0) || !isfinite(v[i])) {
+        if (constant || !(v[i] > 0.0) || !isfinite(v[i])) {
             free(v);
             free(mean);
             return po_error(PO_ESINGULAR,

@@ -23,12 +23,16 @@
 #include "partobs/rng.h"
 #include "partobs/teacher.h"
 
-/* b <- b S^{-1} for the SPD nn x nn S (contiguous), fac nn x nn scratch. */
+/* b <- b S^{-1} for the SPD nn x nn S (contiguous), fac nn x nn scratch.
+ * false if S is not positive definite or, when rel > 0, if a pivot L_jj^2
+ * is at most rel S_jj (collinear regressors). */
 static bool solve_normal(const double *S, size_t nn, double *fac, double *b, size_t rows,
-                         size_t ldb)
+                         size_t ldb, double rel)
 {
     memcpy(fac, S, nn * nn * sizeof *fac);
     if (!lds_chol(fac, nn, nn)) return false;
+    for (size_t j = 0; j < nn; j++)
+        if (fac[j * nn + j] * fac[j * nn + j] <= rel * S[j * nn + j]) return false;
     lds_chol_solve_right(fac, nn, nn, b, rows, ldb);
     return true;
 }
@@ -54,10 +58,10 @@ static po_status input_regression(const po_mat *Y, const po_mat *U, po_lds *p, l
         po_la_syrk_t(1.0, &v, 0.0, &svvm);
         po_la_symmetrize_upper(&svvm);
         po_la_gemm(true, false, 1.0, Y, &v, 0.0, &syvm);
-        if (!solve_normal(svv, nv, fac, syv, d, nv))
+        if (!solve_normal(svv, nv, fac, syv, d, nv, PO_LDS_COLLINEAR))
             return po_error(PO_ESINGULAR,
-                            "LDS initialisation: the inputs [U 1] are singular (a constant input "
-                            "column?)");
+                            "LDS initialisation: the inputs [U 1] are singular or collinear (a "
+                            "constant input column, or columns that are multiples of each other?)");
         for (size_t i = 0; i < d; i++) {
             for (size_t j = 0; j < m; j++) PO_MAT_AT(p->F, i, j) = syv[i * nv + j];
             p->offset[i] = syv[i * nv + m];
@@ -135,7 +139,7 @@ static po_status latent_regression(const po_mat *U, const double *var_y, po_lds 
     po_la_syrk_t(1.0, &reg, 0.0, &szzm);
     po_la_symmetrize_upper(&szzm);
     po_la_gemm(true, false, 1.0, &tgt, &reg, 0.0, &gm);
-    if (!solve_normal(szz, n, fac, g, K, n))
+    if (!solve_normal(szz, n, fac, g, K, n, 0.0))
         return po_error(PO_ESINGULAR,
                         "LDS initialisation: the regressors [z_{t-1}, u_t, 1] of the %zu "
                         "transitions are singular (too few time steps, or constant inputs?)",

@@ -24,6 +24,13 @@
 /* Observation noise variances below this fraction of var(y_i) mean the
  * innovation covariance has become singular (PO_ESINGULAR). */
 #define PO_LDS_R_COLLAPSE 1e-12
+/* The inputs [U 1] count as collinear (PO_ESINGULAR) when a Cholesky pivot
+ * of their normal equations is below this fraction of its diagonal entry,
+ * i.e. a column is explained by the others up to 1 - 1e-10 of its sum of
+ * squares. An exact zero pivot is not enough: a constant input 0.3 leaves a
+ * rounding-level pivot (~1e-16 of the diagonal) and the split between F and
+ * the offset d is then arbitrary. */
+#define PO_LDS_COLLINEAR 1e-10
 /* Floors of the initial noise variances, relative to the data variance
  * (fit.h, initialisation steps 3 and 4). */
 #define PO_LDS_INIT_FLOOR 1e-4

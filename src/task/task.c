@@ -193,6 +193,14 @@ po_status po_task_make(const po_task_opts *opts, po_task **out)
     modes(opts, task->S, task->m, task->w_out);
     initial_state(opts, task->m, task->x0);
     signals(opts, task);
+    /* A huge input_gain overflows v0 s_t (U.npy) at a step whose effect on
+     * the state comes after the last row, so the simulation does not see it. */
+    po_status fin = po_mat_check_finite(task->input, "po_task_make: the input v0 s_t");
+    if (fin == PO_OK) fin = po_mat_check_finite(task->ideal, "po_task_make: the ideal output");
+    if (fin != PO_OK) {
+        po_task_free(task);
+        return fin;
+    }
     *out = task;
     return PO_OK;
 }
@@ -246,6 +254,12 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts)
         double acc = 0.0;
         for (size_t i = 0; i < D; i++) acc += x[i] * task->w_out[i];
         r->data[t] = acc;
+    }
+    st = po_mat_check_finite(r, "po_task_simulate: the readout X w_out");
+    if (st != PO_OK) {
+        po_mat_free(X);
+        po_mat_free(r);
+        return st;
     }
     po_mat_free(task->X);
     po_mat_free(task->readout);

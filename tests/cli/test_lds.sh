@@ -104,5 +104,14 @@ expect_error 2 bad_alpha fit Y.npy --method lds --latents 2 --alpha 0 -o existin
 expect_error 2 negative_tol fit Y.npy --method lds --latents 2 --tol -1 -o existing.npy
 expect_error 2 no_output fit Y.npy --method lds --latents 2
 expect_error 2 unknown_option fit Y.npy --method lds --latents 2 --phi tanh -o existing.npy
+# --smoothed naming another output would silently replace it (A_cont.npy holding T x K latents)
+expect_error 2 smoothed_is_output fit Y.npy --method lds --latents 2 --smoothed new.npy -o new.npy
+expect_error 2 smoothed_is_json fit Y.npy --method lds --latents 2 --smoothed new.json -o new.npy
+# iters + 1 trace entries: 2^64 - 1 used to wrap to a 0-byte buffer (segfault)
+expect_error 2 iters_overflow fit Y.npy --method lds --latents 2 --iters 18446744073709551615 -o existing.npy
+# a constant input 0.3 is collinear with the offset although its pivot is not exactly 0
+mknpy u03.npy '<f8' '(400, 1)' "$(for _ in $(seq 1 400); do printf '%s' '\x33\x33\x33\x33\x33\x33\xd3\x3f'; done)"
+expect_error 1 constant_input fit Y.npy --method lds --latents 2 --input u03.npy -o existing.npy
+check constant_input_message grep -q 'collinear' "$W/err.txt"
 
 finish
