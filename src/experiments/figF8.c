@@ -18,7 +18,8 @@
 #include "experiments/exp.h"
 #include "experiments/lds_common.h"
 
-enum { F8_KMIN = 2, F8_KMAX = 6, F8_NK = F8_KMAX - F8_KMIN + 1, F8_MAXD = 8 };
+/* Latent dimensions of (b); F8_MAX_GRID bounds the number of d values of (a). */
+enum { F8_KMIN = 2, F8_KMAX = 6, F8_NK = F8_KMAX - F8_KMIN + 1, F8_MAX_GRID = 8 };
 /* A spurious slow (tau_1 > 10) or unstable mode: Re lambda_1(A_cont) > 0.9
  * where every true eigenvalue is 0. */
 #define F8_SLOW_RE 0.9
@@ -114,7 +115,7 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
              "integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
              J->iters, J->D, J->T, J->k);
     po_status st = po_figure_alloc(1, 3, 2300, 720, title, &f);
-    double xa[F8_MAXD], xk[F8_NK];
+    double xa[F8_MAX_GRID], xk[F8_NK];
     for (size_t g = 0; g < J->nd; g++) xa[g] = (double)J->dgrid[g] / (double)J->D;
     for (size_t q = 0; q < F8_NK; q++) xk[q] = (double)(F8_KMIN + q);
     char ta[120], tb[120];
@@ -183,8 +184,8 @@ po_status po_exp_figF8(po_exp_ctx *c)
         po_mat_free(J.U ? J.U[j] : NULL);
     }
     if (st == PO_OK) {
-        double ma[F8_MAXD], sa[F8_MAXD], mb[F8_NK], sb[F8_NK], me[F8_NK], se[F8_NK];
-        double mt[F8_MAXD], st1[F8_MAXD], mbt[F8_NK], sbt[F8_NK];
+        double ma[F8_MAX_GRID], sa[F8_MAX_GRID], mb[F8_NK], sb[F8_NK], me[F8_NK], se[F8_NK];
+        double mt[F8_MAX_GRID], st1[F8_MAX_GRID], mbt[F8_NK], sbt[F8_NK];
         curve(&J, J.las, 0, J.nd, ma, sa);
         curve(&J, J.tau1, 0, J.nd, mt, st1);
         curve(&J, J.las, J.nd, F8_NK, mb, sb);
@@ -207,7 +208,7 @@ po_status po_exp_figF8(po_exp_ctx *c)
                                 "takes about 2.8 s, d = 25 about 7 s; d <= 12 (2.4%) keeps both "
                                 "sweeps under two minutes on two cores");
         cJSON_AddNumberToObject(p, "model_selection_min_ev_gain", F8_EV_GAIN);
-        double dg[F8_MAXD], kg[F8_NK];
+        double dg[F8_MAX_GRID], kg[F8_NK];
         for (size_t g = 0; g < J.nd; g++) dg[g] = (double)J.dgrid[g];
         for (size_t q = 0; q < F8_NK; q++) kg[q] = (double)(F8_KMIN + q);
         cJSON *a = cJSON_AddObjectToObject(j, "a_subsampling");
