@@ -171,8 +171,7 @@ static po_status keep_example(f1_job *J, size_t net, const po_task *t, const po_
             PO_MAT_AT(e->tr_lds, i, j) = PO_MAT_AT(Yh, i, F1_NEURON0 + j);
         }
     if (st == PO_OK) {
-        for (size_t i = 0; i < F1_TOP; i++)
-            e->lds_tau[i] = i < f->spec->n ? f->spec->tau[i] : (double)NAN;
+        exp_lds_top_tau(f, e->lds_tau, F1_TOP);
         e->lds_las = f->spec->las;
         st = exp_flow_field(f->A_cont, Xh, e->flow_lds);
     }
@@ -217,8 +216,7 @@ static po_status f1_item(size_t item, void *user)
         st = exp_lds_fit(Y, U, &o, &f);
         size_t at = item * F1_EMS + e;
         if (st == PO_OK) {
-            for (size_t i = 0; i < F1_TOP; i++)
-                J->tau[at * F1_TOP + i] = i < f.spec->n ? f.spec->tau[i] : (double)NAN;
+            exp_lds_top_tau(&f, J->tau + at * F1_TOP, F1_TOP);
             J->las[at] = f.spec->las;
             J->im1[at] = f.spec->im[0];
             J->loglik[at] = f.info.loglik;

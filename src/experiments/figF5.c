@@ -59,10 +59,8 @@ static po_status f5_item(size_t item, void *user)
     }
     if (st == PO_OK) {
         J->n_slow[item] = 0;
-        for (size_t i = 0; i < F5_TOP; i++) {
-            J->gt_tau[item * F5_TOP + i] = gt->tau[i];
-            J->lds_tau[item * F5_TOP + i] = i < f.spec->n ? f.spec->tau[i] : (double)NAN;
-        }
+        memcpy(J->gt_tau + item * F5_TOP, gt->tau, F5_TOP * sizeof *J->gt_tau);
+        exp_lds_top_tau(&f, J->lds_tau + item * F5_TOP, F5_TOP);
         for (size_t i = 0; i < f.spec->n; i++) J->n_slow[item] += f.spec->tau[i] > F5_SLOW_TAU;
         J->lds_las[item] = isfinite(f.spec->las) ? f.spec->las : 0.0;
         J->loglik[item] = f.info.loglik;

@@ -32,6 +32,11 @@ po_status exp_observe(const po_mat *X, size_t d, po_mat **Y)
     return po_mat_copy(*Y, &b);
 }
 
+void exp_lds_top_tau(const exp_lds *f, double *tau, size_t n)
+{
+    for (size_t i = 0; i < n; i++) tau[i] = i < f->spec->n ? f->spec->tau[i] : (double)NAN;
+}
+
 po_status exp_task_lds_input(const po_task *t, po_mat **U)
 {
     size_t T = t->input->rows;

@@ -34,6 +34,10 @@ typedef struct exp_lds {
     po_lds_info info;
 } exp_lds;
 
+/* tau[0..n-1] = the fit's n largest time constants (sorted by descending
+ * Re lambda of A_cont), NaN past its K latents. */
+void exp_lds_top_tau(const exp_lds *f, double *tau, size_t n);
+
 /* Fit Y (T x d) with inputs U (NULL = none). On error f is left empty. */
 po_status exp_lds_fit(const po_mat *Y, const po_mat *U, const po_lds_opts *o, exp_lds *f);
 void exp_lds_free(exp_lds *f);
