@@ -1,6 +1,6 @@
 /* partobs command-line tool: what every subcommand shares.
  *
- * A subcommand is an entry {name, summary, run, help} in the table of
+ * A subcommand is an entry {name, summary, run} in the table of
  * partobs.c. run() receives the arguments after the subcommand name and
  * returns the process exit status:
  *   0  success
@@ -16,6 +16,7 @@
 #ifndef PARTOBS_CLI_H
 #define PARTOBS_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -32,9 +33,13 @@ struct cli_run;
 typedef struct cli_cmd {
     const char *name;
     const char *summary; /* one line for `partobs --help` */
+    /* Also prints the help: `partobs help CMD` runs it with "--help". */
     int (*run)(struct cli_run *run, int argc, char **argv);
-    void (*help)(FILE *out); /* usage, options and their defaults */
 } cli_cmd;
+
+/* How cli_parse prints --help: text, or the Markdown option table of
+ * docs/cli.md (`partobs help --markdown CMD`). */
+typedef enum cli_help_format { CLI_HELP_TEXT, CLI_HELP_MARKDOWN } cli_help_format;
 
 #define CLI_MAX_FILES 16
 
@@ -46,30 +51,21 @@ typedef struct cli_run {
     char **argv;
     char *outputs[CLI_MAX_FILES]; /* owned copies of the paths written */
     size_t n_outputs;
+    cli_help_format help_format;
+    bool helped; /* set when --help was printed */
 } cli_run;
 
 /* The subcommands (cmd_<name>.c). */
 int cmd_teacher(cli_run *run, int argc, char **argv);
-void cmd_teacher_help(FILE *out);
 int cmd_simulate(cli_run *run, int argc, char **argv);
-void cmd_simulate_help(FILE *out);
 int cmd_observe(cli_run *run, int argc, char **argv);
-void cmd_observe_help(FILE *out);
 int cmd_fit(cli_run *run, int argc, char **argv);
-void cmd_fit_help(FILE *out);
 int cmd_analyze(cli_run *run, int argc, char **argv);
-void cmd_analyze_help(FILE *out);
 int cmd_compare(cli_run *run, int argc, char **argv);
-void cmd_compare_help(FILE *out);
 int cmd_demo(cli_run *run, int argc, char **argv);
-void cmd_demo_help(FILE *out);
 int cmd_theory(cli_run *run, int argc, char **argv);
-void cmd_theory_help(FILE *out);
 int cmd_curves(cli_run *run, int argc, char **argv);
-void cmd_curves_help(FILE *out);
 int cmd_task(cli_run *run, int argc, char **argv);
-void cmd_task_help(FILE *out);
 int cmd_reproduce(cli_run *run, int argc, char **argv);
-void cmd_reproduce_help(FILE *out);
 
 #endif

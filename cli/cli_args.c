@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_manifest.h"
 #include "cli_output.h"
+#include "cli_paths.h"
 
 static bool all_digits(const char *s)
 {
@@ -88,8 +90,7 @@ static const char *kind_expectation(cli_kind kind)
     case CLI_SEED: return "a non-negative integer below 2^64";
     case CLI_DOUBLE: return "a finite number";
     case CLI_NONNEG: return "a finite non-negative number";
-    case CLI_FLAG:
-    case CLI_STRING: break;
+    default: break;
     }
     return "a value";
 }
@@ -100,11 +101,6 @@ static int store(cli_run *run, cli_opt *o, const char *spelling, const char *val
     bool ok = true;
     switch (o->kind) {
     case CLI_FLAG: *(bool *)o->dest = true; break;
-    case CLI_STRING:
-        if (*value == '\0')
-            return cli_usage(run, "option '%s' needs a non-empty value", spelling);
-        *(const char **)o->dest = value;
-        break;
     case CLI_SIZE: ok = cli_parse_size(value, (size_t *)o->dest); break;
     case CLI_SEED: ok = cli_parse_u64(value, (uint64_t *)o->dest); break;
     case CLI_DOUBLE: ok = cli_parse_double(value, (double *)o->dest); break;
@@ -114,6 +110,11 @@ static int store(cli_run *run, cli_opt *o, const char *spelling, const char *val
         if (ok) *(double *)o->dest = v;
         break;
     }
+    default: /* strings and paths */
+        if (*value == '\0')
+            return cli_usage(run, "option '%s' needs a non-empty value", spelling);
+        *(const char **)o->dest = value;
+        break;
     }
     if (!ok)
         return cli_usage(run, "option '%s' expects %s, got '%s'", spelling,
@@ -130,29 +131,60 @@ static void spell(const cli_opt *o, char *buf, size_t cap)
         snprintf(buf, cap, "--%s", o->name);
 }
 
-static cli_opt *find_long(cli_opt *opts, size_t nopts, const char *name, size_t len)
+static cli_opt *find_long(const cli_spec *spec, const char *name, size_t len)
 {
-    for (size_t k = 0; k < nopts; k++)
-        if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0) return &opts[k];
+    for (size_t k = 0; k < spec->nopts; k++)
+        if (strlen(spec->opts[k].name) == len && strncmp(spec->opts[k].name, name, len) == 0)
+            return &spec->opts[k];
     return NULL;
 }
 
-static cli_opt *find_short(cli_opt *opts, size_t nopts, char c)
+/* The option `arg` names ("--name", "--name=value" or "-c"), or NULL; *inline_value
+ * is the part after '=' if any. */
+static cli_opt *find_opt(const cli_spec *spec, const char *arg, const char **inline_value)
 {
-    for (size_t k = 0; k < nopts; k++)
-        if (opts[k].short_name == c) return &opts[k];
+    *inline_value = NULL;
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        if (eq) *inline_value = eq + 1;
+        return find_long(spec, name, eq ? (size_t)(eq - name) : strlen(name));
+    }
+    for (size_t k = 0; arg[2] == '\0' && k < spec->nopts; k++)
+        if (spec->opts[k].short_name == arg[1]) return &spec->opts[k];
     return NULL;
 }
 
-int cli_parse(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts, const char **pos,
-              size_t max_pos, size_t *npos)
+static bool is_option(const char *arg) { return arg[0] == '-' && arg[1] != '\0'; }
+
+/* Is --help / -h among the options? Skips option values, so that "--json -h"
+ * names a file; stops at "--". */
+static bool wants_help(const cli_spec *spec, int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (!is_option(argv[i])) continue;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+        const char *inline_value;
+        const cli_opt *o = find_opt(spec, argv[i], &inline_value);
+        if (o && o->kind != CLI_FLAG && !inline_value) i++;
+    }
+    return false;
+}
+
+int cli_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const char **pos,
+              size_t *npos)
 {
     *npos = 0;
+    if (wants_help(spec, argc, argv)) {
+        cli_print_help(run, spec, stdout);
+        run->helped = true;
+        return CLI_EXIT_OK;
+    }
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
-        if (options_done || arg[0] != '-' || arg[1] == '\0') {
-            if (*npos == max_pos)
+        if (options_done || !is_option(arg)) {
+            if (*npos == spec->max_pos)
                 return cli_usage(run, "unexpected argument '%s' (see 'partobs %s --help')", arg,
                                  run->cmd->name);
             pos[(*npos)++] = arg;
@@ -162,21 +194,8 @@ int cli_parse(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts, 
             options_done = true;
             continue;
         }
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            run->cmd->help(stdout);
-            return CLI_EXIT_OK;
-        }
-        cli_opt *o = NULL;
-        const char *inline_value = NULL;
-        if (arg[1] == '-') {
-            const char *name = arg + 2;
-            const char *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            o = find_long(opts, nopts, name, len);
-            if (eq) inline_value = eq + 1;
-        } else if (arg[2] == '\0') {
-            o = find_short(opts, nopts, arg[1]);
-        }
+        const char *value;
+        cli_opt *o = find_opt(spec, arg, &value);
         if (!o) {
             /* Name the option without any "=value" part. */
             size_t len = strcspn(arg, "=");
@@ -187,9 +206,8 @@ int cli_parse(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts, 
         spell(o, spelling, sizeof spelling);
         if (o->seen) return cli_usage(run, "option '%s' given twice", spelling);
         o->seen = true;
-        const char *value = inline_value;
         if (o->kind == CLI_FLAG) {
-            if (inline_value) return cli_usage(run, "option '%s' takes no value", spelling);
+            if (value) return cli_usage(run, "option '%s' takes no value", spelling);
         } else if (!value) {
             if (i + 1 >= argc) return cli_usage(run, "option '%s' needs a value", spelling);
             value = argv[++i];
@@ -197,18 +215,30 @@ int cli_parse(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts, 
         int rc = store(run, o, spelling, value);
         if (rc != CLI_PROCEED) return rc;
     }
-    return CLI_PROCEED;
+    if (spec->pos_inputs && *npos == 0)
+        return cli_usage(run, "missing the input %s (see 'partobs %s --help')", spec->usage,
+                         run->cmd->name);
+    for (size_t k = 0; k < spec->nopts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        if ((o->flags & CLI_REQUIRED) && !o->seen) {
+            char spelling[64];
+            spell(o, spelling, sizeof spelling);
+            return cli_usage(run, "missing required option '%s' (see 'partobs %s --help')",
+                             spelling, run->cmd->name);
+        }
+    }
+    return cli_check_paths(run, spec, pos, *npos, NULL, 0);
 }
 
-cli_opt *cli_opt_get(cli_opt *opts, size_t nopts, const char *name)
+cli_opt *cli_opt_get(const cli_spec *spec, const char *name)
 {
-    return find_long(opts, nopts, name, strlen(name));
+    return find_long(spec, name, strlen(name));
 }
 
-int cli_require(cli_run *run, cli_opt *opts, size_t nopts, const char *const *names)
+int cli_require(cli_run *run, const cli_spec *spec, const char *const *names)
 {
     for (; *names; names++) {
-        const cli_opt *o = cli_opt_get(opts, nopts, *names);
+        const cli_opt *o = cli_opt_get(spec, *names);
         if (o && !o->seen) {
             char spelling[64];
             spell(o, spelling, sizeof spelling);
@@ -219,17 +249,173 @@ int cli_require(cli_run *run, cli_opt *opts, size_t nopts, const char *const *na
     return CLI_PROCEED;
 }
 
-int cli_parse_one_input(cli_run *run, int argc, char **argv, cli_opt *opts, size_t nopts,
-                        const char *what, bool need_output, const char **input)
+void cli_manifest_add_opts(cJSON *manifest, const cli_spec *spec, const char *input)
 {
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 1, &npos);
-    if (rc != CLI_PROCEED) return rc;
-    if (npos == 0)
-        return cli_usage(run, "missing the input %s (see 'partobs %s --help')", what,
-                         run->cmd->name);
-    *input = pos[0];
-    static const char *const required[] = {"output", NULL};
-    return need_output ? cli_require(run, opts, nopts, required) : CLI_PROCEED;
+    cJSON *mo = manifest ? cli_manifest_options(manifest) : NULL;
+    if (!mo) return;
+    if (input) {
+        cJSON_AddStringToObject(mo, "input", input);
+        cli_manifest_add_input(manifest, input);
+    }
+    for (size_t k = 0; k < spec->nopts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        const char *s = o->kind >= CLI_INPUT || o->kind == CLI_STRING ? *(const char *const *)o->dest : NULL;
+        if (o->kind == CLI_INPUT && s) cli_manifest_add_input(manifest, s);
+        if (!o->key) continue;
+        switch (o->kind) {
+        case CLI_FLAG: cJSON_AddBoolToObject(mo, o->key, *(const bool *)o->dest); break;
+        case CLI_SIZE: cJSON_AddNumberToObject(mo, o->key, (double)*(const size_t *)o->dest); break;
+        case CLI_SEED: cli_manifest_set_seed(manifest, *(const uint64_t *)o->dest); break;
+        case CLI_DOUBLE:
+        case CLI_NONNEG: cJSON_AddNumberToObject(mo, o->key, *(const double *)o->dest); break;
+        default:
+            if (s) cJSON_AddStringToObject(mo, o->key, s);
+            break;
+        }
+    }
+}
+
+/* ---- help ------------------------------------------------------------------ */
+
+enum { HELP_WIDTH = 79, HELP_COL = 22 };
+
+/* "(default X)" from the destination's current value, "(required)", or ""
+ * (with a '\x1f' for the space, so that it is never broken). */
+static void default_text(const cli_opt *o, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (o->flags & CLI_REQUIRED) {
+        snprintf(buf, cap, "(required)");
+        return;
+    }
+    if (o->flags & CLI_NODEFAULT) return;
+    switch (o->kind) {
+    case CLI_FLAG:
+        if (*(const bool *)o->dest) snprintf(buf, cap, "(default\x1fon)");
+        break;
+    case CLI_SIZE: snprintf(buf, cap, "(default\x1f%zu)", *(const size_t *)o->dest); break;
+    case CLI_SEED:
+        snprintf(buf, cap, "(default\x1f%llu)", (unsigned long long)*(const uint64_t *)o->dest);
+        break;
+    case CLI_DOUBLE:
+    case CLI_NONNEG: snprintf(buf, cap, "(default\x1f%g)", *(const double *)o->dest); break;
+    default: {
+        const char *s = *(const char *const *)o->dest;
+        if (s) snprintf(buf, cap, "(default\x1f%s)", s);
+        break;
+    }
+    }
+}
+
+/* "-o, --output FILE" or "--T NT" (the option list's left column). */
+static void term_text(const cli_opt *o, char *buf, size_t cap)
+{
+    char name[64];
+    if (o->short_name)
+        snprintf(name, sizeof name, "-%c, --%s", o->short_name, o->name);
+    else
+        snprintf(name, sizeof name, "--%s", o->name);
+    if (o->metavar)
+        snprintf(buf, cap, "%s %s", name, o->metavar);
+    else
+        snprintf(buf, cap, "%s", name);
+}
+
+/* Print the words of `text` (a '\x1f' inside a word is printed as a space)
+ * from column *col, breaking lines at HELP_WIDTH and indenting continuation
+ * lines by `indent`; `joined`: a space goes before the first word. */
+static void wrap(FILE *out, const char *text, size_t *col, size_t indent, bool joined)
+{
+    for (; *text; joined = true) {
+        size_t len = strcspn(text, " ");
+        if (joined && *col + 1 + len > HELP_WIDTH) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            *col = indent;
+        } else if (joined) {
+            fputc(' ', out);
+            (*col)++;
+        }
+        for (size_t i = 0; i < len; i++) fputc(text[i] == '\x1f' ? ' ' : text[i], out);
+        *col += len;
+        text += len;
+        while (*text == ' ') text++;
+    }
+}
+
+/* One entry of the option list: term, then help and default wrapped. */
+static void help_line(FILE *out, const char *term, const char *help, const char *dflt)
+{
+    size_t col = 2 + strlen(term);
+    int pad = col < HELP_COL ? (int)(HELP_COL - col) : 2;
+    fprintf(out, "  %s%*s", term, pad, "");
+    col += (size_t)pad;
+    wrap(out, help, &col, HELP_COL, false);
+    if (dflt[0]) wrap(out, dflt, &col, HELP_COL, true);
+    fputc('\n', out);
+}
+
+/* Markdown cell text: '|' escaped. */
+static void md_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|') fputc('\\', out);
+        fputc(*s == '\x1f' ? ' ' : *s, out);
+    }
+}
+
+static void md_row(FILE *out, const char *term, const char *help, const char *dflt)
+{
+    fprintf(out, "| `%s` | ", term);
+    md_text(out, help);
+    if (dflt[0]) fputc(' ', out);
+    md_text(out, dflt);
+    fprintf(out, " |\n");
+}
+
+void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
+{
+    char term[96], dflt[96];
+    if (run->help_format == CLI_HELP_MARKDOWN) {
+        fprintf(out, "| option | meaning |\n|---|---|\n");
+        if (spec->pos_help) md_row(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
+        for (size_t k = 0; k < spec->nopts; k++) {
+            const cli_opt *o = &spec->opts[k];
+            if (o->flags & CLI_HIDDEN) continue;
+            term_text(o, term, sizeof term);
+            default_text(o, dflt, sizeof dflt);
+            md_row(out, term, o->help, dflt);
+        }
+        return;
+    }
+    char head[64];
+    snprintf(head, sizeof head, "usage: partobs %s", run->cmd->name);
+    fprintf(out, "%s", head);
+    size_t col = strlen(head), indent = col + 1;
+    if (spec->usage) wrap(out, spec->usage, &col, indent, true);
+    for (size_t k = 0; k < spec->nopts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        if (o->flags & CLI_HIDDEN) continue;
+        char name[48], tok[112];
+        if (o->short_name)
+            snprintf(name, sizeof name, "-%c", o->short_name);
+        else
+            snprintf(name, sizeof name, "--%s", o->name);
+        bool req = o->flags & CLI_REQUIRED;
+        snprintf(tok, sizeof tok, "%s%s%s%s%s", req ? "" : "[", name, o->metavar ? "\x1f" : "",
+                 o->metavar ? o->metavar : "", req ? "" : "]");
+        wrap(out, tok, &col, indent, true);
+    }
+    fprintf(out, "\n\n%s\n\n", spec->about);
+    if (spec->pos_help) help_line(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
+    for (size_t k = 0; k < spec->nopts; k++) {
+        const cli_opt *o = &spec->opts[k];
+        if (o->flags & CLI_HIDDEN) continue;
+        term_text(o, term, sizeof term);
+        default_text(o, dflt, sizeof dflt);
+        help_line(out, term, o->help, dflt);
+    }
+    if (spec->epilog) {
+        fputc('\n', out);
+        spec->epilog(out);
+    }
 }

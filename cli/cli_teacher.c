@@ -6,9 +6,13 @@
 
 #include "cli_output.h"
 
-/* Generator parameters, in the order of their options below. */
+/* The rows of the option table: --net, --D, the generator parameters
+ * [GP_FIRST, GP_END), the post-transforms and --seed. */
 enum {
+    OPT_NET,
+    OPT_D,
     GP_SCALE,
+    GP_FIRST = GP_SCALE,
     GP_NO_SELF_LOOPS,
     GP_DIAGONAL_COMP,
     GP_USE_SCHUR,
@@ -19,9 +23,14 @@ enum {
     GP_MAX_EVAL,
     GP_MIN_EVAL,
     GP_DIAGONAL,
-    GP_COUNT
+    GP_END,
+    OPT_ORTHO = GP_END,
+    OPT_PERM,
+    OPT_SIMILARITY,
+    OPT_SEED,
+    OPT_COUNT
 };
-_Static_assert((int)GP_COUNT == (int)CLI_TEACHER_PARAMS, "CLI_TEACHER_PARAMS must count the parameters");
+_Static_assert((int)OPT_COUNT == (int)CLI_TEACHER_NOPTS, "CLI_TEACHER_NOPTS must count the rows");
 #define GP(k) (1u << (k))
 
 /* Which parameters each generator reads (SPEC.md §2); any other one given on
@@ -39,32 +48,46 @@ static const unsigned relevant[PO_NET_COUNT_] = {
 };
 
 /* Manifest key of each parameter (the po_teacher_opts field). */
-static const char *const gp_key[GP_COUNT] = {
-    "scale", "self_loops", "diagonal_comp", "use_schur", "skip_interval", "skip_scale",
-    "rank",  "shift_scale", "max_eval",     "min_eval",  "diagonal"};
+static const char *const gp_key[GP_END] = {
+    [GP_SCALE] = "scale",       [GP_NO_SELF_LOOPS] = "self_loops", [GP_DIAGONAL_COMP] = "diagonal_comp",
+    [GP_USE_SCHUR] = "use_schur", [GP_SKIP_INTERVAL] = "skip_interval", [GP_SKIP_SCALE] = "skip_scale",
+    [GP_RANK] = "rank",         [GP_SHIFT_SCALE] = "shift_scale",  [GP_MAX_EVAL] = "max_eval",
+    [GP_MIN_EVAL] = "min_eval", [GP_DIAGONAL] = "diagonal"};
 
 void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a)
 {
     memset(a, 0, sizeof *a);
     a->seed = PO_DEFAULT_SEED;
+    /* The parameters' defaults depend on the generator: cli_teacher_help lists them. */
+    enum { P = CLI_NODEFAULT };
     const cli_opt table[CLI_TEACHER_NOPTS] = {
-        [GP_SCALE] = {"scale", 0, CLI_DOUBLE, &a->given.scale, false},
-        [GP_NO_SELF_LOOPS] = {"no-self-loops", 0, CLI_FLAG, &a->no_self_loops, false},
-        [GP_DIAGONAL_COMP] = {"diagonal-comp", 0, CLI_DOUBLE, &a->given.diagonal_comp, false},
-        [GP_USE_SCHUR] = {"use-schur", 0, CLI_FLAG, &a->given.use_schur, false},
-        [GP_SKIP_INTERVAL] = {"skip-interval", 0, CLI_SIZE, &a->given.skip_interval, false},
-        [GP_SKIP_SCALE] = {"skip-scale", 0, CLI_DOUBLE, &a->given.skip_scale, false},
-        [GP_RANK] = {"rank", 0, CLI_SIZE, &a->given.rank, false},
-        [GP_SHIFT_SCALE] = {"shift-scale", 0, CLI_DOUBLE, &a->given.shift_scale, false},
-        [GP_MAX_EVAL] = {"max-eval", 0, CLI_DOUBLE, &a->given.max_eval, false},
-        [GP_MIN_EVAL] = {"min-eval", 0, CLI_DOUBLE, &a->given.min_eval, false},
-        [GP_DIAGONAL] = {"diagonal", 0, CLI_FLAG, &a->given.diagonal, false},
-        [GP_COUNT] = {"net", 0, CLI_STRING, &a->net, false},
-        [GP_COUNT + 1] = {"D", 0, CLI_SIZE, &a->D, false},
-        [GP_COUNT + 2] = {"ortho", 0, CLI_FLAG, &a->ortho, false},
-        [GP_COUNT + 3] = {"perm", 0, CLI_FLAG, &a->perm, false},
-        [GP_COUNT + 4] = {"similarity", 0, CLI_FLAG, &a->similarity, false},
-        [GP_COUNT + 5] = {"seed", 0, CLI_SEED, &a->seed, false},
+        [OPT_NET] = {"net", 0, CLI_STRING, &a->net, "NAME", "generator, one of the names below", 0, NULL, false},
+        [OPT_D] = {"D", 0, CLI_SIZE, &a->D, "N", "number of neurons (at least 1)", 0, NULL, false},
+        [GP_SCALE] = {"scale", 0, CLI_DOUBLE, &a->given.scale, "X",
+                      "weight scale (its meaning depends on the generator)", P, NULL, false},
+        [GP_NO_SELF_LOOPS] = {"no-self-loops", 0, CLI_FLAG, &a->no_self_loops, NULL, "zero the diagonal", P, NULL, false},
+        [GP_DIAGONAL_COMP] = {"diagonal-comp", 0, CLI_DOUBLE, &a->given.diagonal_comp, "X",
+                              "added to the diagonal", P, NULL, false},
+        [GP_USE_SCHUR] = {"use-schur", 0, CLI_FLAG, &a->given.use_schur, NULL,
+                          "triangular: the complex-Schur variant", P, NULL, false},
+        [GP_SKIP_INTERVAL] = {"skip-interval", 0, CLI_SIZE, &a->given.skip_interval, "K",
+                              "chain: neuron 0 also receives every K-th neuron (0: none)", P, NULL, false},
+        [GP_SKIP_SCALE] = {"skip-scale", 0, CLI_DOUBLE, &a->given.skip_scale, "B",
+                           "chain: weight of those skip connections", P, NULL, false},
+        [GP_RANK] = {"rank", 0, CLI_SIZE, &a->given.rank, "R", "rank of the low-rank generators", P, NULL, false},
+        [GP_SHIFT_SCALE] = {"shift-scale", 0, CLI_DOUBLE, &a->given.shift_scale, "S",
+                            "lowrank-osc: sigma_V * sqrt(D)", P, NULL, false},
+        [GP_MAX_EVAL] = {"max-eval", 0, CLI_DOUBLE, &a->given.max_eval, "X",
+                         "lowrank-normal: the top eigenvalue", P, NULL, false},
+        [GP_MIN_EVAL] = {"min-eval", 0, CLI_DOUBLE, &a->given.min_eval, "X",
+                         "lowrank-normal: the other non-zero eigenvalues", P, NULL, false},
+        [GP_DIAGONAL] = {"diagonal", 0, CLI_FLAG, &a->given.diagonal, NULL,
+                         "lowrank-normal: eigenvectors = the identity, not Haar", P, NULL, false},
+        [OPT_ORTHO] = {"ortho", 0, CLI_FLAG, &a->ortho, NULL, "post-transform W <- U W U^T, U Haar orthogonal", 0, NULL, false},
+        [OPT_PERM] = {"perm", 0, CLI_FLAG, &a->perm, NULL, "post-transform W <- P W P^T, P a random permutation", 0, NULL, false},
+        [OPT_SIMILARITY] = {"similarity", 0, CLI_FLAG, &a->similarity, NULL,
+                          "post-transform W <- S W S^-1, S Gaussian with unit columns", 0, NULL, false},
+        [OPT_SEED] = {"seed", 0, CLI_SEED, &a->seed, "S", "seed of the connectivity stream", 0, "seed", false},
     };
     memcpy(opts, table, sizeof table);
 }
@@ -139,7 +162,7 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
         return cli_usage(run, "unknown generator '%s'; available: %s", a->net, names);
     }
     char unused[256] = "";
-    for (int k = 0; k < GP_COUNT; k++) {
+    for (int k = GP_FIRST; k < GP_END; k++) {
         if (!opts[k].seen || (relevant[net] & GP(k))) continue;
         strncat(unused, unused[0] ? ", --" : "--", sizeof unused - strlen(unused) - 1);
         strncat(unused, opts[k].name, sizeof unused - strlen(unused) - 1);
@@ -149,7 +172,7 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
                          unused, a->net);
 
     po_teacher_opts o = po_teacher_opts_defaults(net, a->D);
-    for (int k = 0; k < GP_COUNT; k++)
+    for (int k = GP_FIRST; k < GP_END; k++)
         if (opts[k].seen) apply_param(k, &o, a);
     o.transforms = (a->ortho ? PO_TRANSFORM_ORTHO : 0u) | (a->perm ? PO_TRANSFORM_PERM : 0u) |
                    (a->similarity ? PO_TRANSFORM_SIMILARITY : 0u);
@@ -163,7 +186,7 @@ void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o)
 {
     cJSON_AddStringToObject(mo, "net", po_net_name(o->net));
     cJSON_AddNumberToObject(mo, "D", (double)o->D);
-    for (int k = 0; k < GP_COUNT; k++)
+    for (int k = GP_FIRST; k < GP_END; k++)
         if (relevant[o->net] & GP(k)) cJSON_AddItemToObject(mo, gp_key[k], param_json(k, o));
     cJSON_AddBoolToObject(mo, "ortho", (o->transforms & PO_TRANSFORM_ORTHO) != 0);
     cJSON_AddBoolToObject(mo, "perm", (o->transforms & PO_TRANSFORM_PERM) != 0);
@@ -175,11 +198,12 @@ void cli_teacher_help(FILE *out)
     cli_teacher_args a;
     cli_opt opts[CLI_TEACHER_NOPTS];
     cli_teacher_opts(opts, &a);
-    fprintf(out, "generators and their options, with the defaults:\n");
+    fprintf(out, "generators and their options, with the defaults (an option the chosen\n"
+                 "generator does not use is an error):\n");
     for (int n = 0; n < (int)PO_NET_COUNT_; n++) {
         po_teacher_opts d = po_teacher_opts_defaults((po_net)n, 500);
         fprintf(out, "  %-16s", po_net_name((po_net)n));
-        for (int k = 0; k < GP_COUNT; k++) {
+        for (int k = GP_FIRST; k < GP_END; k++) {
             if (!(relevant[n] & GP(k))) continue;
             char buf[64];
             param_usage(&opts[k], k, &d, buf, sizeof buf);
@@ -187,26 +211,4 @@ void cli_teacher_help(FILE *out)
         }
         fprintf(out, "\n");
     }
-    fprintf(out,
-            "\n"
-            "generator options (an option the chosen generator does not use is an error):\n"
-            "  --scale X           weight scale (its meaning depends on the generator)\n"
-            "  --no-self-loops     zero the diagonal\n"
-            "  --diagonal-comp X   added to the diagonal\n"
-            "  --use-schur         triangular: the complex-Schur variant\n"
-            "  --skip-interval K   chain: neuron 0 also receives every K-th neuron (0: none)\n"
-            "  --skip-scale B      chain: weight of those skip connections\n"
-            "  --rank R            rank of the low-rank generators\n"
-            "  --shift-scale S     lowrank-osc: sigma_V * sqrt(D)\n"
-            "  --max-eval X        lowrank-normal: the top eigenvalue\n"
-            "  --min-eval X        lowrank-normal: the other non-zero eigenvalues\n"
-            "  --diagonal          lowrank-normal: eigenvectors = the identity, not Haar\n"
-            "\n"
-            "post-transforms (off by default):\n"
-            "  --ortho             W <- U W U^T, U Haar orthogonal\n"
-            "  --perm              W <- P W P^T, P a random permutation\n"
-            "  --similarity        W <- S W S^-1, S Gaussian with unit columns\n"
-            "\n"
-            "  --seed S            random seed (default %llu)\n",
-            (unsigned long long)PO_DEFAULT_SEED);
 }

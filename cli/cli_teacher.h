@@ -18,8 +18,8 @@
 #include "cli.h"
 #include "cli_args.h"
 
-/* Generator parameter count + net, D, ortho, perm, similarity, seed. */
-enum { CLI_TEACHER_PARAMS = 11, CLI_TEACHER_NOPTS = CLI_TEACHER_PARAMS + 6 };
+/* net, D, 11 generator parameters, ortho, perm, similarity, seed. */
+enum { CLI_TEACHER_NOPTS = 17 };
 
 /* Parsed values; only those whose option was seen are used. */
 typedef struct cli_teacher_args {
@@ -32,7 +32,8 @@ typedef struct cli_teacher_args {
 } cli_teacher_args;
 
 /* Fill opts[0 .. CLI_TEACHER_NOPTS-1] with the generator options writing to a
- * (which is reset). */
+ * (which is reset): opts[0] is --net, opts[1] --D, then the generator
+ * parameters, the post-transforms and --seed (the manifest's seed). */
 void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a);
 
 /* True if any generator option (opts[0 .. CLI_TEACHER_NOPTS-1]) was given. */
@@ -49,8 +50,7 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
  * "options" object. */
 void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o);
 
-/* The help text listing the generators with their defaults, their options
- * and the post-transforms and --seed. */
+/* The help epilog listing the generators with their options and defaults. */
 void cli_teacher_help(FILE *out);
 
 #endif

@@ -15,44 +15,40 @@ enum { TOP_DEFAULT = 5 };
 /* From this size on the spectrum takes seconds: show a status line on a terminal. */
 enum { ANALYZE_SLOW_N = 1500 };
 
-void cmd_analyze_help(FILE *out)
-{
-    fprintf(out,
-            "usage: partobs analyze W.npy [--json report.json] [--top K] [--teacher B.npy]\n"
-            "\n"
-            "Spectral analysis of a connectivity W for the continuous-time Jacobian -I + W\n"
-            "(SPEC.md §5): eigenvalues sorted by descending real part, time constants\n"
-            "tau = 1 / |1 - Re lambda|, the line attractor score LAS = log2(tau_1 / tau_2),\n"
-            "Henrici's departure from normality and the singular values. Prints a table on\n"
-            "stdout with a plain-words note (max Re lambda >= 1: unstable or marginal;\n"
-            "LAS > 1: line-attractor-like).\n"
-            "\n"
-            "  W.npy               square, finite matrix (required)\n"
-            "  --top K             eigenvalues and singular values shown, >= 1 (default %d)\n"
-            "  --teacher B.npy     also report the overlaps of W's top singular vectors with\n"
-            "                      the teacher's, truncated to W's size (SPEC.md §5)\n"
-            "  --json FILE         also write a JSON report (and FILE.manifest.json) with\n"
-            "                      n, eigenvalues ([re, im] pairs, all of them, descending\n"
-            "                      real part), time_constants (same order),\n"
-            "                      line_attractor_score, henrici, singular_values (all,\n"
-            "                      descending), max_real_eigenvalue and, with --teacher,\n"
-            "                      u_overlap and v_overlap. Infinite values (tau when\n"
-            "                      Re lambda = 1) are written as null.\n",
-            TOP_DEFAULT);
-}
-
 int cmd_analyze(cli_run *run, int argc, char **argv)
 {
     const char *json_path = NULL, *teacher_path = NULL;
     size_t top = TOP_DEFAULT;
     cli_opt opts[] = {
-        {"json", 0, CLI_STRING, &json_path, false},
-        {"top", 0, CLI_SIZE, &top, false},
-        {"teacher", 0, CLI_STRING, &teacher_path, false},
+        {"top", 0, CLI_SIZE, &top, "K", "eigenvalues and singular values shown, >= 1", 0, "top", false},
+        {"teacher", 0, CLI_INPUT, &teacher_path, "B.npy",
+         "also report the overlaps of W's top singular vectors with the teacher's, truncated to "
+         "W's size (SPEC.md §5)", 0, "teacher", false},
+        {"json", 0, CLI_REPORT, &json_path, "FILE",
+         "also write a JSON report ('-': standard output) and FILE.manifest.json beside it",
+         CLI_MANIFEST, "json", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
+    const cli_spec spec = {
+        .usage = "W.npy",
+        .pos_help = "square, finite matrix",
+        .max_pos = 1,
+        .pos_inputs = true,
+        .about = "Spectral analysis of a connectivity W for the continuous-time Jacobian -I + W\n"
+                 "(SPEC.md §5): eigenvalues sorted by descending real part, time constants\n"
+                 "tau = 1 / |1 - Re lambda|, the line attractor score LAS = log2(tau_1 / tau_2),\n"
+                 "Henrici's departure from normality and the singular values. Prints a table on\n"
+                 "stdout with a plain-words note (max Re lambda >= 1: unstable or marginal;\n"
+                 "LAS > 1: line-attractor-like). The JSON report holds n, eigenvalues ([re, im]\n"
+                 "pairs, all of them, descending real part), time_constants (same order),\n"
+                 "line_attractor_score, henrici, singular_values (all, descending),\n"
+                 "max_real_eigenvalue and, with --teacher, u_overlap and v_overlap. Infinite\n"
+                 "values (tau when Re lambda = 1) are written as null.",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     const char *w_path = NULL;
-    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "W.npy", false, &w_path);
+    size_t npos = 0;
+    int rc = cli_parse(run, &spec, argc, argv, &w_path, &npos);
     if (rc != CLI_PROCEED) return rc;
     if (top == 0) return cli_usage(run, "--top must be at least 1");
 
@@ -102,17 +98,7 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
     }
     if (rc == CLI_EXIT_OK && json_path) {
         cJSON *m = cli_manifest_new(run);
-        cJSON *mo = m ? cli_manifest_options(m) : NULL;
-        if (mo) {
-            cJSON_AddStringToObject(mo, "input", w_path);
-            cJSON_AddNumberToObject(mo, "top", (double)top);
-            if (teacher_path) cJSON_AddStringToObject(mo, "teacher", teacher_path);
-            cJSON_AddStringToObject(mo, "json", json_path);
-        }
-        if (m) {
-            cli_manifest_add_input(m, w_path);
-            if (teacher_path) cli_manifest_add_input(m, teacher_path);
-        }
+        cli_manifest_add_opts(m, &spec, w_path);
         rc = cli_manifest_beside(run, m, json_path);
     }
     if (rc == CLI_EXIT_OK) {

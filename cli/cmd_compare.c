@@ -15,53 +15,6 @@
 /* Eigenvalues and attractors shown per side in the table. */
 enum { TOP_EIG = 5, TOP_ROWS = 6, CELL = 128, WIDTH = 40 };
 
-void cmd_compare_help(FILE *out)
-{
-    po_fp_opts fp = po_fp_opts_defaults();
-    po_limit_opts lim = po_limit_opts_defaults();
-    fprintf(out,
-            "usage: partobs compare --teacher W.npy --student W_hat.npy [--obs d] [--phi tanh]\n"
-            "                       [--leaky current|rate] [--alpha A] [--steps N] [--n-traj K]\n"
-            "                       [--n-random K] [--seed S] [--json out.json]\n"
-            "\n"
-            "Find the attractors of a teacher and a student network automatically and\n"
-            "compare them in the observed coordinates (the first d neurons of both; a\n"
-            "student may have hidden units after them). For each network: eigenvalues\n"
-            "of W with tau = 1 / |1 - Re lambda| and the LAS (SPEC.md §5); fixed points\n"
-            "of dx/dt = -x + W phi(x) (or -x + phi(W x) with --leaky rate) by Newton /\n"
-            "Levenberg-Marquardt from random states and from states along the\n"
-            "trajectories, classified stable / saddle / unstable by the Jacobian's\n"
-            "eigenvalues; the limit sets of noise-free Euler trajectories from random\n"
-            "states N(0, 0.5^2 I): fixed point, limit cycle (period, amplitude),\n"
-            "diverged or still drifting. Prints a side-by-side table and a verdict line\n"
-            "naming spurious and missed stable fixed points and limit cycles, and the\n"
-            "eigenvalues with Re > 1. Exit status 0 whether or not they match.\n"
-            "\n"
-            "  --teacher FILE    teacher connectivity, D x D, finite (required)\n"
-            "  --student FILE    student connectivity, n x n, finite (required)\n"
-            "  --obs d           observed neurons compared, 1 <= d <= min(D, n)\n"
-            "                    (default min(D, n))\n"
-            "  --phi NAME        linear | tanh (default tanh)\n"
-            "  --leaky NAME      current | rate (default current)\n"
-            "  --alpha A         Euler step of the trajectories, in (0, 1] (default 0.01)\n"
-            "  --steps N         Euler steps per trajectory, >= 20 (default %zu)\n"
-            "  --n-traj K        trajectories per network, >= 1 (default %zu)\n"
-            "  --n-random K      random starts of the fixed-point search (default %zu;\n"
-            "                    scaled down by (%d / n)^2 above n = %d, at least %d)\n"
-            "  --seed S          seed of the random states (default %llu)\n"
-            "  --json FILE       also write a JSON report (and FILE.manifest.json): teacher\n"
-            "                    and student objects with n, rank, eigenvalues ([re, im],\n"
-            "                    descending real part), time_constants,\n"
-            "                    line_attractor_score, fixed_points (x, kind, stable, q,\n"
-            "                    hits, norm, norm_observed, eigenvalues), limit_cycles\n"
-            "                    (period, amplitude, x, hits), limit_sets (every\n"
-            "                    trajectory end: kind, hits, period, amplitude, x),\n"
-            "                    n_stable_fixed_points, n_limit_cycles; and obs, match,\n"
-            "                    comparison (the counts) and verdict\n",
-            lim.steps, lim.n_traj, fp.n_random, PO_FP_FULL_N, PO_FP_FULL_N, PO_FP_MIN_RANDOM,
-            (unsigned long long)PO_DEFAULT_SEED);
-}
-
 /* ---- JSON ------------------------------------------------------------------- */
 
 static cJSON *vec_json(const double *x, size_t n)
@@ -282,21 +235,51 @@ int cmd_compare(cli_run *run, int argc, char **argv)
     po_fp_opts fpo = po_fp_opts_defaults();
     po_limit_opts limo = po_limit_opts_defaults();
     uint64_t seed = PO_DEFAULT_SEED;
+    char n_random_help[160];
+    snprintf(n_random_help, sizeof n_random_help,
+             "random starts of the fixed-point search, scaled down by (%d / n)^2 above n = %d, "
+             "at least %d", PO_FP_FULL_N, PO_FP_FULL_N, PO_FP_MIN_RANDOM);
     cli_opt opts[] = {
-        {"teacher", 0, CLI_STRING, &t_path, false},   {"student", 0, CLI_STRING, &s_path, false},
-        {"obs", 0, CLI_SIZE, &obs, false},            {"phi", 0, CLI_STRING, &phi_name, false},
-        {"leaky", 0, CLI_STRING, &leaky_name, false}, {"alpha", 0, CLI_DOUBLE, &alpha, false},
-        {"steps", 0, CLI_SIZE, &limo.steps, false},   {"n-traj", 0, CLI_SIZE, &limo.n_traj, false},
-        {"n-random", 0, CLI_SIZE, &fpo.n_random, false}, {"seed", 0, CLI_SEED, &seed, false},
-        {"json", 0, CLI_STRING, &json_path, false},
+        {"teacher", 0, CLI_INPUT, &t_path, "FILE", "teacher connectivity, D x D, finite", CLI_REQUIRED, "teacher", false},
+        {"student", 0, CLI_INPUT, &s_path, "FILE", "student connectivity, n x n, finite", CLI_REQUIRED, "student", false},
+        {"obs", 0, CLI_SIZE, &obs, "d", "observed neurons compared, 1 <= d <= min(D, n) (default min(D, n))",
+         CLI_NODEFAULT, NULL, false},
+        {"phi", 0, CLI_STRING, &phi_name, "NAME", "linear | tanh", 0, "phi", false},
+        {"leaky", 0, CLI_STRING, &leaky_name, "NAME", "current | rate", 0, "leaky", false},
+        {"alpha", 0, CLI_DOUBLE, &alpha, "A", "Euler step of the trajectories, in (0, 1]", 0, "alpha", false},
+        {"steps", 0, CLI_SIZE, &limo.steps, "N", "Euler steps per trajectory, >= 20", 0, "steps", false},
+        {"n-traj", 0, CLI_SIZE, &limo.n_traj, "K", "trajectories per network, >= 1", 0, "n_traj", false},
+        {"n-random", 0, CLI_SIZE, &fpo.n_random, "K", n_random_help, 0, "n_random", false},
+        {"seed", 0, CLI_SEED, &seed, "S", "seed of the random states", 0, "seed", false},
+        {"json", 0, CLI_REPORT, &json_path, "FILE",
+         "also write a JSON report ('-': standard output) and FILE.manifest.json beside it",
+         CLI_MANIFEST, "json", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1];
+    const cli_spec spec = {
+        .about = "Find the attractors of a teacher and a student network automatically and\n"
+                 "compare them in the observed coordinates (the first d neurons of both; a\n"
+                 "student may have hidden units after them). For each network: eigenvalues\n"
+                 "of W with tau = 1 / |1 - Re lambda| and the LAS (SPEC.md §5); fixed points\n"
+                 "of dx/dt = -x + W phi(x) (or -x + phi(W x) with --leaky rate) by Newton /\n"
+                 "Levenberg-Marquardt from random states and from states along the\n"
+                 "trajectories, classified stable / saddle / unstable by the Jacobian's\n"
+                 "eigenvalues; the limit sets of noise-free Euler trajectories from random\n"
+                 "states N(0, 0.5^2 I): fixed point, limit cycle (period, amplitude),\n"
+                 "diverged or still drifting. Prints a side-by-side table and a verdict line\n"
+                 "naming spurious and missed stable fixed points and limit cycles, and the\n"
+                 "eigenvalues with Re > 1. Exit status 0 whether or not they match.\n"
+                 "The JSON report has teacher and student objects with n, rank, eigenvalues\n"
+                 "([re, im], descending real part), time_constants, line_attractor_score,\n"
+                 "fixed_points (x, kind, stable, q, hits, norm, norm_observed, eigenvalues),\n"
+                 "limit_cycles (period, amplitude, x, hits), limit_sets (every trajectory end:\n"
+                 "kind, hits, period, amplitude, x), n_stable_fixed_points, n_limit_cycles; and\n"
+                 "obs, match, comparison (the counts) and verdict.",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 0, &npos);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
-    static const char *const required[] = {"teacher", "student", NULL};
-    if ((rc = cli_require(run, opts, nopts, required)) != CLI_PROCEED) return rc;
     po_network tn = {.alpha = alpha}, sn = {.alpha = alpha};
     if (po_phi_from_name(phi_name, &tn.phi) != PO_OK)
         return cli_usage(run, "--phi must be linear or tanh, got '%s'", phi_name);
@@ -305,7 +288,7 @@ int cmd_compare(cli_run *run, int argc, char **argv)
     sn.phi = tn.phi;
     sn.leaky = tn.leaky;
     if (!(alpha > 0.0 && alpha <= 1.0)) return cli_usage(run, "--alpha must be in (0, 1]");
-    if (cli_opt_get(opts, nopts, "obs")->seen && obs == 0)
+    if (cli_opt_get(&spec, "obs")->seen && obs == 0)
         return cli_usage(run, "--obs must be at least 1");
     fpo.seed = limo.seed = seed;
     const char *why = po_limit_opts_check(&limo);
@@ -359,24 +342,8 @@ int cmd_compare(cli_run *run, int argc, char **argv)
         cJSON_Delete(o);
         if (rc == CLI_EXIT_OK) {
             cJSON *m = cli_manifest_new(run);
-            cJSON *mo = m ? cli_manifest_options(m) : NULL;
-            if (mo) {
-                cJSON_AddStringToObject(mo, "teacher", t_path);
-                cJSON_AddStringToObject(mo, "student", s_path);
-                cJSON_AddNumberToObject(mo, "obs", (double)obs);
-                cJSON_AddStringToObject(mo, "phi", phi_name);
-                cJSON_AddStringToObject(mo, "leaky", leaky_name);
-                cJSON_AddNumberToObject(mo, "alpha", alpha);
-                cJSON_AddNumberToObject(mo, "steps", (double)limo.steps);
-                cJSON_AddNumberToObject(mo, "n_traj", (double)limo.n_traj);
-                cJSON_AddNumberToObject(mo, "n_random", (double)fpo.n_random);
-                cJSON_AddStringToObject(mo, "json", json_path);
-            }
-            if (m) {
-                cli_manifest_set_seed(m, seed);
-                cli_manifest_add_input(m, t_path);
-                cli_manifest_add_input(m, s_path);
-            }
+            cli_manifest_add_opts(m, &spec, NULL);
+            if (m) cJSON_AddNumberToObject(cli_manifest_options(m), "obs", (double)obs);
             rc = cli_manifest_beside(run, m, json_path);
         }
     }

@@ -12,50 +12,6 @@
 #include "cli_output.h"
 #include "cli_teacher.h"
 
-void cmd_curves_help(FILE *out)
-{
-    po_curves_opts d = po_curves_opts_defaults();
-    fprintf(out,
-            "usage: partobs curves --W W.npy [--dmin 1] [--dmax D] [--step 1]\n"
-            "                      [--csv out.csv] [--json out.json] [--henrici] [--threads N]\n"
-            "       partobs curves --net NAME --D N [generator options] [--teachers K]\n"
-            "                      [--seed S] [--csv out.csv] [--json out.json] ...\n"
-            "\n"
-            "For every d = dmin, dmin+step, ... <= dmax, the infinite-data student of the\n"
-            "first d neurons (SPEC.md §4.3, as 'partobs theory') and its line attractor\n"
-            "score (0 for d = 1), the real parts of its top eigenvalues and its top\n"
-            "singular values (zero-padded when d is smaller), the overlaps of its top left\n"
-            "(u) and right (v) singular vectors with the teacher's, truncated to d entries\n"
-            "(chance ~ 1/sqrt(d)), and with --henrici its departure from normality. One\n"
-            "covariance and one Cholesky factorisation serve every d.\n"
-            "With --net, K teachers are drawn one after the other from the connectivity\n"
-            "stream of the seed (the first is 'partobs teacher' with the same options)\n"
-            "and the curves are averaged: the plain keys hold means, <key>_sem the\n"
-            "standard errors of the mean.\n"
-            "\n"
-            "  --W FILE            teacher, D x D, finite, every Re lambda < 1\n"
-            "  --net NAME --D N    or generate the teachers (options as 'partobs teacher')\n"
-            "  --teachers K        number of generated teachers, >= 1 (default 1)\n"
-            "  --dmin N            smallest d, >= 1 (default %zu)\n"
-            "  --dmax N            largest d, <= D (default D)\n"
-            "  --step N            step between the d values, >= 1 (default %zu)\n"
-            "  --top N             eigenvalues and singular values kept per d (default %zu)\n"
-            "  --rho R             ridge added to Sigma_dd, >= 0 (default %g)\n"
-            "  --noise-corr C      noise correlation of the covariance, in [0, 1) (default %g)\n"
-            "  --henrici           also the Henrici index of every student\n"
-            "  --threads N         threads for the d loop, 0 = all cores (default %zu); the\n"
-            "                      numbers are identical for every N\n"
-            "  --csv FILE          one row per d, with a header row\n"
-            "  --json FILE         arrays indexed by d: d, line_attractor_score,\n"
-            "                      top_eigenvalues_re (a list per d), top_singular_values,\n"
-            "                      u_overlap, v_overlap, henrici (with --henrici); teachers,\n"
-            "                      D, covariance_method; with K > 1 also <key>_sem\n"
-            "  (at least one of --csv and --json; FILE.manifest.json beside the first)\n"
-            "\n",
-            d.dmin, d.step, d.top_n, d.rho, d.cov.noise_corr, d.threads);
-    cli_teacher_help(out);
-}
-
 /* Progress over K teachers: teacher k's d values count after the first k. */
 typedef struct multi_progress {
     cli_progress bar;
@@ -195,7 +151,7 @@ typedef struct curves_args {
     cli_teacher_args teacher;
     const char *w_path, *csv, *json;
     size_t teachers;
-    bool henrici;
+    bool no_closed;
     po_curves_opts o;
 } curves_args;
 
@@ -205,19 +161,28 @@ static void make_opts(cli_opt *opts, curves_args *a)
 {
     cli_teacher_opts(opts, &a->teacher);
     const cli_opt own[N_OWN] = {
-        {"W", 0, CLI_STRING, &a->w_path, false},
-        {"dmin", 0, CLI_SIZE, &a->o.dmin, false},
-        {"dmax", 0, CLI_SIZE, &a->o.dmax, false},
-        {"step", 0, CLI_SIZE, &a->o.step, false},
-        {"top", 0, CLI_SIZE, &a->o.top_n, false},
-        {"rho", 0, CLI_NONNEG, &a->o.rho, false},
-        {"noise-corr", 0, CLI_DOUBLE, &a->o.cov.noise_corr, false},
-        {"henrici", 0, CLI_FLAG, &a->o.henrici, false},
-        {"threads", 0, CLI_SIZE, &a->o.threads, false},
-        {"teachers", 0, CLI_SIZE, &a->teachers, false},
-        {"csv", 0, CLI_STRING, &a->csv, false},
-        {"json", 0, CLI_STRING, &a->json, false},
-        {"no-closed-forms", 0, CLI_FLAG, NULL, false},
+        {"W", 0, CLI_INPUT, &a->w_path, "FILE", "teacher, D x D, finite, every Re lambda < 1 (or --net, --D)", 0, "W", false},
+        {"teachers", 0, CLI_SIZE, &a->teachers, "K", "number of generated teachers, >= 1", 0, "teachers", false},
+        {"dmin", 0, CLI_SIZE, &a->o.dmin, "N", "smallest d, >= 1", 0, "dmin", false},
+        {"dmax", 0, CLI_SIZE, &a->o.dmax, "N", "largest d, <= D (default D)", CLI_NODEFAULT, "dmax", false},
+        {"step", 0, CLI_SIZE, &a->o.step, "N", "step between the d values, >= 1", 0, "step", false},
+        {"top", 0, CLI_SIZE, &a->o.top_n, "N", "eigenvalues and singular values kept per d", 0, "top", false},
+        {"rho", 0, CLI_NONNEG, &a->o.rho, "R", "ridge added to Sigma_dd, >= 0", 0, "rho", false},
+        {"noise-corr", 0, CLI_DOUBLE, &a->o.cov.noise_corr, "C",
+         "noise correlation of the covariance, in [0, 1)", 0, "noise_corr", false},
+        {"no-closed-forms", 0, CLI_FLAG, &a->no_closed, NULL,
+         "always the general Schur solver (as 'partobs theory')", 0, NULL, false},
+        {"henrici", 0, CLI_FLAG, &a->o.henrici, NULL, "also the Henrici index of every student", 0, "henrici", false},
+        {"threads", 0, CLI_SIZE, &a->o.threads, "N",
+         "threads for the d loop, 0 = all cores; the numbers are identical for every N", 0, "threads", false},
+        {"csv", 0, CLI_REPORT, &a->csv, "FILE",
+         "one row per d, with a header row ('-': standard output); FILE.manifest.json beside it",
+         CLI_MANIFEST, "csv", false},
+        {"json", 0, CLI_REPORT, &a->json, "FILE",
+         "arrays indexed by d: d, line_attractor_score, top_eigenvalues_re (a list per d), "
+         "top_singular_values, u_overlap, v_overlap, henrici (with --henrici); teachers, D, "
+         "covariance_method; with K > 1 also <key>_sem ('-': standard output; at least one of "
+         "--csv and --json; the manifest goes beside the first)", CLI_MANIFEST, "json", false},
     };
     memcpy(opts + CLI_TEACHER_NOPTS, own, sizeof own);
 }
@@ -268,7 +233,7 @@ static int compute(cli_run *run, curves_args *a, const po_teacher_opts *to, po_m
     return CLI_EXIT_OK;
 }
 
-static int write_outputs(cli_run *run, const curves_args *a, const po_teacher_opts *to,
+static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *a, const po_teacher_opts *to,
                          const po_curves *mean, const po_curves *sem, size_t D)
 {
     int rc = CLI_EXIT_OK;
@@ -284,33 +249,17 @@ static int write_outputs(cli_run *run, const curves_args *a, const po_teacher_op
     }
     if (rc != CLI_EXIT_OK) return rc;
     cJSON *m = cli_manifest_new(run);
+    cli_manifest_add_opts(m, spec, NULL);
     cJSON *mo = m ? cli_manifest_options(m) : NULL;
     if (mo) {
-        if (a->w_path)
-            cJSON_AddStringToObject(mo, "W", a->w_path);
-        else
-            cli_teacher_manifest(mo, to);
-        cJSON_AddNumberToObject(mo, "teachers", (double)a->teachers);
-        cJSON_AddNumberToObject(mo, "dmin", (double)mean->d[0]);
-        cJSON_AddNumberToObject(mo, "dmax", (double)mean->d[mean->n - 1]);
-        cJSON_AddNumberToObject(mo, "step", (double)a->o.step);
-        cJSON_AddNumberToObject(mo, "top", (double)a->o.top_n);
-        cJSON_AddNumberToObject(mo, "rho", a->o.rho);
-        cJSON_AddNumberToObject(mo, "noise_corr", a->o.cov.noise_corr);
+        if (!a->w_path) cli_teacher_manifest(mo, to);
+        /* The d range used (--dmax 0 means D). */
+        cJSON_ReplaceItemInObjectCaseSensitive(mo, "dmax", cJSON_CreateNumber((double)mean->d[mean->n - 1]));
         cJSON_AddBoolToObject(mo, "closed_forms", a->o.cov.closed_forms);
-        cJSON_AddBoolToObject(mo, "henrici", a->o.henrici);
-        cJSON_AddNumberToObject(mo, "threads", (double)a->o.threads);
-        if (a->csv) cJSON_AddStringToObject(mo, "csv", a->csv);
-        if (a->json) cJSON_AddStringToObject(mo, "json", a->json);
-    }
-    if (m) {
-        if (a->w_path)
-            cli_manifest_add_input(m, a->w_path);
-        else
-            cli_manifest_set_seed(m, a->teacher.seed);
         cJSON_AddStringToObject(m, "covariance_method", po_cov_method_name(mean->cov_method));
     }
-    return cli_manifest_beside(run, m, a->csv ? a->csv : a->json);
+    const char *beside = a->csv && strcmp(a->csv, "-") != 0 ? a->csv : a->json;
+    return cli_manifest_beside(run, m, beside);
 }
 
 int cmd_curves(cli_run *run, int argc, char **argv)
@@ -318,23 +267,37 @@ int cmd_curves(cli_run *run, int argc, char **argv)
     curves_args a;
     memset(&a, 0, sizeof a);
     cli_opt opts[N_OPTS];
-    make_opts(opts, &a);
     a.o = po_curves_opts_defaults();
     a.teachers = 1;
-    bool no_closed = false;
-    opts[N_OPTS - 1].dest = &no_closed;
-    const char *pos[1];
+    make_opts(opts, &a);
+    const cli_spec spec = {
+        .about = "For every d = dmin, dmin+step, ... <= dmax, the infinite-data student of the\n"
+                 "first d neurons (SPEC.md §4.3, as 'partobs theory') and its line attractor\n"
+                 "score (0 for d = 1), the real parts of its top eigenvalues and its top\n"
+                 "singular values (zero-padded when d is smaller), the overlaps of its top left\n"
+                 "(u) and right (v) singular vectors with the teacher's, truncated to d entries\n"
+                 "(chance ~ 1/sqrt(d)), and with --henrici its departure from normality. One\n"
+                 "covariance and one Cholesky factorisation serve every d. The teacher is a\n"
+                 "file (--W) or generated (--net, --D and the options of 'partobs teacher').\n"
+                 "With --net, K teachers are drawn one after the other from the connectivity\n"
+                 "stream of the seed (the first is 'partobs teacher' with the same options)\n"
+                 "and the curves are averaged: the plain keys hold means, <key>_sem the\n"
+                 "standard errors of the mean.",
+        .epilog = cli_teacher_help,
+        .opts = opts,
+        .nopts = N_OPTS,
+    };
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, N_OPTS, pos, 0, &npos);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
-    a.o.cov.closed_forms = !no_closed;
+    a.o.cov.closed_forms = !a.no_closed;
     bool generated = cli_teacher_any_seen(opts);
     if (a.w_path && generated)
         return cli_usage(run, "--W and the generator options (--net, --D, ...) exclude each other");
     if (!a.w_path && !generated)
         return cli_usage(run, "give a teacher: --W W.npy, or --net NAME --D N");
     if (!a.csv && !a.json) return cli_usage(run, "give at least one output: --csv FILE or --json FILE");
-    if (a.w_path && cli_opt_get(opts, N_OPTS, "teachers")->seen)
+    if (a.w_path && cli_opt_get(&spec, "teachers")->seen)
         return cli_usage(run, "--teachers needs generated teachers (--net), not --W");
     if (a.teachers < 1) return cli_usage(run, "--teachers must be at least 1");
     const char *why = po_curves_opts_check(&a.o);
@@ -343,7 +306,7 @@ int cmd_curves(cli_run *run, int argc, char **argv)
     memset(&to, 0, sizeof to);
     if (generated) {
         static const char *const required[] = {"net", "D", NULL};
-        rc = cli_require(run, opts, N_OPTS, required);
+        rc = cli_require(run, &spec, required);
         if (rc == CLI_PROCEED) rc = cli_teacher_build(run, opts, &a.teacher, &to);
         if (rc != CLI_PROCEED) return rc;
         if (po_curves_count(&a.o, to.D) == 0)
@@ -367,7 +330,7 @@ int cmd_curves(cli_run *run, int argc, char **argv)
     po_curves *mean = NULL, *sem = NULL;
     rc = compute(run, &a, &to, W, &mean, &sem);
     po_mat_free(W);
-    if (rc == CLI_EXIT_OK) rc = write_outputs(run, &a, &to, mean, sem, D);
+    if (rc == CLI_EXIT_OK) rc = write_outputs(run, &spec, &a, &to, mean, sem, D);
     po_curves_free(mean);
     po_curves_free(sem);
     return rc;

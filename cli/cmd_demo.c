@@ -46,37 +46,6 @@ static void demo_case_free(demo_case *c)
     po_spectrum_free(c->student_spec);
 }
 
-void cmd_demo_help(FILE *out)
-{
-    po_sim_opts so = po_sim_opts_defaults();
-    po_ridge_opts ro = po_ridge_opts_defaults();
-    fprintf(out,
-            "usage: partobs demo [--out DIR] [--seed S] [--T NT] [--D N] [--d N]\n"
-            "\n"
-            "The paper's two linear headline cases in miniature (SPEC.md §6, Figs 3 and 4):\n"
-            "  chain    a feedforward chain (pure delay line): every eigenvalue is 0\n"
-            "  lowrank  a rank-%d null-overlap low-rank teacher, scale %g: every eigenvalue is 0\n"
-            "Each is simulated (phi %s, leaky %s, alpha %g, noise %g), observed on its\n"
-            "first d neurons and fitted with the MAP student (rho %g). Prints teacher vs\n"
-            "student (top %d time constants, line attractor score, max Re lambda); the\n"
-            "students show slow modes (lowrank: near Re lambda = 1, a spurious line\n"
-            "attractor) that the teachers do not have.\n"
-            "\n"
-            "  --out DIR           output directory, created if needed (default %s)\n"
-            "  --seed S            seed of every random stream (default %llu)\n"
-            "  --T NT              time steps (default %d)\n"
-            "  --D N               teacher neurons (default %d)\n"
-            "  --d N               observed neurons, 1 <= d <= D (default %d)\n"
-            "\n"
-            "Writes into DIR: W_<case>.npy (teacher, D x D), Y_<case>.npy (observed\n"
-            "activity, T x d), W_hat_<case>.npy (student, d x d) for case = chain, lowrank;\n"
-            "report.json (per case: the teacher and student analyses with the keys of\n"
-            "'partobs analyze --json') and manifest.json.\n",
-            DEMO_LOWRANK_RANK, DEMO_LOWRANK_SCALE, po_phi_name(so.phi), po_leaky_name(so.leaky),
-            so.alpha, so.noise, ro.rho, DEMO_TOP, DEMO_OUT, (unsigned long long)PO_DEFAULT_SEED,
-            DEMO_T, DEMO_D, DEMO_DOBS);
-}
-
 /* Teacher -> simulate -> observe -> fit -> analyse for one case. */
 static po_status run_case(demo_case *c, const po_sim_opts *so, const po_ridge_opts *ro, size_t d)
 {
@@ -224,22 +193,37 @@ int cmd_demo(cli_run *run, int argc, char **argv)
     po_sim_opts so = po_sim_opts_defaults();
     so.T = DEMO_T;
     size_t D = DEMO_D, d = DEMO_DOBS;
+    po_ridge_opts ro = po_ridge_opts_defaults();
     cli_opt opts[] = {
-        {"out", 0, CLI_STRING, &dir, false},
-        {"seed", 0, CLI_SEED, &so.seed, false},
-        {"T", 0, CLI_SIZE, &so.T, false},
-        {"D", 0, CLI_SIZE, &D, false},
-        {"d", 0, CLI_SIZE, &d, false},
+        {"out", 0, CLI_OUTDIR, &dir, "DIR", "output directory, created if needed", 0, "out", false},
+        {"seed", 0, CLI_SEED, &so.seed, "S", "seed of every random stream", 0, "seed", false},
+        {"T", 0, CLI_SIZE, &so.T, "NT", "time steps", 0, "T", false},
+        {"D", 0, CLI_SIZE, &D, "N", "teacher neurons", 0, "D", false},
+        {"d", 0, CLI_SIZE, &d, "N", "observed neurons, 1 <= d <= D", 0, "d", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1];
+    char about[1200];
+    snprintf(about, sizeof about,
+             "The paper's two linear headline cases in miniature (SPEC.md §6, Figs 3 and 4):\n"
+             "  chain    a feedforward chain (pure delay line): every eigenvalue is 0\n"
+             "  lowrank  a rank-%d null-overlap low-rank teacher, scale %g: every eigenvalue is 0\n"
+             "Each is simulated (phi %s, leaky %s, alpha %g, noise %g), observed on its\n"
+             "first d neurons and fitted with the MAP student (rho %g). Prints teacher vs\n"
+             "student (top %d time constants, line attractor score, max Re lambda); the\n"
+             "students show slow modes (lowrank: near Re lambda = 1, a spurious line\n"
+             "attractor) that the teachers do not have. Writes into DIR: W_<case>.npy\n"
+             "(teacher, D x D), Y_<case>.npy (observed activity, T x d), W_hat_<case>.npy\n"
+             "(student, d x d) for case = chain, lowrank; report.json (per case: the teacher\n"
+             "and student analyses with the keys of 'partobs analyze --json') and\n"
+             "manifest.json.",
+             DEMO_LOWRANK_RANK, DEMO_LOWRANK_SCALE, po_phi_name(so.phi), po_leaky_name(so.leaky),
+             so.alpha, so.noise, ro.rho, DEMO_TOP);
+    const cli_spec spec = {.about = about, .opts = opts, .nopts = sizeof opts / sizeof opts[0]};
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 0, &npos);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
     if (d < 1 || d > D) return cli_usage(run, "--d must be between 1 and --D = %zu, got %zu", D, d);
     const char *why = po_sim_opts_check(&so);
     if (why) return cli_usage(run, "%s", why);
-    po_ridge_opts ro = po_ridge_opts_defaults();
 
     demo_case cases[N_CASES];
     memset(cases, 0, sizeof cases);
@@ -272,12 +256,9 @@ int cmd_demo(cli_run *run, int argc, char **argv)
             cJSON_AddNumberToObject(report, "T", (double)so.T);
             cJSON_AddItemToObject(report, "seed", cli_json_u64(so.seed));
         }
+        cli_manifest_add_opts(manifest, &spec, NULL);
         cJSON *mo = manifest ? cli_manifest_options(manifest) : NULL;
         if (mo) {
-            cJSON_AddStringToObject(mo, "out", dir);
-            cJSON_AddNumberToObject(mo, "T", (double)so.T);
-            cJSON_AddNumberToObject(mo, "D", (double)D);
-            cJSON_AddNumberToObject(mo, "d", (double)d);
             cJSON *sim = cJSON_AddObjectToObject(mo, "simulate");
             if (sim) {
                 cJSON_AddStringToObject(sim, "phi", po_phi_name(so.phi));
@@ -302,7 +283,6 @@ int cmd_demo(cli_run *run, int argc, char **argv)
                                       teacher_options_json(&cases[k].teacher_opts));
         }
         if (manifest) {
-            cli_manifest_set_seed(manifest, so.seed);
             cJSON *ops = cJSON_AddObjectToObject(manifest, "operators");
             for (size_t k = 0; ops && k < N_CASES; k++)
                 cJSON_AddStringToObject(ops, cases[k].name, po_linop_kind(cases[k].op));

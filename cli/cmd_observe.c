@@ -8,43 +8,37 @@
 #include "cli_manifest.h"
 #include "cli_output.h"
 
-void cmd_observe_help(FILE *out)
-{
-    po_observe_opts d = po_observe_opts_defaults();
-    fprintf(out,
-            "usage: partobs observe X.npy --d N [--index I,J,...] [--obs-noise S] [--seed S]\n"
-            "                       -o Y.npy\n"
-            "\n"
-            "Record d of the D neurons of the activity X (T x D): y_t = x_t[index] + s_obs eps_t\n"
-            "(SPEC.md §1.3). As in the paper, the observed neurons are the first d.\n"
-            "\n"
-            "  X.npy               activity, T x D, finite (required)\n"
-            "  --d N               number of observed neurons, 1 <= N <= D (required unless\n"
-            "                      --index is given)\n"
-            "  --index I,J,...     observe these neurons (0-based, in this order) instead of\n"
-            "                      the first d; with --d, the list must have d entries\n"
-            "  --obs-noise S       observation noise standard deviation, >= 0 (default %g)\n"
-            "  --seed S            seed of the observation-noise stream (default %llu)\n"
-            "  -o, --output FILE   output .npy (T x d float64); FILE.manifest.json beside it\n",
-            d.obs_noise, (unsigned long long)d.seed);
-}
-
 int cmd_observe(cli_run *run, int argc, char **argv)
 {
     po_observe_opts o = po_observe_opts_defaults();
     const char *index = NULL, *output = NULL;
     cli_opt opts[] = {
-        {"d", 0, CLI_SIZE, &o.d, false},
-        {"index", 0, CLI_STRING, &index, false},
-        {"obs-noise", 0, CLI_NONNEG, &o.obs_noise, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"output", 'o', CLI_STRING, &output, false},
+        {"d", 0, CLI_SIZE, &o.d, "N",
+         "number of observed neurons, 1 <= N <= D (required unless --index is given)", CLI_NODEFAULT, "d", false},
+        {"index", 0, CLI_STRING, &index, "I,J,...",
+         "observe these neurons (0-based, in this order) instead of the first d; with --d, the "
+         "list must have d entries", 0, NULL, false},
+        {"obs-noise", 0, CLI_NONNEG, &o.obs_noise, "S", "observation noise standard deviation, >= 0", 0,
+         "obs_noise", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the observation-noise stream", 0, "seed", false},
+        {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (T x d float64); FILE.manifest.json beside it",
+         CLI_REQUIRED | CLI_MANIFEST, "output", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
+    const cli_spec spec = {
+        .usage = "X.npy",
+        .pos_help = "activity, T x D, finite",
+        .max_pos = 1,
+        .pos_inputs = true,
+        .about = "Record d of the D neurons of the activity X (T x D): y_t = x_t[index] + s_obs eps_t\n"
+                 "(SPEC.md §1.3). As in the paper, the observed neurons are the first d.",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     const char *x_path = NULL;
-    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "X.npy", true, &x_path);
+    size_t npos = 0;
+    int rc = cli_parse(run, &spec, argc, argv, &x_path, &npos);
     if (rc != CLI_PROCEED) return rc;
-    const bool d_seen = cli_opt_get(opts, nopts, "d")->seen;
+    const bool d_seen = cli_opt_get(&spec, "d")->seen;
     size_t *list = NULL, n_list = 0;
     if (index) {
         if (!cli_parse_size_list(index, &list, &n_list))
@@ -92,21 +86,11 @@ int cmd_observe(cli_run *run, int argc, char **argv)
     }
 
     cJSON *m = cli_manifest_new(run);
-    cJSON *mo = m ? cli_manifest_options(m) : NULL;
-    if (mo) {
-        cJSON_AddStringToObject(mo, "input", x_path);
-        cJSON_AddNumberToObject(mo, "d", (double)o.d);
-        cJSON *ix = cJSON_AddArrayToObject(mo, "index");
-        for (size_t k = 0; ix && k < o.d; k++)
-            cJSON_AddItemToArray(ix, cJSON_CreateNumber((double)(list ? list[k] : k)));
-        cJSON_AddNumberToObject(mo, "obs_noise", o.obs_noise);
-        cJSON_AddStringToObject(mo, "output", output);
-    }
+    cli_manifest_add_opts(m, &spec, x_path);
+    cJSON *ix = m ? cJSON_AddArrayToObject(cli_manifest_options(m), "index") : NULL;
+    for (size_t k = 0; ix && k < o.d; k++)
+        cJSON_AddItemToArray(ix, cJSON_CreateNumber((double)(list ? list[k] : k)));
     free(list);
-    if (m) {
-        cli_manifest_set_seed(m, o.seed);
-        cli_manifest_add_input(m, x_path);
-    }
     rc = cli_write_mat(run, output, Y);
     po_mat_free(Y);
     if (rc != CLI_EXIT_OK) {

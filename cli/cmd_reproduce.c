@@ -12,35 +12,6 @@
 
 #define REPRO_OUT "partobs-figures"
 
-void cmd_reproduce_help(FILE *out)
-{
-    po_repro_opts d = po_repro_opts_defaults();
-    fprintf(out,
-            "usage: partobs reproduce [FIGURE...|all] [--out DIR] [--quick] [--seed S]\n"
-            "                         [--threads N]\n"
-            "\n"
-            "Recompute the paper's figures (SPEC.md §6) from seeded teachers and check its\n"
-            "claims with numbers. FIGURE is one or more of (default: all, in this order):\n");
-    for (size_t i = 0; i < po_repro_count(); i++)
-        fprintf(out, "  %-7s %s\n", po_repro_name(i), po_repro_summary(i));
-    fprintf(out,
-            "\n"
-            "  --out DIR      output directory, created if needed (default %s)\n"
-            "  --quick        reduced sizes (fewer teachers, smaller D and T): seconds\n"
-            "                 instead of minutes; the claims are checked all the same\n"
-            "  --seed S       run seed; each figure adds a fixed offset of its own\n"
-            "                 (default %llu)\n"
-            "  --threads N    worker threads, 0 = all online CPUs (default %zu)\n"
-            "\n"
-            "Writes into DIR, for each FIGURE: FIGURE.png and FIGURE.svg (some figures\n"
-            "have several, FIGURE_<part>.png), FIGURE.json (the numbers behind every\n"
-            "panel and the claims), and for the whole run claims.md (a table per figure:\n"
-            "claim | measured | holds) and manifest.json. A figure that fails leaves none\n"
-            "of its files behind (exit 1); claims that do not hold are results, not\n"
-            "errors (exit 0). Prints one summary line.\n",
-            REPRO_OUT, (unsigned long long)d.seed, d.threads);
-}
-
 /* Progress: one bar per figure, relabelled when the runner moves on. */
 typedef struct repro_progress {
     cli_progress bar;
@@ -121,21 +92,46 @@ static void add_outputs(cJSON *manifest, const char *dir, const size_t *idx, siz
     free(names);
 }
 
+/* The help's list of figures. */
+static void figure_list(FILE *out)
+{
+    fprintf(out, "FIGURE is one or more of (default: all, in this order):\n");
+    for (size_t i = 0; i < po_repro_count(); i++)
+        fprintf(out, "  %-7s %s\n", po_repro_name(i), po_repro_summary(i));
+}
+
+enum { MAX_POS = 64 };
+
 int cmd_reproduce(cli_run *run, int argc, char **argv)
 {
     po_repro_opts o = po_repro_opts_defaults();
     o.out_dir = REPRO_OUT;
     cli_opt opts[] = {
-        {"out", 0, CLI_STRING, &o.out_dir, false},
-        {"quick", 0, CLI_FLAG, &o.quick, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"threads", 0, CLI_SIZE, &o.threads, false},
+        {"out", 0, CLI_OUTDIR, &o.out_dir, "DIR", "output directory, created if needed", 0, "out", false},
+        {"quick", 0, CLI_FLAG, &o.quick, NULL,
+         "reduced sizes (fewer teachers, smaller D and T): seconds instead of minutes; the "
+         "claims are checked all the same", 0, "quick", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "run seed; each figure adds a fixed offset of its own", 0,
+         "seed", false},
+        {"threads", 0, CLI_SIZE, &o.threads, "N", "worker threads, 0 = all online CPUs", 0, "threads", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
-    enum { MAX_POS = 64 };
+    const cli_spec spec = {
+        .usage = "[FIGURE...|all]",
+        .max_pos = MAX_POS,
+        .about = "Recompute the paper's figures (SPEC.md §6) from seeded teachers and check its\n"
+                 "claims with numbers. Writes into DIR, for each FIGURE: FIGURE.png and\n"
+                 "FIGURE.svg (some figures have several, FIGURE_<part>.png), FIGURE.json (the\n"
+                 "numbers behind every panel and the claims), and for the whole run claims.md (a\n"
+                 "table per figure: claim | measured | holds) and manifest.json. A figure that\n"
+                 "fails leaves none of its files behind (exit 1); claims that do not hold are\n"
+                 "results, not errors (exit 0). Prints one summary line.",
+        .epilog = figure_list,
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     const char *pos[MAX_POS];
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, MAX_POS, &npos);
+    int rc = cli_parse(run, &spec, argc, argv, pos, &npos);
     if (rc != CLI_PROCEED) return rc;
     const char *why = po_repro_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
@@ -176,18 +172,11 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
 
     cJSON *manifest = cli_manifest_new(run);
     cJSON *mo = manifest ? cli_manifest_options(manifest) : NULL;
-    if (mo) {
-        cJSON *figs = cJSON_AddArrayToObject(mo, "figures");
-        for (size_t i = 0; figs && i < n; i++)
-            cJSON_AddItemToArray(figs, cJSON_CreateString(po_repro_name(idx[i])));
-        cJSON_AddStringToObject(mo, "out", o.out_dir);
-        cJSON_AddBoolToObject(mo, "quick", o.quick);
-        cJSON_AddNumberToObject(mo, "threads", (double)o.threads);
-    }
-    if (manifest) {
-        cli_manifest_set_seed(manifest, o.seed);
-        add_outputs(manifest, o.out_dir, idx, n);
-    }
+    cJSON *figs = mo ? cJSON_AddArrayToObject(mo, "figures") : NULL;
+    for (size_t i = 0; figs && i < n; i++)
+        cJSON_AddItemToArray(figs, cJSON_CreateString(po_repro_name(idx[i])));
+    cli_manifest_add_opts(manifest, &spec, NULL);
+    if (manifest) add_outputs(manifest, o.out_dir, idx, n);
     free(idx);
     char *path = cli_path_join(o.out_dir, "manifest.json");
     rc = path ? cli_manifest_write(run, manifest, path) : cli_fail(run, "out of memory");

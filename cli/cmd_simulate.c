@@ -7,49 +7,6 @@
 #include "cli_manifest.h"
 #include "cli_output.h"
 
-void cmd_simulate_help(FILE *out)
-{
-    po_sim_opts d = po_sim_opts_defaults();
-    fprintf(out,
-            "usage: partobs simulate --W W.npy [--T NT] [--phi linear|tanh] [--leaky current|rate]\n"
-            "                        [--alpha A] [--noise V1] [--g G] [--ic X0.npy | --ic-scale S]\n"
-            "                        [--noise-file XI.npy] [--input S.npy --w-in WIN.npy\n"
-            "                        [--input-gain V0]] [--threads N] [--seed S] -o X.npy\n"
-            "\n"
-            "Euler-simulate the teacher (SPEC.md §1) and write its activity X (T x D, time\n"
-            "down the rows, row 0 = x0):\n"
-            "  leaky current: x_{t+1} = x_t + alpha (g W phi(x_t) - x_t + v_t)\n"
-            "  leaky rate:    x_{t+1} = x_t + alpha (phi(g W x_t) - x_t + v_t)\n"
-            "  drive:         v_t = noise xi_t + input_gain s_t w_in\n"
-            "The per-step noise standard deviation is alpha * noise. W is analysed once and\n"
-            "applied in its cheapest exact form (sparse, low rank or dense; the manifest\n"
-            "records which under \"operator\").\n"
-            "\n"
-            "  --W FILE            D x D connectivity, square and finite (required)\n"
-            "  --T NT              number of stored time steps, at least 2 (default %zu)\n"
-            "  --phi NAME          linear | tanh (default %s)\n"
-            "  --leaky NAME        current | rate (default %s)\n"
-            "  --alpha A           dt / tau (default %g)\n"
-            "  --noise V1          process noise scale v1, >= 0 (default %g)\n"
-            "  --g G               gain on W (default %g)\n"
-            "  --ic FILE           initial state x0, a vector of D entries\n"
-            "                      (default: x0 ~ N(0, ic_scale^2 I) from the seed's IC stream)\n"
-            "  --ic-scale S        standard deviation of the drawn x0, >= 0 (default %g)\n"
-            "  --noise-file FILE   replay the standard normals xi: at least T-1 rows (row t\n"
-            "                      drives step t -> t+1; further rows are ignored) and\n"
-            "                      exactly D columns (default: the seed's noise stream)\n"
-            "  --input FILE        scalar input signal s_t: a vector of at least T-1 entries\n"
-            "  --w-in FILE         input direction, a vector of D entries (with --input)\n"
-            "  --input-gain V0     input scale v0, used with --input (default %g)\n"
-            "  --threads N         dense W only: 0 = automatic (several threads when D >= 256\n"
-            "                      and several CPUs are online), N = N threads; the\n"
-            "                      output is the same, bit for bit, for every N (default %zu)\n"
-            "  --seed S            seed of the IC and noise streams (default %llu)\n"
-            "  -o, --output FILE   output .npy (T x D float64); FILE.manifest.json beside it\n",
-            d.T, po_phi_name(d.phi), po_leaky_name(d.leaky), d.alpha, d.noise, d.g, d.ic_scale,
-            d.input_gain, d.threads, (unsigned long long)d.seed);
-}
-
 typedef struct sim_files {
     po_mat *W, *x0, *xi, *signal, *w_in, *X;
     po_linop *op;
@@ -71,39 +28,59 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     po_sim_opts o = po_sim_opts_defaults();
     const char *w_path = NULL, *phi = NULL, *leaky = NULL, *ic = NULL, *noise_file = NULL,
                *input = NULL, *w_in = NULL, *output = NULL;
+    phi = po_phi_name(o.phi);
+    leaky = po_leaky_name(o.leaky);
     cli_opt opts[] = {
-        {"W", 0, CLI_STRING, &w_path, false},
-        {"T", 0, CLI_SIZE, &o.T, false},
-        {"phi", 0, CLI_STRING, &phi, false},
-        {"leaky", 0, CLI_STRING, &leaky, false},
-        {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
-        {"noise", 0, CLI_NONNEG, &o.noise, false},
-        {"g", 0, CLI_DOUBLE, &o.g, false},
-        {"ic", 0, CLI_STRING, &ic, false},
-        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, false},
-        {"noise-file", 0, CLI_STRING, &noise_file, false},
-        {"input", 0, CLI_STRING, &input, false},
-        {"w-in", 0, CLI_STRING, &w_in, false},
-        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, false},
-        {"threads", 0, CLI_SIZE, &o.threads, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"output", 'o', CLI_STRING, &output, false},
+        {"W", 0, CLI_INPUT, &w_path, "FILE", "D x D connectivity, square and finite", CLI_REQUIRED, "W", false},
+        {"T", 0, CLI_SIZE, &o.T, "NT", "number of stored time steps, at least 2", 0, "T", false},
+        {"phi", 0, CLI_STRING, &phi, "NAME", "linear | tanh", 0, "phi", false},
+        {"leaky", 0, CLI_STRING, &leaky, "NAME", "current | rate", 0, "leaky", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau", 0, "alpha", false},
+        {"noise", 0, CLI_NONNEG, &o.noise, "V1", "process noise scale v1, >= 0", 0, "noise", false},
+        {"g", 0, CLI_DOUBLE, &o.g, "G", "gain on W", 0, "g", false},
+        {"ic", 0, CLI_INPUT, &ic, "FILE",
+         "initial state x0, a vector of D entries (default: x0 ~ N(0, ic_scale^2 I) from the "
+         "seed's IC stream)", 0, "ic", false},
+        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, "S", "standard deviation of the drawn x0, >= 0", 0,
+         "ic_scale", false},
+        {"noise-file", 0, CLI_INPUT, &noise_file, "FILE",
+         "replay the standard normals xi: at least T-1 rows (row t drives step t -> t+1; further "
+         "rows are ignored) and exactly D columns (default: the seed's noise stream)", 0, "noise_file", false},
+        {"input", 0, CLI_INPUT, &input, "FILE", "scalar input signal s_t: a vector of at least T-1 entries",
+         0, "input", false},
+        {"w-in", 0, CLI_INPUT, &w_in, "FILE", "input direction, a vector of D entries (with --input)", 0,
+         "w_in", false},
+        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, "V0", "input scale v0, used with --input", 0,
+         "input_gain", false},
+        {"threads", 0, CLI_SIZE, &o.threads, "N",
+         "dense W only: 0 = automatic (several threads when D >= 256 and several CPUs are online), "
+         "N = N threads; the output is the same, bit for bit, for every N", 0, "threads", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the IC and noise streams", 0, "seed", false},
+        {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (T x D float64); FILE.manifest.json beside it",
+         CLI_REQUIRED | CLI_MANIFEST, "output", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1];
+    const cli_spec spec = {
+        .about = "Euler-simulate the teacher (SPEC.md §1) and write its activity X (T x D, time\n"
+                 "down the rows, row 0 = x0):\n"
+                 "  leaky current: x_{t+1} = x_t + alpha (g W phi(x_t) - x_t + v_t)\n"
+                 "  leaky rate:    x_{t+1} = x_t + alpha (phi(g W x_t) - x_t + v_t)\n"
+                 "  drive:         v_t = noise xi_t + input_gain s_t w_in\n"
+                 "The per-step noise standard deviation is alpha * noise. W is analysed once and\n"
+                 "applied in its cheapest exact form (sparse, low rank or dense; the manifest\n"
+                 "records which under \"operator\").",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 0, &npos);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
-    static const char *const required[] = {"W", "output", NULL};
-    rc = cli_require(run, opts, nopts, required);
-    if (rc != CLI_PROCEED) return rc;
-    if (phi && po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
-    if (leaky && po_leaky_from_name(leaky, &o.leaky) != PO_OK)
+    if (po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
+    if (po_leaky_from_name(leaky, &o.leaky) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     if (!input != !w_in) return cli_usage(run, "--input and --w-in must be given together");
-    if (!input && cli_opt_get(opts, nopts, "input-gain")->seen)
+    if (!input && cli_opt_get(&spec, "input-gain")->seen)
         return cli_usage(run, "--input-gain needs --input and --w-in");
-    if (ic && cli_opt_get(opts, nopts, "ic-scale")->seen)
+    if (ic && cli_opt_get(&spec, "ic-scale")->seen)
         return cli_usage(run, "--ic-scale applies only when x0 is drawn, not with --ic");
     const char *why = po_sim_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
@@ -164,34 +141,10 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     }
 
     cJSON *m = cli_manifest_new(run);
-    cJSON *mo = m ? cli_manifest_options(m) : NULL;
-    if (mo) {
-        cJSON_AddStringToObject(mo, "W", w_path);
-        cJSON_AddNumberToObject(mo, "T", (double)o.T);
-        cJSON_AddStringToObject(mo, "phi", po_phi_name(o.phi));
-        cJSON_AddStringToObject(mo, "leaky", po_leaky_name(o.leaky));
-        cJSON_AddNumberToObject(mo, "alpha", o.alpha);
-        cJSON_AddNumberToObject(mo, "noise", o.noise);
-        cJSON_AddNumberToObject(mo, "g", o.g);
-        cJSON_AddNumberToObject(mo, "threads", (double)o.threads);
-        cJSON_AddNumberToObject(mo, "threads_used", (double)po_sim_threads(f.op, &o));
-        if (ic)
-            cJSON_AddStringToObject(mo, "ic", ic);
-        else
-            cJSON_AddNumberToObject(mo, "ic_scale", o.ic_scale);
-        if (noise_file) cJSON_AddStringToObject(mo, "noise_file", noise_file);
-        if (input) {
-            cJSON_AddStringToObject(mo, "input", input);
-            cJSON_AddStringToObject(mo, "w_in", w_in);
-            cJSON_AddNumberToObject(mo, "input_gain", o.input_gain);
-        }
-        cJSON_AddStringToObject(mo, "output", output);
-    }
+    cli_manifest_add_opts(m, &spec, NULL);
     if (m) {
-        cli_manifest_set_seed(m, o.seed);
-        const char *inputs[] = {w_path, ic, noise_file, input, w_in};
-        for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++)
-            if (inputs[k]) cli_manifest_add_input(m, inputs[k]);
+        cJSON_AddNumberToObject(cli_manifest_options(m), "threads_used",
+                                (double)po_sim_threads(f.op, &o));
         cJSON *op = cJSON_AddObjectToObject(m, "operator");
         if (op) {
             cJSON_AddStringToObject(op, "kind", po_linop_kind(f.op));

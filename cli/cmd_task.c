@@ -11,53 +11,9 @@
 #include "cli_manifest.h"
 #include "cli_output.h"
 
-void cmd_task_help(FILE *out)
+/* The task's constants, which depend on the network (not options). */
+static void constants_json(cJSON *mo, const po_task_opts *o)
 {
-    po_task_opts d = po_task_opts_defaults();
-    fprintf(out,
-            "usage: partobs task --net line-attractor|feedforward [--D N] [--T NT] [--seed S]\n"
-            "                    [--alpha A] [--noise V1] [--input-gain V0] [--threads N]\n"
-            "                    --out DIR\n"
-            "\n"
-            "The sensory-integration task (SPEC.md §7): a pulse train s_t (zero except on\n"
-            "[800,950) = -2, [1000,1200) = 1, [1250,1450) = -1, [1600,1800) = 3,\n"
-            "[2200,2400) = 0.5, a ramp from 0 to -3 on [2600,3000), [3500,4500) = 0.1, plus\n"
-            "white noise of sd %g) drives a linear network along its input mode m:\n"
-            "  x_{t+1} = x_t + alpha (W x_t - x_t + v1 xi_t + v0 s_t m)\n"
-            "  line-attractor  W = S diag(%g, %g, ...) S^-1 (S a random similarity with\n"
-            "                  unit columns), m = D S[:,0], w_out = S[:,0] / D\n"
-            "  feedforward     W = O T O^T (T the chain with skips of weight %g, O Haar\n"
-            "                  orthogonal), m = O 1, w_out = %g m / D\n"
-            "x0 ~ N(0, I) with its component along m removed. The readout x_t . w_out\n"
-            "tracks the ideal output v0 alpha sum_{k<=t} s_k.\n"
-            "\n"
-            "  --net NAME          line-attractor | feedforward (required)\n"
-            "  --D N               neurons, >= 2 (default %zu)\n"
-            "  --T NT              time steps, >= 2 (default %zu)\n"
-            "  --seed S            seed of the connectivity, IC, input-noise and process-noise\n"
-            "                      streams (default %llu)\n"
-            "  --alpha A           dt / tau, > 0 (default %g)\n"
-            "  --noise V1          process noise scale v1, >= 0 (default %g)\n"
-            "  --input-gain V0     input scale v0 (default %g)\n"
-            "  --threads N         simulation threads, 0 = automatic; the output is the same,\n"
-            "                      bit for bit, for every N (default %zu)\n"
-            "  --out DIR           output directory, created if needed (required)\n"
-            "\n"
-            "Writes into DIR: X.npy (T x D activity), U.npy (T x 1, the input v0 s_t),\n"
-            "readout.npy (T x 1, X w_out), ideal.npy (T x 1), W.npy (D x D), w_in.npy (D, the\n"
-            "input mode m), w_out.npy (D) and manifest.json. On failure nothing is written.\n",
-            d.signal_noise, d.max_eval, d.min_eval, d.skip_scale, d.readout_gain, d.D, d.T,
-            (unsigned long long)d.seed, d.alpha, d.noise, d.input_gain, d.threads);
-}
-
-static void options_json(cJSON *mo, const po_task_opts *o, const char *dir)
-{
-    cJSON_AddStringToObject(mo, "net", po_task_net_name(o->net));
-    cJSON_AddNumberToObject(mo, "D", (double)o->D);
-    cJSON_AddNumberToObject(mo, "T", (double)o->T);
-    cJSON_AddNumberToObject(mo, "alpha", o->alpha);
-    cJSON_AddNumberToObject(mo, "noise", o->noise);
-    cJSON_AddNumberToObject(mo, "input_gain", o->input_gain);
     cJSON_AddNumberToObject(mo, "signal_noise", o->signal_noise);
     if (o->net == PO_TASK_LINE_ATTRACTOR) {
         cJSON_AddNumberToObject(mo, "max_eval", o->max_eval);
@@ -66,8 +22,6 @@ static void options_json(cJSON *mo, const po_task_opts *o, const char *dir)
         cJSON_AddNumberToObject(mo, "skip_scale", o->skip_scale);
         cJSON_AddNumberToObject(mo, "readout_gain", o->readout_gain);
     }
-    cJSON_AddNumberToObject(mo, "threads", (double)o->threads);
-    cJSON_AddStringToObject(mo, "out", dir);
 }
 
 /* Write one array as DIR/name. */
@@ -112,26 +66,41 @@ int cmd_task(cli_run *run, int argc, char **argv)
     po_task_opts o = po_task_opts_defaults();
     const char *net = NULL, *dir = NULL;
     cli_opt opts[] = {
-        {"net", 0, CLI_STRING, &net, false},
-        {"D", 0, CLI_SIZE, &o.D, false},
-        {"T", 0, CLI_SIZE, &o.T, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
-        {"noise", 0, CLI_NONNEG, &o.noise, false},
-        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, false},
-        {"threads", 0, CLI_SIZE, &o.threads, false},
-        {"out", 0, CLI_STRING, &dir, false},
+        {"net", 0, CLI_STRING, &net, "NAME", "line-attractor | feedforward", CLI_REQUIRED, "net", false},
+        {"D", 0, CLI_SIZE, &o.D, "N", "neurons, >= 2", 0, "D", false},
+        {"T", 0, CLI_SIZE, &o.T, "NT", "time steps, >= 2", 0, "T", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S",
+         "seed of the connectivity, IC, input-noise and process-noise streams", 0, "seed", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau, > 0", 0, "alpha", false},
+        {"noise", 0, CLI_NONNEG, &o.noise, "V1", "process noise scale v1, >= 0", 0, "noise", false},
+        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, "V0", "input scale v0", 0, "input_gain", false},
+        {"threads", 0, CLI_SIZE, &o.threads, "N",
+         "simulation threads, 0 = automatic; the output is the same, bit for bit, for every N", 0,
+         "threads", false},
+        {"out", 0, CLI_OUTDIR, &dir, "DIR", "output directory, created if needed", CLI_REQUIRED, "out", false},
     };
-    const size_t nopts = sizeof opts / sizeof opts[0];
-    const char *pos[1];
+    char about[1400];
+    snprintf(about, sizeof about,
+             "The sensory-integration task (SPEC.md §7): a pulse train s_t (zero except on\n"
+             "[800,950) = -2, [1000,1200) = 1, [1250,1450) = -1, [1600,1800) = 3,\n"
+             "[2200,2400) = 0.5, a ramp from 0 to -3 on [2600,3000), [3500,4500) = 0.1, plus\n"
+             "white noise of sd %g) drives a linear network along its input mode m:\n"
+             "  x_{t+1} = x_t + alpha (W x_t - x_t + v1 xi_t + v0 s_t m)\n"
+             "  line-attractor  W = S diag(%g, %g, ...) S^-1 (S a random similarity with\n"
+             "                  unit columns), m = D S[:,0], w_out = S[:,0] / D\n"
+             "  feedforward     W = O T O^T (T the chain with skips of weight %g, O Haar\n"
+             "                  orthogonal), m = O 1, w_out = %g m / D\n"
+             "x0 ~ N(0, I) with its component along m removed. The readout x_t . w_out\n"
+             "tracks the ideal output v0 alpha sum_{k<=t} s_k. Writes into DIR: X.npy (T x D\n"
+             "activity), U.npy (T x 1, the input v0 s_t), readout.npy (T x 1, X w_out),\n"
+             "ideal.npy (T x 1), W.npy (D x D), w_in.npy (D, the input mode m), w_out.npy (D)\n"
+             "and manifest.json. On failure nothing is written.",
+             o.signal_noise, o.max_eval, o.min_eval, o.skip_scale, o.readout_gain);
+    const cli_spec spec = {.about = about, .opts = opts, .nopts = sizeof opts / sizeof opts[0]};
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, nopts, pos, 0, &npos);
-    if (rc != CLI_PROCEED) return rc;
-    static const char *const required[] = {"net", "out", NULL};
-    rc = cli_require(run, opts, nopts, required);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
     if (po_task_net_from_name(net, &o.net) != PO_OK) return cli_usage(run, "%s", po_errmsg());
-    if (dir[0] == '\0') return cli_usage(run, "--out needs a directory name");
     const char *why = po_task_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
@@ -154,9 +123,8 @@ int cmd_task(cli_run *run, int argc, char **argv)
     rc = cli_make_dir(run, dir, &created);
     if (rc == CLI_EXIT_OK) {
         cJSON *m = cli_manifest_new(run);
-        cJSON *mo = m ? cli_manifest_options(m) : NULL;
-        if (mo) options_json(mo, &o, dir);
-        if (m) cli_manifest_set_seed(m, o.seed);
+        cli_manifest_add_opts(m, &spec, NULL);
+        if (m) constants_json(cli_manifest_options(m), &o);
         rc = write_outputs(run, dir, t, m);
         if (rc != CLI_EXIT_OK && created) rmdir(dir);
     }

@@ -1,7 +1,4 @@
 /* partobs teacher: draw a teacher connectivity matrix (SPEC.md §2). */
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli.h"
 #include "cli_args.h"
 #include "cli_manifest.h"
@@ -10,39 +7,28 @@
 
 enum { N_OPTS = CLI_TEACHER_NOPTS + 1 };
 
-void cmd_teacher_help(FILE *out)
-{
-    fprintf(out,
-            "usage: partobs teacher --net NAME --D N [generator options]\n"
-            "                       [--ortho] [--perm] [--similarity] [--seed S] -o W.npy\n"
-            "\n"
-            "Draw a D x D teacher connectivity W (W[i][j] is the weight from neuron j to\n"
-            "neuron i) with generator NAME (SPEC.md §2), then apply the enabled\n"
-            "post-transforms in the order ortho, perm, similarity. The randomness is the\n"
-            "connectivity stream of the seed: the same seed gives the same W.\n"
-            "\n"
-            "required:\n"
-            "  --net NAME          generator, one of the names below\n"
-            "  --D N               number of neurons (at least 1)\n"
-            "  -o, --output FILE   output .npy (D x D float64); FILE.manifest.json is\n"
-            "                      written beside it\n"
-            "\n");
-    cli_teacher_help(out);
-}
-
 int cmd_teacher(cli_run *run, int argc, char **argv)
 {
     cli_teacher_args a;
     const char *output = NULL;
     cli_opt opts[N_OPTS];
     cli_teacher_opts(opts, &a);
-    opts[CLI_TEACHER_NOPTS] = (cli_opt){"output", 'o', CLI_STRING, &output, false};
-    const char *pos[1];
+    opts[0].flags |= CLI_REQUIRED; /* --net */
+    opts[1].flags |= CLI_REQUIRED; /* --D */
+    opts[CLI_TEACHER_NOPTS] = (cli_opt){"output", 'o', CLI_OUTPUT, &output, "FILE",
+                                        "output .npy (D x D float64); FILE.manifest.json beside it",
+                                        CLI_REQUIRED | CLI_MANIFEST, "output", false};
+    const cli_spec spec = {
+        .about = "Draw a D x D teacher connectivity W (W[i][j] is the weight from neuron j to\n"
+                 "neuron i) with generator NAME (SPEC.md §2), then apply the enabled\n"
+                 "post-transforms in the order ortho, perm, similarity. The randomness is the\n"
+                 "connectivity stream of the seed: the same seed gives the same W.",
+        .epilog = cli_teacher_help,
+        .opts = opts,
+        .nopts = N_OPTS,
+    };
     size_t npos = 0;
-    int rc = cli_parse(run, argc, argv, opts, N_OPTS, pos, 0, &npos);
-    if (rc != CLI_PROCEED) return rc;
-    static const char *const required[] = {"net", "D", "output", NULL};
-    rc = cli_require(run, opts, N_OPTS, required);
+    int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
     po_teacher_opts o;
     rc = cli_teacher_build(run, opts, &a, &o);
@@ -55,13 +41,8 @@ int cmd_teacher(cli_run *run, int argc, char **argv)
     if (st != PO_OK) return cli_fail_status(run, st);
 
     cJSON *m = cli_manifest_new(run);
-    cJSON *mo = m ? cli_manifest_options(m) : NULL;
-    if (mo) {
-        cli_teacher_manifest(mo, &o);
-        cJSON_AddStringToObject(mo, "output", output);
-    }
-    if (m) cli_manifest_set_seed(m, a.seed);
-
+    cli_manifest_add_opts(m, &spec, NULL);
+    if (m) cli_teacher_manifest(cli_manifest_options(m), &o);
     rc = cli_write_mat(run, output, t->W);
     po_teacher_free(t);
     if (rc != CLI_EXIT_OK) {

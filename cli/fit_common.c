@@ -52,15 +52,11 @@ int fit_read_y(cli_run *run, const char *path, po_mat **Y)
     return rc;
 }
 
-cJSON *fit_manifest(cli_run *run, const char *y_path, const char *method, cJSON **options)
+cJSON *fit_manifest(cli_run *run, const cli_spec *spec, const char *y_path, cJSON **fit_info)
 {
     cJSON *m = cli_manifest_new(run);
-    *options = m ? cli_manifest_options(m) : NULL;
-    if (*options) {
-        cJSON_AddStringToObject(*options, "input", y_path);
-        cJSON_AddStringToObject(*options, "method", method);
-    }
-    if (m) cli_manifest_add_input(m, y_path);
+    cli_manifest_add_opts(m, spec, y_path);
+    *fit_info = m ? cJSON_AddObjectToObject(m, "fit_info") : NULL;
     return m;
 }
 

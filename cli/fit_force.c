@@ -8,52 +8,44 @@
 #include "cli_output.h"
 #include "fit_methods.h"
 
-void fit_force_help(FILE *out)
-{
-    po_force_opts d = po_force_opts_defaults();
-    fprintf(out,
-            "Method force (SPEC.md §4.6): FORCE / recursive least squares on a tanh network\n"
-            "H <- H + alpha (-H + J tanh(H)), trained to follow tanh(Y); W_hat = J, to be\n"
-            "simulated as a leaky-current tanh network.\n"
-            "  partobs fit Y.npy --method force [--phi tanh] [--alpha A] [--tau TAU] [--g G]\n"
-            "              [--p0 P0] [--passes N] [--free-passes N] [--window T0:T1] [--seed S]\n"
-            "              [--pvar-out pvar.npy] -o W_hat.npy\n"
-            "  --alpha A           Euler step dt of the model, > 0 (default %g)\n"
-            "  --tau TAU           model time constant, > 0 (default %g)\n"
-            "  --g G               J_0 = G N(0,1)/sqrt(d), >= 0 (default %g)\n"
-            "  --p0 P0             P = P0 I, > 0 (default %g)\n"
-            "  --passes N          training passes over the window (default %zu)\n"
-            "  --free-passes N     untrained evaluation passes afterwards (default %zu)\n"
-            "  --window T0:T1      rows [T0, T1) of Y; T0: runs to the end (default all rows;\n"
-            "                      the paper fits 0:5000)\n"
-            "  --seed S            J_0 from the fit stream of this seed (default %llu)\n"
-            "  --pvar-out FILE     write pVar of every pass (passes + free passes, a column)\n",
-            d.dt, d.tau, d.g, d.p0, d.passes, d.free_passes, (unsigned long long)d.seed);
-}
-
 int fit_force(cli_run *run, int argc, char **argv)
 {
     po_force_opts o = po_force_opts_defaults();
-    const char *method = NULL, *phi = NULL, *window = NULL, *pvar_out = NULL, *output = NULL;
+    const char *method = "force", *phi = "tanh", *window = NULL, *pvar_out = NULL,
+               *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
-        {"method", 0, CLI_STRING, &method, false},
-        {"phi", 0, CLI_STRING, &phi, false},
-        {"alpha", 0, CLI_DOUBLE, &o.dt, false},
-        {"tau", 0, CLI_DOUBLE, &o.tau, false},
-        {"g", 0, CLI_DOUBLE, &o.g, false},
-        {"p0", 0, CLI_DOUBLE, &o.p0, false},
-        {"passes", 0, CLI_SIZE, &o.passes, false},
-        {"free-passes", 0, CLI_SIZE, &o.free_passes, false},
-        {"window", 0, CLI_STRING, &window, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"pvar-out", 0, CLI_STRING, &pvar_out, false},
-        {"verbose", 0, CLI_FLAG, &verbose, false},
-        {"output", 'o', CLI_STRING, &output, false},
+        FIT_METHOD_OPT(&method),
+        {"phi", 0, CLI_STRING, &phi, "NAME", "tanh only", 0, "phi", false},
+        {"alpha", 0, CLI_DOUBLE, &o.dt, "A", "Euler step dt of the model, > 0", 0, "alpha", false},
+        {"tau", 0, CLI_DOUBLE, &o.tau, "TAU", "model time constant, > 0", 0, "tau", false},
+        {"g", 0, CLI_DOUBLE, &o.g, "G", "J_0 = G N(0,1)/sqrt(d), >= 0", 0, "g", false},
+        {"p0", 0, CLI_DOUBLE, &o.p0, "P0", "P = P0 I, > 0", 0, "p0", false},
+        {"passes", 0, CLI_SIZE, &o.passes, "N", "training passes over the window", 0, "passes", false},
+        {"free-passes", 0, CLI_SIZE, &o.free_passes, "N", "untrained evaluation passes afterwards", 0,
+         "free_passes", false},
+        {"window", 0, CLI_STRING, &window, "T0:T1",
+         "rows [T0, T1) of Y; T0: runs to the end (default all rows; the paper fits 0:5000)", 0, NULL, false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "J_0 from the fit stream of this seed", 0, "seed", false},
+        {"pvar-out", 0, CLI_OUTPUT, &pvar_out, "FILE",
+         "write pVar of every pass (passes + free passes, a column)", 0, "pvar_out", false},
+        FIT_VERBOSE_OPT(&verbose),
+        FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
+    };
+    const cli_spec spec = {
+        .usage = "Y.npy --method force",
+        .pos_help = FIT_Y_HELP,
+        .max_pos = 1,
+        .pos_inputs = true,
+        .about = "Method force (SPEC.md §4.6): FORCE / recursive least squares on a tanh network\n"
+                 "H <- H + alpha (-H + J tanh(H)), trained to follow tanh(Y); W_hat = J, to be\n"
+                 "simulated as a leaky-current tanh network.",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
     };
     const char *y_path = NULL;
-    int rc = cli_parse_one_input(run, argc, argv, opts, sizeof opts / sizeof *opts, "Y.npy", true,
-                                 &y_path);
+    size_t npos = 0;
+    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
     if (rc != CLI_PROCEED) return rc;
     if ((rc = fit_require_tanh(run, "force", phi)) != CLI_PROCEED) return rc;
     if (window && (rc = fit_parse_window(run, window, &o.t0, &o.t1)) != CLI_PROCEED) return rc;
@@ -91,32 +83,18 @@ int fit_force(cli_run *run, int argc, char **argv)
     if (verbose)
         fprintf(stderr, "partobs: fit: force: passes %zu, last chi2 %.6g, pVar %.4f\n", info.passes,
                 info.chi2, info.pvar);
-    cJSON *mo = NULL, *m = fit_manifest(run, y_path, "force", &mo);
-    if (mo) {
-        cJSON_AddStringToObject(mo, "phi", "tanh");
+    cJSON *fi = NULL, *m = fit_manifest(run, &spec, y_path, &fi);
+    if (fi) {
+        cJSON *mo = cli_manifest_options(m);
         cJSON_AddStringToObject(mo, "leaky", "current");
-        cJSON_AddNumberToObject(mo, "alpha", o.dt);
-        cJSON_AddNumberToObject(mo, "tau", o.tau);
-        cJSON_AddNumberToObject(mo, "g", o.g);
-        cJSON_AddNumberToObject(mo, "p0", o.p0);
-        cJSON_AddNumberToObject(mo, "passes", (double)o.passes);
-        cJSON_AddNumberToObject(mo, "free_passes", (double)o.free_passes);
         cJSON *w = cJSON_AddArrayToObject(mo, "window");
         if (w) {
             cJSON_AddItemToArray(w, cJSON_CreateNumber((double)o.t0));
             cJSON_AddItemToArray(w, cJSON_CreateNumber((double)(o.t1 ? o.t1 : T)));
         }
-        if (pvar_out) cJSON_AddStringToObject(mo, "pvar_out", pvar_out);
-        cJSON_AddStringToObject(mo, "output", output);
-    }
-    if (m) {
-        cli_manifest_set_seed(m, o.seed);
-        cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
-        if (fi) {
-            cJSON_AddNumberToObject(fi, "passes", (double)info.passes);
-            cJSON_AddItemToObject(fi, "chi2", cli_json_number(info.chi2));
-            cJSON_AddItemToObject(fi, "pvar", cli_json_number(info.pvar));
-        }
+        cJSON_AddNumberToObject(fi, "passes", (double)info.passes);
+        cJSON_AddItemToObject(fi, "chi2", cli_json_number(info.chi2));
+        cJSON_AddItemToObject(fi, "pvar", cli_json_number(info.pvar));
     }
     rc = fit_finish(run, output, W, pvar_out, pvar, m);
     po_mat_free(pvar);

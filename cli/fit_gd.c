@@ -7,42 +7,37 @@
 #include "cli_output.h"
 #include "fit_methods.h"
 
-void fit_gd_help(FILE *out)
-{
-    po_gd_opts d = po_gd_opts_defaults();
-    fprintf(out,
-            "Method gd (SPEC.md §4.4): gradient descent on the MAP loss of the leaky-current\n"
-            "student from W = 0, W <- W - lr G, G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.\n"
-            "  partobs fit Y.npy --method gd [--phi linear|tanh] [--alpha A] [--rho R] [--lr LR]\n"
-            "              [--iters N] -o W_hat.npy\n"
-            "  --phi NAME          linear | tanh (default %s)\n"
-            "  --alpha A           dt / tau, in (0, 1] (default %g)\n"
-            "  --rho R             ridge penalty, >= 0 (default %g)\n"
-            "  --lr LR             learning rate, > 0 (default %g)\n"
-            "  --iters N           iterations (default %zu)\n",
-            po_phi_name(d.phi), d.alpha, d.rho, d.lr, d.iters);
-}
-
 int fit_gd(cli_run *run, int argc, char **argv)
 {
     po_gd_opts o = po_gd_opts_defaults();
-    const char *method = NULL, *phi = NULL, *output = NULL;
+    const char *method = "gd", *phi = po_phi_name(o.phi), *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
-        {"method", 0, CLI_STRING, &method, false},
-        {"phi", 0, CLI_STRING, &phi, false},
-        {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
-        {"rho", 0, CLI_DOUBLE, &o.rho, false},
-        {"lr", 0, CLI_DOUBLE, &o.lr, false},
-        {"iters", 0, CLI_SIZE, &o.iters, false},
-        {"verbose", 0, CLI_FLAG, &verbose, false},
-        {"output", 'o', CLI_STRING, &output, false},
+        FIT_METHOD_OPT(&method),
+        {"phi", 0, CLI_STRING, &phi, "NAME", "linear | tanh", 0, "phi", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau, in (0, 1]", 0, "alpha", false},
+        {"rho", 0, CLI_DOUBLE, &o.rho, "R", "ridge penalty, >= 0", 0, "rho", false},
+        {"lr", 0, CLI_DOUBLE, &o.lr, "LR", "learning rate, > 0", 0, "lr", false},
+        {"iters", 0, CLI_SIZE, &o.iters, "N", "iterations", 0, "iters", false},
+        FIT_VERBOSE_OPT(&verbose),
+        FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
+    };
+    const cli_spec spec = {
+        .usage = "Y.npy --method gd",
+        .pos_help = FIT_Y_HELP,
+        .max_pos = 1,
+        .pos_inputs = true,
+        .about = "Method gd (SPEC.md §4.4): gradient descent on the MAP loss of the leaky-current\n"
+                 "student from W = 0, W <- W - lr G,\n"
+                 "G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
     };
     const char *y_path = NULL;
-    int rc = cli_parse_one_input(run, argc, argv, opts, sizeof opts / sizeof *opts, "Y.npy", true,
-                                 &y_path);
+    size_t npos = 0;
+    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
     if (rc != CLI_PROCEED) return rc;
-    if (phi && po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
+    if (po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     const char *why = po_gd_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
@@ -67,23 +62,12 @@ int fit_gd(cli_run *run, int argc, char **argv)
     if (verbose)
         fprintf(stderr, "partobs: fit: gd: iterations %zu, loss %.6g, gradient norm %.3g\n",
                 info.iters, info.loss, info.grad_norm);
-    cJSON *mo = NULL, *m = fit_manifest(run, y_path, "gd", &mo);
-    if (mo) {
-        cJSON_AddStringToObject(mo, "phi", po_phi_name(o.phi));
-        cJSON_AddStringToObject(mo, "leaky", "current");
-        cJSON_AddNumberToObject(mo, "alpha", o.alpha);
-        cJSON_AddNumberToObject(mo, "rho", o.rho);
-        cJSON_AddNumberToObject(mo, "lr", o.lr);
-        cJSON_AddNumberToObject(mo, "iters", (double)o.iters);
-        cJSON_AddStringToObject(mo, "output", output);
-    }
-    if (m) {
-        cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
-        if (fi) {
-            cJSON_AddNumberToObject(fi, "iters", (double)info.iters);
-            cJSON_AddItemToObject(fi, "loss", cli_json_number(info.loss));
-            cJSON_AddItemToObject(fi, "grad_norm", cli_json_number(info.grad_norm));
-        }
+    cJSON *fi = NULL, *m = fit_manifest(run, &spec, y_path, &fi);
+    if (fi) {
+        cJSON_AddStringToObject(cli_manifest_options(m), "leaky", "current");
+        cJSON_AddNumberToObject(fi, "iters", (double)info.iters);
+        cJSON_AddItemToObject(fi, "loss", cli_json_number(info.loss));
+        cJSON_AddItemToObject(fi, "grad_norm", cli_json_number(info.grad_norm));
     }
     rc = fit_finish(run, output, W, NULL, NULL, m);
     po_mat_free(W);

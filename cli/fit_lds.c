@@ -9,34 +9,9 @@
 #include "cli_input.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
+#include "cli_paths.h"
 #include "cli_report.h"
 #include "fit_methods.h"
-
-void fit_lds_help(FILE *out)
-{
-    po_lds_opts d = po_lds_opts_defaults();
-    fprintf(out,
-            "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
-            "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, diag r).\n"
-            "  partobs fit Y.npy --method lds --latents K [--input U.npy] [--emissions free|orthonormal]\n"
-            "              [--init pca|random] [--iters N] [--tol X] [--alpha A] [--seed S]\n"
-            "              [--smoothed XHAT.npy] [--verbose] -o A_cont.npy\n"
-            "  --latents K         latent dimension, 1 <= K <= d (required)\n"
-            "  --input U.npy       inputs, T x m (one row per row of Y)\n"
-            "  --emissions NAME    free | orthonormal (C^T C = I, the paper's) (default %s)\n"
-            "  --init NAME         pca | random (Haar C from --seed) (default %s)\n"
-            "  --iters N           EM iterations (default %zu)\n"
-            "  --tol X             stop once an iteration gains < X |log-likelihood|; 0 = never\n"
-            "                      (default %g)\n"
-            "  --alpha A           dt / tau in A_cont = (A - (1 - alpha) I) / alpha, in (0, 1]\n"
-            "                      (default %g)\n"
-            "  --seed S            seed of the random init (default %llu)\n"
-            "  --smoothed FILE     write the smoothed latent means E[x_t | Y] (T x K)\n"
-            "  -o FILE             A_cont (K x K); all parameters, the log-likelihood trace and\n"
-            "                      the spectrum of A_cont go to FILE with .npy replaced by .json\n",
-            po_lds_emissions_name(d.emissions), po_lds_init_name(d.init), d.iters, d.tol, d.alpha,
-            (unsigned long long)d.seed);
-}
 
 /* FILE.npy -> FILE.json; any other name gets ".json" appended. */
 static char *json_path_for(const char *output)
@@ -106,32 +81,45 @@ static cJSON *lds_report(const po_lds *p, const po_lds_opts *o, const po_lds_inf
 int fit_lds(cli_run *run, int argc, char **argv)
 {
     po_lds_opts o = po_lds_opts_defaults();
-    const char *method = NULL, *u_path = NULL, *emissions = NULL, *init = NULL,
-               *smoothed = NULL, *output = NULL;
+    const char *method = "lds", *u_path = NULL, *emissions = po_lds_emissions_name(o.emissions),
+               *init = po_lds_init_name(o.init), *smoothed = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
-        {"method", 0, CLI_STRING, &method, false},
-        {"latents", 0, CLI_SIZE, &o.latents, false},
-        {"input", 0, CLI_STRING, &u_path, false},
-        {"emissions", 0, CLI_STRING, &emissions, false},
-        {"init", 0, CLI_STRING, &init, false},
-        {"iters", 0, CLI_SIZE, &o.iters, false},
-        {"tol", 0, CLI_NONNEG, &o.tol, false},
-        {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
-        {"seed", 0, CLI_SEED, &o.seed, false},
-        {"smoothed", 0, CLI_STRING, &smoothed, false},
-        {"verbose", 0, CLI_FLAG, &verbose, false},
-        {"output", 'o', CLI_STRING, &output, false},
+        FIT_METHOD_OPT(&method),
+        {"latents", 0, CLI_SIZE, &o.latents, "K", "latent dimension, 1 <= K <= d", CLI_REQUIRED, "latents", false},
+        {"input", 0, CLI_INPUT, &u_path, "U.npy", "inputs, T x m (one row per row of Y)", 0, "input_signal", false},
+        {"emissions", 0, CLI_STRING, &emissions, "NAME",
+         "free | orthonormal (C^T C = I, the paper's)", 0, "emissions", false},
+        {"init", 0, CLI_STRING, &init, "NAME", "pca | random (Haar C from --seed)", 0, "init", false},
+        {"iters", 0, CLI_SIZE, &o.iters, "N", "EM iterations", 0, "iters", false},
+        {"tol", 0, CLI_NONNEG, &o.tol, "X", "stop once an iteration gains < X |log-likelihood|; 0 = never",
+         0, "tol", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau in A_cont = (A - (1 - alpha) I) / alpha, in (0, 1]",
+         0, "alpha", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the random init", 0, "seed", false},
+        {"smoothed", 0, CLI_OUTPUT, &smoothed, "FILE", "write the smoothed latent means E[x_t | Y] (T x K)", 0,
+         "smoothed", false},
+        FIT_VERBOSE_OPT(&verbose),
+        FIT_OUTPUT_OPT(&output, "A_cont (K x K); all parameters, the log-likelihood trace and the "
+                                "spectrum of A_cont go to FILE with .npy replaced by .json"),
     };
-    const size_t nopts = sizeof opts / sizeof *opts;
+    const cli_spec spec = {
+        .usage = "Y.npy --method lds",
+        .pos_help = FIT_Y_HELP,
+        .max_pos = 1,
+        .pos_inputs = true,
+        .about = "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
+                 "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, diag r).",
+        .opts = opts,
+        .nopts = sizeof opts / sizeof opts[0],
+    };
     const char *y_path = NULL;
-    int rc = cli_parse_one_input(run, argc, argv, opts, nopts, "Y.npy", true, &y_path);
+    size_t npos = 0;
+    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
     if (rc != CLI_PROCEED) return rc;
-    static const char *const required[] = {"latents", NULL};
-    if ((rc = cli_require(run, opts, nopts, required)) != CLI_PROCEED) return rc;
-    if (emissions && po_lds_emissions_from_name(emissions, &o.emissions) != PO_OK)
+    if (po_lds_emissions_from_name(emissions, &o.emissions) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
-    if (init && po_lds_init_from_name(init, &o.init) != PO_OK)
+    if (po_lds_init_from_name(init, &o.init) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     const char *why = po_lds_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
@@ -140,17 +128,16 @@ int fit_lds(cli_run *run, int argc, char **argv)
         return cli_usage(run, "--iters %zu is too large", o.iters);
     char *json_path = json_path_for(output);
     if (!json_path) return cli_fail(run, "out of memory");
-    /* Each output is written in turn: a shared name would leave only the last. */
-    if (smoothed && (strcmp(smoothed, output) == 0 || strcmp(smoothed, json_path) == 0)) {
-        rc = cli_usage(run, "--smoothed '%s' is also the path of %s", smoothed,
-                       strcmp(smoothed, output) == 0 ? "A_cont (-o)" : "the JSON report");
+    const cli_path report_path = {json_path, "the JSON report of -o"};
+    rc = cli_check_paths(run, &spec, &y_path, npos, &report_path, 1);
+    if (rc != CLI_PROCEED) {
         free(json_path);
         return rc;
     }
 
     po_mat *Y = NULL, *U = NULL, *Ac = NULL, *X = NULL;
     po_lds *fit = NULL;
-    po_spectrum *spec = NULL;
+    po_spectrum *spectrum = NULL;
     po_lds_info info = {0};
     double *trace = malloc((o.iters + 1) * sizeof *trace);
     rc = trace ? fit_read_y(run, y_path, &Y) : cli_fail(run, "out of memory");
@@ -170,7 +157,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
             Ac = po_mat_alloc(o.latents, o.latents);
             st = Ac ? po_lds_continuous(fit, o.alpha, Ac) : PO_ENOMEM;
         }
-        if (st == PO_OK) st = cli_spectrum(Ac, &spec);
+        if (st == PO_OK) st = cli_spectrum(Ac, &spectrum);
         if (st == PO_OK && smoothed) {
             X = po_mat_alloc(Y->rows, o.latents);
             st = X ? po_lds_smooth(fit, Y, U, X, NULL) : PO_ENOMEM;
@@ -184,33 +171,18 @@ int fit_lds(cli_run *run, int argc, char **argv)
                 "partobs: fit: lds: %zu latents, %zu iterations%s, log-likelihood %.10g -> "
                 "%.10g, LAS %.4g\n",
                 o.latents, info.iters, info.converged ? " (converged)" : "", trace[0],
-                info.loglik, spec->las);
-    cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spec) : NULL;
+                info.loglik, spectrum->las);
+    cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spectrum) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");
-    cJSON *mo = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, y_path, "lds", &mo) : NULL;
-    if (mo) {
-        cJSON_AddNumberToObject(mo, "latents", (double)o.latents);
-        cJSON_AddStringToObject(mo, "emissions", po_lds_emissions_name(o.emissions));
-        cJSON_AddStringToObject(mo, "init", po_lds_init_name(o.init));
-        cJSON_AddNumberToObject(mo, "iters", (double)o.iters);
-        cJSON_AddNumberToObject(mo, "tol", o.tol);
+    cJSON *fi = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, &spec, y_path, &fi) : NULL;
+    if (fi) {
+        cJSON *mo = cli_manifest_options(m);
         cJSON_AddNumberToObject(mo, "stiefel_iters", (double)o.stiefel_iters);
-        cJSON_AddNumberToObject(mo, "alpha", o.alpha);
-        if (u_path) cJSON_AddStringToObject(mo, "input_signal", u_path);
-        if (smoothed) cJSON_AddStringToObject(mo, "smoothed", smoothed);
-        cJSON_AddStringToObject(mo, "output", output);
         cJSON_AddStringToObject(mo, "json", json_path);
-    }
-    if (m) {
-        cli_manifest_set_seed(m, o.seed);
-        if (u_path) cli_manifest_add_input(m, u_path);
-        cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
-        if (fi) {
-            cJSON_AddNumberToObject(fi, "iterations", (double)info.iters);
-            cJSON_AddBoolToObject(fi, "converged", info.converged);
-            cJSON_AddItemToObject(fi, "log_likelihood", cli_json_number(info.loglik));
-            cJSON_AddItemToObject(fi, "line_attractor_score", cli_json_number(spec->las));
-        }
+        cJSON_AddNumberToObject(fi, "iterations", (double)info.iters);
+        cJSON_AddBoolToObject(fi, "converged", info.converged);
+        cJSON_AddItemToObject(fi, "log_likelihood", cli_json_number(info.loglik));
+        cJSON_AddItemToObject(fi, "line_attractor_score", cli_json_number(spectrum->las));
     }
     if (rc == CLI_EXIT_OK) rc = cli_write_mat(run, output, Ac);
     if (rc == CLI_EXIT_OK) rc = cli_write_json(run, json_path, report);
@@ -218,7 +190,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
     if (rc == CLI_EXIT_OK) rc = cli_manifest_beside(run, m, output);
     else cJSON_Delete(m);
     cJSON_Delete(report);
-    po_spectrum_free(spec);
+    po_spectrum_free(spectrum);
     po_mat_free(X);
     po_mat_free(Ac);
     po_lds_free(fit);

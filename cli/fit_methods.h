@@ -1,9 +1,10 @@
-/* partobs fit: the fitting methods other than map, one file each
- * (fit_<name>.c), reached from cmd_fit.c through its method table.
+/* partobs fit: the fitting methods, one function each (map in cmd_fit.c,
+ * the others in fit_<name>.c), reached from cmd_fit through its method table.
  *
- * Each method parses the whole `fit` command line itself (it accepts
- * --method), prints its errors as `partobs: fit: ...`, writes W_hat and the
- * manifest beside it, and returns the exit status. */
+ * Each method parses the whole `fit` command line itself (its table has the
+ * --method row, hidden from its help), prints its errors as
+ * `partobs: fit: ...`, reads Y with fit_read_y, writes W_hat and the manifest
+ * beside it with fit_manifest and fit_finish, and returns the exit status. */
 #ifndef PARTOBS_CLI_FIT_METHODS_H
 #define PARTOBS_CLI_FIT_METHODS_H
 
@@ -12,25 +13,30 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "cli_args.h"
 
 typedef struct fit_method {
     const char *name;
     int (*run)(cli_run *run, int argc, char **argv);
-    void (*help)(FILE *out); /* its section of `partobs fit --help` */
 } fit_method;
 
 int fit_cornn(cli_run *run, int argc, char **argv); /* SPEC.md §4.5 */
-void fit_cornn_help(FILE *out);
 int fit_force(cli_run *run, int argc, char **argv); /* SPEC.md §4.6 */
-void fit_force_help(FILE *out);
 int fit_gd(cli_run *run, int argc, char **argv);    /* SPEC.md §4.4 */
-void fit_gd_help(FILE *out);
-int cmd_fit_bptt(cli_run *run, int argc, char **argv); /* SPEC.md §4.7 */
-void cmd_fit_bptt_help(FILE *out);
-int fit_lds(cli_run *run, int argc, char **argv);  /* SPEC.md §4.8 */
-void fit_lds_help(FILE *out);
+int fit_bptt(cli_run *run, int argc, char **argv);  /* SPEC.md §4.7 */
+int fit_lds(cli_run *run, int argc, char **argv);   /* SPEC.md §4.8 */
 
-/* ---- shared by the method files (fit_common.c) --------------------------- */
+/* ---- shared by the methods (fit_common.c) -------------------------------- */
+
+#define FIT_METHOD_NAMES "map, cornn, force, gd, bptt, lds"
+
+/* Rows every method's option table has. `method` holds the method's name
+ * (the manifest's "method"); --method itself is listed only in map's help. */
+#define FIT_METHOD_OPT(dest) {"method", 0, CLI_STRING, (dest), "NAME", "fitting method", CLI_HIDDEN, "method", false}
+#define FIT_VERBOSE_OPT(dest)                                                                      \
+    {"verbose", 0, CLI_FLAG, (dest), NULL, "print the fit diagnostics (also in the manifest) on stderr", 0, NULL, false}
+#define FIT_OUTPUT_OPT(dest, help) {"output", 'o', CLI_OUTPUT, (dest), "FILE", (help), CLI_REQUIRED | CLI_MANIFEST, "output", false}
+#define FIT_Y_HELP "observed activity, T x d with T >= 2, finite"
 
 /* Usage error unless --phi (NULL = not given) names tanh: the method fits a
  * tanh network only. */
@@ -43,12 +49,13 @@ int fit_parse_window(cli_run *run, const char *s, size_t *t0, size_t *t1);
 /* Read Y (T x d, T >= 2, finite): 0 or the exit status (error printed). */
 int fit_read_y(cli_run *run, const char *path, po_mat **Y);
 
-/* A new manifest whose options hold "input" and "method" (NULL if memory is
- * short; cli_manifest_write reports that). */
-cJSON *fit_manifest(cli_run *run, const char *y_path, const char *method, cJSON **options);
+/* A new manifest with the options of `spec` and the input Y, and an empty
+ * "fit_info" object in *fit_info (both NULL if memory is short;
+ * cli_manifest_write reports that). */
+cJSON *fit_manifest(cli_run *run, const cli_spec *spec, const char *y_path, cJSON **fit_info);
 
 /* Write W_hat to `output`, then `extra` to extra_path if that is not NULL
- * (W_in, the pVar trace), then the manifest beside `output` (consumed). */
+ * (W_in, the pVar or loss trace), then the manifest beside `output` (consumed). */
 int fit_finish(cli_run *run, const char *output, const po_mat *W_hat, const char *extra_path,
                const po_mat *extra, cJSON *manifest);
 

@@ -1,5 +1,6 @@
 /* partobs command-line tool: subcommand table and dispatch (DESIGN.md §5).
  * Each subcommand lives in cmd_<name>.c and uses only the public header. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,26 +8,22 @@
 #include "cli_output.h"
 
 static const cli_cmd commands[] = {
-    {"teacher", "draw a teacher connectivity matrix W (SPEC.md §2)", cmd_teacher, cmd_teacher_help},
-    {"simulate", "simulate the teacher network from W (SPEC.md §1)", cmd_simulate,
-     cmd_simulate_help},
-    {"observe", "keep the first d neurons (or a list) of the activity (SPEC.md §3)", cmd_observe,
-     cmd_observe_help},
-    {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit, cmd_fit_help},
-    {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze,
-     cmd_analyze_help},
+    {"teacher", "draw a teacher connectivity matrix W (SPEC.md §2)", cmd_teacher},
+    {"simulate", "simulate the teacher network from W (SPEC.md §1)", cmd_simulate},
+    {"observe", "keep the first d neurons (or a list) of the activity (SPEC.md §3)", cmd_observe},
+    {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit},
+    {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze},
     {"compare", "teacher vs student attractors: fixed points, limit cycles, verdict",
-     cmd_compare, cmd_compare_help},
+     cmd_compare},
 
-    {"theory", "infinite-data student of a linear teacher (SPEC.md §4.3)", cmd_theory,
-     cmd_theory_help},
+    {"theory", "infinite-data student of a linear teacher (SPEC.md §4.3)", cmd_theory},
     {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
-     cmd_curves, cmd_curves_help},
+     cmd_curves},
     {"task", "the sensory-integration task: integrator activity, readout, ideal (SPEC.md §7)",
-     cmd_task, cmd_task_help},
-    {"demo", "the paper's two linear headline cases in miniature", cmd_demo, cmd_demo_help},
+     cmd_task},
+    {"demo", "the paper's two linear headline cases in miniature", cmd_demo},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
-     cmd_reproduce, cmd_reproduce_help},
+     cmd_reproduce},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -75,22 +72,30 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
-        if (argc == 2) {
+        /* `help COMMAND` is `COMMAND --help`; the hidden `help --markdown COMMAND
+         * [--method NAME]` prints the option tables of docs/cli.md instead. */
+        bool markdown = argc > 2 && strcmp(argv[2], "--markdown") == 0;
+        int first = markdown ? 3 : 2;
+        if (argc == first) {
             usage(stdout);
             return CLI_EXIT_OK;
         }
-        if (argc > 3) {
+        bool method = markdown && argc == first + 3 && strcmp(argv[first + 1], "--method") == 0;
+        if (argc > first + 1 && !method) {
             fprintf(stderr, "partobs: help: expected one command name (see 'partobs --help')\n");
             return CLI_EXIT_USAGE;
         }
-        const cli_cmd *c = find_command(argv[2]);
+        const cli_cmd *c = find_command(argv[first]);
         if (!c) {
             fprintf(stderr, "partobs: help: unknown command '%s' (see 'partobs --help')\n",
-                    argv[2]);
+                    argv[first]);
             return CLI_EXIT_USAGE;
         }
-        c->help(stdout);
-        return CLI_EXIT_OK;
+        static char help_arg[] = "--help";
+        char *args[] = {method ? argv[first + 1] : NULL, method ? argv[first + 2] : NULL, help_arg};
+        cli_run run = {.cmd = c, .argc = argc, .argv = argv,
+                       .help_format = markdown ? CLI_HELP_MARKDOWN : CLI_HELP_TEXT};
+        return method ? c->run(&run, 3, args) : c->run(&run, 1, args + 2);
     }
     const cli_cmd *c = find_command(name);
     if (!c) {

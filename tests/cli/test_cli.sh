@@ -239,9 +239,13 @@ check index_longer_than_D_message bash -c "grep -q -- '--index lists 9 neurons' 
 expect_error 1 fit_T_1 fit y1.npy -o out.npy
 expect_error 1 fit_burn_in_too_long fit Y.npy --burn-in 49 -o out.npy
 expect_error 1 output_dir_missing teacher --net chain --D 4 -o nodir/out.npy
-expect_error 1 manifest_failure_rolls_back teacher --net chain --D 4 -o blocked.npy
+# A directory where the manifest goes is refused before any work (issue 10 item 2) ...
+expect_error 2 manifest_target_is_a_directory teacher --net chain --D 4 -o blocked.npy
+# ... and a later write that fails still removes the files already written.
+expect_error 1 later_failure_rolls_back fit Y.npy --method force --passes 1 --free-passes 0 \
+    --pvar-out nodir/p.npy -o out.npy
 expect_error 1 failure_keeps_existing_output simulate --W nan.npy -o existing.npy
-expect_error 1 demo_out_is_a_file demo --out afile --T 200 --D 10 --d 2
+expect_error 2 demo_out_is_a_file demo --out afile --T 200 --D 10 --d 2
 # T < 2 and malformed numbers
 expect_error 2 T_1 simulate --W W.npy --T 1 -o out.npy
 expect_error 2 T_0 simulate --W W.npy --T 0 -o out.npy

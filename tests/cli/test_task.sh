@@ -100,7 +100,7 @@ check unstable_message grep -q 'non-finite' err.txt
 touch afile
 # v0 s_800 = -2e308 overflows U.npy while the state (one step behind) stays finite
 expect_error 1 input_overflows --net feedforward --D 20 --T 801 --input-gain 1e308 --out bad
-expect_error 1 out_is_a_file --net line-attractor "${S[@]}" --out afile
+expect_error 2 out_is_a_file --net line-attractor "${S[@]}" --out afile
 expect_error 1 out_parent_missing --net line-attractor "${S[@]}" --out nope/deeper
 # A directory named W.npy blocks that file: the arrays written before it are removed again.
 mkdir -p blocked/W.npy
