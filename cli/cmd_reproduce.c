@@ -109,11 +109,13 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
     cli_opt opts[] = {
         {"out", 0, CLI_OUTDIR, &o.out_dir, "DIR", "output directory, created if needed", 0, "out", false},
         {"quick", 0, CLI_FLAG, &o.quick, NULL,
-         "reduced sizes (fewer teachers, smaller D and T): seconds instead of minutes; the "
-         "claims are checked all the same", 0, "quick", false},
-        {"seed", 0, CLI_SEED, &o.seed, "S", "run seed; each figure adds a fixed offset of its own", 0,
+         "reduced sizes (3-4 teachers per family, D 200 for F.3/F.4 and fig2, fewer "
+         "trajectories): seconds instead of minutes; the claims are checked all the same", 0, "quick", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "run seed; figure F uses S + a fixed offset (64-bit FNV-1a of its name), so figures "
+         "never share teachers", 0,
          "seed", false},
-        {"threads", 0, CLI_SIZE, &o.threads, "N", "worker threads, 0 = all online CPUs", 0, "threads", false},
+        {"threads", 0, CLI_SIZE, &o.threads, "N", "worker threads, 0 = all online CPUs (teachers run in parallel; the subsampling "
+         "curves parallelise over d)", 0, "threads", false},
     };
     const cli_spec spec = {
         .usage = "[FIGURE...|all]",

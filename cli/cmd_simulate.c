@@ -41,12 +41,12 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
         {"ic", 0, CLI_INPUT, &ic, "FILE",
          "initial state x0, a vector of D entries (default: x0 ~ N(0, ic_scale^2 I) from the "
          "seed's IC stream)", 0, "ic", false},
-        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, "S", "standard deviation of the drawn x0, >= 0", 0,
+        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, "S", "standard deviation of the drawn x0, >= 0; not with --ic", 0,
          "ic_scale", false},
         {"noise-file", 0, CLI_INPUT, &noise_file, "FILE",
          "replay the standard normals xi: at least T-1 rows (row t drives step t -> t+1; further "
          "rows are ignored) and exactly D columns (default: the seed's noise stream)", 0, "noise_file", false},
-        {"input", 0, CLI_INPUT, &input, "FILE", "scalar input signal s_t: a vector of at least T-1 entries",
+        {"input", 0, CLI_INPUT, &input, "FILE", "scalar input signal s_t: a vector of at least T-1 entries (needs --w-in)",
          0, "input", false},
         {"w-in", 0, CLI_INPUT, &w_in, "FILE", "input direction, a vector of D entries (with --input)", 0,
          "w_in", false},
@@ -54,7 +54,8 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
          "input_gain", false},
         {"threads", 0, CLI_SIZE, &o.threads, "N",
          "dense W only: 0 = automatic (several threads when D >= 256 and several CPUs are online), "
-         "N = N threads; the output is the same, bit for bit, for every N", 0, "threads", false},
+         "N = N threads; the output is the same, bit for bit, for every N (each row of W x is "
+         "summed in one fixed order)", 0, "threads", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the IC and noise streams", 0, "seed", false},
         {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (T x D float64); FILE.manifest.json beside it",
          CLI_REQUIRED | CLI_MANIFEST, "output", false},

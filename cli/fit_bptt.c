@@ -49,11 +49,11 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
         {"hidden", 0, CLI_SIZE, &o.hidden, "H",
-         "hidden units; W_hat is (d+H) x (d+H), observed units first", 0, "hidden", false},
+         "hidden (never observed) units; W_hat is (d+H) x (d+H), observed units first", 0, "hidden", false},
         {"epochs", 0, CLI_SIZE, &o.epochs, "N", "passes over the windows, >= 1", 0, "epochs", false},
         {"window", 0, CLI_STRING, &window, "T0:T1",
          "use rows T0 .. T1-1 of Y (T1 empty: to the end; default all)", 0, NULL, false},
-        {"seq-len", 0, CLI_SIZE, &o.window, "L", "window length in steps, 2 .. rows used", 0, "seq_len", false},
+        {"seq-len", 0, CLI_SIZE, &o.window, "L", "window length in steps, 2 .. rows used; windows start every floor(L/2) rows", 0, "seq_len", false},
         {"batch", 0, CLI_SIZE, &o.batch, "B", "windows per mini-batch, >= 1", 0, "batch", false},
         {"optimizer", 0, CLI_STRING, &optimizer, "NAME",
          "sgd (with momentum) | adam, PyTorch semantics", 0, "optimizer", false},
@@ -67,9 +67,9 @@ int fit_bptt(cli_run *run, int argc, char **argv)
         {"init-scale", 0, CLI_NONNEG, &o.init_scale, "S", "initial W ~ N(0, 1) S / sqrt(d + H), >= 0", 0,
          "init_scale", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "initial W, shuffles and coins", 0, "seed", false},
-        {"loss-out", 0, CLI_OUTPUT, &loss_out, "FILE", "also write the loss of every epoch (epochs x 1 .npy)",
+        {"loss-out", 0, CLI_OUTPUT, &loss_out, "FILE", "also write the summed loss of every epoch (epochs x 1 .npy)",
          0, "loss_out", false},
-        {"verbose", 0, CLI_FLAG, &verbose, NULL, "print the first and last epoch loss on stderr", 0, NULL, false},
+        {"verbose", 0, CLI_FLAG, &verbose, NULL, "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
         FIT_OUTPUT_OPT(&output, "output .npy; FILE.manifest.json beside it"),
     };
     const cli_spec spec = {

@@ -86,10 +86,13 @@ refused outputs_hard_linked "partobs: fit: outputs p2.npy (--pvar-out) and f.npy
 check rerun_replaces_output [ $? -eq 0 ]
 
 # ---- item 2: targets that are not regular files -----------------------------------
-refused json_dev_null "partobs: analyze: output /dev/null (--json) is a device" \
-    analyze W.npy --json /dev/null
-refused output_dev_null "partobs: teacher: output /dev/null is a device" \
-    teacher --net chain --D 4 -o /dev/null
+# Devices are reached through links in the working directory: stat follows the
+# link, and a partobs with the bug replaces only the link, never /dev/null itself.
+ln -s /dev/null null-link
+refused json_dev_null "partobs: analyze: output null-link (--json) is a device" \
+    analyze W.npy --json null-link
+refused output_dev_null "partobs: teacher: output null-link is a device" \
+    teacher --net chain --D 4 -o null-link
 refused output_dash "partobs: fit: -o -: a .npy output cannot go to standard output" fit Y.npy -o -
 mkdir adir
 refused output_directory "partobs: fit: output adir is a directory" fit Y.npy -o adir
@@ -97,12 +100,14 @@ refused report_directory "partobs: curves: output adir (--csv) is a directory" \
     curves --W W.npy --csv adir
 mkfifo fifo
 refused json_fifo "partobs: analyze: output fifo (--json) is a FIFO" analyze W.npy --json fifo
-# /dev/stdout on a pipe is the pipe (a FIFO): refused, nothing on the pipe
-"$P" analyze W.npy --json /dev/stdout 2>err2.txt | cat >piped.txt
+# /dev/stdout on a pipe is the pipe (a FIFO): refused, nothing on the pipe (the link
+# stands for /dev/stdout, as above)
+ln -s /proc/self/fd/1 stdout-link
+"$P" analyze W.npy --json stdout-link 2>err2.txt | cat >piped.txt
 rcs=("${PIPESTATUS[@]}")
 check json_dev_stdout_pipe [ "${rcs[0]}" -eq 2 ]
 check json_dev_stdout_nothing_piped [ ! -s piped.txt ]
-check json_dev_stdout_message grep -qxF "partobs: analyze: output /dev/stdout (--json) is a FIFO" err2.txt
+check json_dev_stdout_message grep -qxF "partobs: analyze: output stdout-link (--json) is a FIFO" err2.txt
 rm -f err2.txt piped.txt
 
 check inputs_untouched [ "$SUMS" = "$(cksum W.npy X.npy Y.npy U.npy)" ]
