@@ -111,8 +111,7 @@ static int store(cli_run *run, cli_opt *o, const char *spelling, const char *val
         break;
     }
     default: /* strings and paths */
-        if (*value == '\0')
-            return cli_usage(run, "option '%s' needs a non-empty value", spelling);
+        if (*value == '\0') return cli_usage(run, "option '%s' needs a non-empty value", spelling);
         *(const char **)o->dest = value;
         break;
     }
@@ -259,7 +258,8 @@ void cli_manifest_add_opts(cJSON *manifest, const cli_spec *spec, const char *in
     }
     for (size_t k = 0; k < spec->nopts; k++) {
         const cli_opt *o = &spec->opts[k];
-        const char *s = o->kind >= CLI_INPUT || o->kind == CLI_STRING ? *(const char *const *)o->dest : NULL;
+        const char *s =
+            o->kind >= CLI_INPUT || o->kind == CLI_STRING ? *(const char *const *)o->dest : NULL;
         if (o->kind == CLI_INPUT && s) cli_manifest_add_input(manifest, s);
         if (!o->key) continue;
         switch (o->kind) {
@@ -377,7 +377,8 @@ void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
     char term[96], dflt[96];
     if (run->help_format == CLI_HELP_MARKDOWN) {
         fprintf(out, "| option | meaning |\n|---|---|\n");
-        if (spec->pos_help) md_row(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
+        if (spec->pos_help)
+            md_row(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
         for (size_t k = 0; k < spec->nopts; k++) {
             const cli_opt *o = &spec->opts[k];
             if (o->flags & CLI_HIDDEN) continue;
@@ -406,7 +407,8 @@ void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
         wrap(out, tok, &col, indent, true);
     }
     fprintf(out, "\n\n%s\n\n", spec->about);
-    if (spec->pos_help) help_line(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
+    if (spec->pos_help)
+        help_line(out, spec->usage, spec->pos_help, spec->pos_inputs ? "(required)" : "");
     for (size_t k = 0; k < spec->nopts; k++) {
         const cli_opt *o = &spec->opts[k];
         if (o->flags & CLI_HIDDEN) continue;

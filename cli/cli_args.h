@@ -41,15 +41,15 @@ typedef enum cli_kind {
 } cli_kind;
 
 enum {
-    CLI_REQUIRED = 1u,   /* a usage error when missing */
-    CLI_NODEFAULT = 2u,  /* the help text says the default itself */
-    CLI_HIDDEN = 4u,     /* parsed but not listed (fit's --method in the method sections) */
-    CLI_MANIFEST = 8u    /* the manifest goes beside this output (the first such one given) */
+    CLI_REQUIRED = 1u,  /* a usage error when missing */
+    CLI_NODEFAULT = 2u, /* the help text says the default itself */
+    CLI_HIDDEN = 4u,    /* parsed but not listed (fit's --method in the method sections) */
+    CLI_MANIFEST = 8u   /* the manifest goes beside this output (the first such one given) */
 };
 
 typedef struct cli_opt {
-    const char *name;    /* long name without the dashes: "T" for --T */
-    char short_name;     /* 'o' for -o, or 0 */
+    const char *name; /* long name without the dashes: "T" for --T */
+    char short_name;  /* 'o' for -o, or 0 */
     cli_kind kind;
     void *dest;          /* bool *, const char **, size_t *, double * or uint64_t * by kind */
     const char *metavar; /* "NT", "FILE"; NULL for flags */
@@ -61,11 +61,12 @@ typedef struct cli_opt {
 
 /* One command's (or fit method's) command line. */
 typedef struct cli_spec {
-    const char *usage;    /* after "partobs CMD ": the positional part ("Y.npy", "Y.npy --method gd") or NULL */
-    const char *pos_help; /* help line of the positional argument(s), or NULL */
-    size_t max_pos;       /* positional arguments accepted */
-    bool pos_inputs;      /* the positional arguments are input files (one is required) */
-    const char *about;    /* what the command does, printed after the usage line */
+    const char *usage; /* after "partobs CMD ": the positional part ("Y.npy", "Y.npy --method gd")
+                          or NULL */
+    const char *pos_help;      /* help line of the positional argument(s), or NULL */
+    size_t max_pos;            /* positional arguments accepted */
+    bool pos_inputs;           /* the positional arguments are input files (one is required) */
+    const char *about;         /* what the command does, printed after the usage line */
     void (*epilog)(FILE *out); /* more text after the option list, or NULL */
     cli_opt *opts;
     size_t nopts;

@@ -48,11 +48,17 @@ static const unsigned relevant[PO_NET_COUNT_] = {
 };
 
 /* Manifest key of each parameter (the po_teacher_opts field). */
-static const char *const gp_key[GP_END] = {
-    [GP_SCALE] = "scale",       [GP_NO_SELF_LOOPS] = "self_loops", [GP_DIAGONAL_COMP] = "diagonal_comp",
-    [GP_USE_SCHUR] = "use_schur", [GP_SKIP_INTERVAL] = "skip_interval", [GP_SKIP_SCALE] = "skip_scale",
-    [GP_RANK] = "rank",         [GP_SHIFT_SCALE] = "shift_scale",  [GP_MAX_EVAL] = "max_eval",
-    [GP_MIN_EVAL] = "min_eval", [GP_DIAGONAL] = "diagonal"};
+static const char *const gp_key[GP_END] = {[GP_SCALE] = "scale",
+                                           [GP_NO_SELF_LOOPS] = "self_loops",
+                                           [GP_DIAGONAL_COMP] = "diagonal_comp",
+                                           [GP_USE_SCHUR] = "use_schur",
+                                           [GP_SKIP_INTERVAL] = "skip_interval",
+                                           [GP_SKIP_SCALE] = "skip_scale",
+                                           [GP_RANK] = "rank",
+                                           [GP_SHIFT_SCALE] = "shift_scale",
+                                           [GP_MAX_EVAL] = "max_eval",
+                                           [GP_MIN_EVAL] = "min_eval",
+                                           [GP_DIAGONAL] = "diagonal"};
 
 void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a)
 {
@@ -61,20 +67,24 @@ void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a)
     /* The parameters' defaults depend on the generator: cli_teacher_help lists them. */
     enum { P = CLI_NODEFAULT };
     const cli_opt table[CLI_TEACHER_NOPTS] = {
-        [OPT_NET] = {"net", 0, CLI_STRING, &a->net, "NAME", "generator, one of the names below", 0, NULL, false},
+        [OPT_NET] = {"net", 0, CLI_STRING, &a->net, "NAME", "generator, one of the names below", 0,
+                     NULL, false},
         [OPT_D] = {"D", 0, CLI_SIZE, &a->D, "N", "number of neurons (at least 1)", 0, NULL, false},
         [GP_SCALE] = {"scale", 0, CLI_DOUBLE, &a->given.scale, "X",
                       "weight scale (its meaning depends on the generator)", P, NULL, false},
-        [GP_NO_SELF_LOOPS] = {"no-self-loops", 0, CLI_FLAG, &a->no_self_loops, NULL, "zero the diagonal", P, NULL, false},
+        [GP_NO_SELF_LOOPS] = {"no-self-loops", 0, CLI_FLAG, &a->given.self_loops, NULL,
+                              "zero the diagonal", P, NULL, false},
         [GP_DIAGONAL_COMP] = {"diagonal-comp", 0, CLI_DOUBLE, &a->given.diagonal_comp, "X",
                               "added to the diagonal", P, NULL, false},
         [GP_USE_SCHUR] = {"use-schur", 0, CLI_FLAG, &a->given.use_schur, NULL,
                           "triangular: the complex-Schur variant", P, NULL, false},
         [GP_SKIP_INTERVAL] = {"skip-interval", 0, CLI_SIZE, &a->given.skip_interval, "K",
-                              "chain: neuron 0 also receives every K-th neuron (0: none)", P, NULL, false},
+                              "chain: neuron 0 also receives every K-th neuron (0: none)", P, NULL,
+                              false},
         [GP_SKIP_SCALE] = {"skip-scale", 0, CLI_DOUBLE, &a->given.skip_scale, "B",
                            "chain: weight of those skip connections", P, NULL, false},
-        [GP_RANK] = {"rank", 0, CLI_SIZE, &a->given.rank, "R", "rank of the low-rank generators", P, NULL, false},
+        [GP_RANK] = {"rank", 0, CLI_SIZE, &a->given.rank, "R", "rank of the low-rank generators", P,
+                     NULL, false},
         [GP_SHIFT_SCALE] = {"shift-scale", 0, CLI_DOUBLE, &a->given.shift_scale, "S",
                             "lowrank-osc: sigma_V * sqrt(D)", P, NULL, false},
         [GP_MAX_EVAL] = {"max-eval", 0, CLI_DOUBLE, &a->given.max_eval, "X",
@@ -83,11 +93,15 @@ void cli_teacher_opts(cli_opt *opts, cli_teacher_args *a)
                          "lowrank-normal: the other non-zero eigenvalues", P, NULL, false},
         [GP_DIAGONAL] = {"diagonal", 0, CLI_FLAG, &a->given.diagonal, NULL,
                          "lowrank-normal: eigenvectors = the identity, not Haar", P, NULL, false},
-        [OPT_ORTHO] = {"ortho", 0, CLI_FLAG, &a->ortho, NULL, "post-transform W <- U W U^T, U Haar orthogonal", 0, NULL, false},
-        [OPT_PERM] = {"perm", 0, CLI_FLAG, &a->perm, NULL, "post-transform W <- P W P^T, P a random permutation", 0, NULL, false},
+        [OPT_ORTHO] = {"ortho", 0, CLI_FLAG, &a->ortho, NULL,
+                       "post-transform W <- U W U^T, U Haar orthogonal", 0, NULL, false},
+        [OPT_PERM] = {"perm", 0, CLI_FLAG, &a->perm, NULL,
+                      "post-transform W <- P W P^T, P a random permutation", 0, NULL, false},
         [OPT_SIMILARITY] = {"similarity", 0, CLI_FLAG, &a->similarity, NULL,
-                          "post-transform W <- S W S^-1, S Gaussian with unit columns", 0, NULL, false},
-        [OPT_SEED] = {"seed", 0, CLI_SEED, &a->seed, "S", "seed of the connectivity stream", 0, "seed", false},
+                            "post-transform W <- S W S^-1, S Gaussian with unit columns", 0, NULL,
+                            false},
+        [OPT_SEED] = {"seed", 0, CLI_SEED, &a->seed, "S", "seed of the connectivity stream", 0,
+                      "seed", false},
     };
     memcpy(opts, table, sizeof table);
 }
@@ -99,54 +113,28 @@ bool cli_teacher_any_seen(const cli_opt *opts)
     return false;
 }
 
-/* Copy parameter k from the parsed values into o. */
-static void apply_param(int k, po_teacher_opts *o, const cli_teacher_args *a)
+/* The parameter rows write into a->given (a po_teacher_opts): row k's field
+ * is at this offset there and in any other po_teacher_opts. */
+static size_t field_offset(const cli_opt *opts, int k, const cli_teacher_args *a)
 {
-    switch (k) {
-    case GP_SCALE: o->scale = a->given.scale; break;
-    case GP_NO_SELF_LOOPS: o->self_loops = false; break;
-    case GP_DIAGONAL_COMP: o->diagonal_comp = a->given.diagonal_comp; break;
-    case GP_USE_SCHUR: o->use_schur = true; break;
-    case GP_SKIP_INTERVAL: o->skip_interval = a->given.skip_interval; break;
-    case GP_SKIP_SCALE: o->skip_scale = a->given.skip_scale; break;
-    case GP_RANK: o->rank = a->given.rank; break;
-    case GP_SHIFT_SCALE: o->shift_scale = a->given.shift_scale; break;
-    case GP_MAX_EVAL: o->max_eval = a->given.max_eval; break;
-    case GP_MIN_EVAL: o->min_eval = a->given.min_eval; break;
-    case GP_DIAGONAL: o->diagonal = true; break;
-    default: break;
-    }
+    return (size_t)((const char *)opts[k].dest - (const char *)&a->given);
 }
 
-/* Parameter k of o as JSON. */
-static cJSON *param_json(int k, const po_teacher_opts *o)
+static size_t field_size(cli_kind kind)
 {
-    switch (k) {
-    case GP_SCALE: return cJSON_CreateNumber(o->scale);
-    case GP_NO_SELF_LOOPS: return cJSON_CreateBool(o->self_loops);
-    case GP_DIAGONAL_COMP: return cJSON_CreateNumber(o->diagonal_comp);
-    case GP_USE_SCHUR: return cJSON_CreateBool(o->use_schur);
-    case GP_SKIP_INTERVAL: return cJSON_CreateNumber((double)o->skip_interval);
-    case GP_SKIP_SCALE: return cJSON_CreateNumber(o->skip_scale);
-    case GP_RANK: return cJSON_CreateNumber((double)o->rank);
-    case GP_SHIFT_SCALE: return cJSON_CreateNumber(o->shift_scale);
-    case GP_MAX_EVAL: return cJSON_CreateNumber(o->max_eval);
-    case GP_MIN_EVAL: return cJSON_CreateNumber(o->min_eval);
-    case GP_DIAGONAL: return cJSON_CreateBool(o->diagonal);
-    default: return cJSON_CreateNull();
-    }
+    return kind == CLI_FLAG ? sizeof(bool) : kind == CLI_SIZE ? sizeof(size_t) : sizeof(double);
 }
 
-/* Parameter k of o as it would be typed (help text): "--rank 2", "[--use-schur]". */
-static void param_usage(const cli_opt *opt, int k, const po_teacher_opts *o, char *buf,
-                        size_t cap)
+/* Parameter row k of o as JSON, by the row's kind. */
+static cJSON *param_json(const cli_opt *opts, int k, const cli_teacher_args *a,
+                         const po_teacher_opts *o)
 {
-    cJSON *v = param_json(k, o);
-    if (opt->kind == CLI_FLAG)
-        snprintf(buf, cap, "[--%s]", opt->name);
-    else
-        snprintf(buf, cap, "--%s %g", opt->name, v ? cJSON_GetNumberValue(v) : 0.0);
-    cJSON_Delete(v);
+    const char *field = (const char *)o + field_offset(opts, k, a);
+    switch (opts[k].kind) {
+    case CLI_FLAG: return cJSON_CreateBool(*(const bool *)field);
+    case CLI_SIZE: return cJSON_CreateNumber((double)*(const size_t *)field);
+    default: return cJSON_CreateNumber(*(const double *)field);
+    }
 }
 
 int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args *a,
@@ -173,7 +161,9 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
 
     po_teacher_opts o = po_teacher_opts_defaults(net, a->D);
     for (int k = GP_FIRST; k < GP_END; k++)
-        if (opts[k].seen) apply_param(k, &o, a);
+        if (opts[k].seen)
+            memcpy((char *)&o + field_offset(opts, k, a), opts[k].dest, field_size(opts[k].kind));
+    if (opts[GP_NO_SELF_LOOPS].seen) o.self_loops = false; /* the flag is the negation */
     o.transforms = (a->ortho ? PO_TRANSFORM_ORTHO : 0u) | (a->perm ? PO_TRANSFORM_PERM : 0u) |
                    (a->similarity ? PO_TRANSFORM_SIMILARITY : 0u);
     const char *why = po_teacher_opts_check(&o);
@@ -184,10 +174,14 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
 
 void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o)
 {
+    cli_teacher_args a;
+    cli_opt opts[CLI_TEACHER_NOPTS];
+    cli_teacher_opts(opts, &a);
     cJSON_AddStringToObject(mo, "net", po_net_name(o->net));
     cJSON_AddNumberToObject(mo, "D", (double)o->D);
     for (int k = GP_FIRST; k < GP_END; k++)
-        if (relevant[o->net] & GP(k)) cJSON_AddItemToObject(mo, gp_key[k], param_json(k, o));
+        if (relevant[o->net] & GP(k))
+            cJSON_AddItemToObject(mo, gp_key[k], param_json(opts, k, &a, o));
     cJSON_AddBoolToObject(mo, "ortho", (o->transforms & PO_TRANSFORM_ORTHO) != 0);
     cJSON_AddBoolToObject(mo, "perm", (o->transforms & PO_TRANSFORM_PERM) != 0);
     cJSON_AddBoolToObject(mo, "similarity", (o->transforms & PO_TRANSFORM_SIMILARITY) != 0);
@@ -205,9 +199,12 @@ void cli_teacher_help(FILE *out)
         fprintf(out, "  %-16s", po_net_name((po_net)n));
         for (int k = GP_FIRST; k < GP_END; k++) {
             if (!(relevant[n] & GP(k))) continue;
-            char buf[64];
-            param_usage(&opts[k], k, &d, buf, sizeof buf);
-            fprintf(out, " %s", buf);
+            cJSON *v = param_json(opts, k, &a, &d);
+            if (opts[k].kind == CLI_FLAG)
+                fprintf(out, " [--%s]", opts[k].name);
+            else
+                fprintf(out, " --%s %g", opts[k].name, cJSON_GetNumberValue(v));
+            cJSON_Delete(v);
         }
         fprintf(out, "\n");
     }

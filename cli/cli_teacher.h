@@ -23,8 +23,7 @@ enum { CLI_TEACHER_NOPTS = 17 };
 
 /* Parsed values; only those whose option was seen are used. */
 typedef struct cli_teacher_args {
-    po_teacher_opts given;
-    bool no_self_loops;
+    po_teacher_opts given; /* the generator parameters as given (--no-self-loops sets self_loops) */
     const char *net;
     size_t D;
     uint64_t seed; /* set to PO_DEFAULT_SEED by cli_teacher_opts */

@@ -20,10 +20,12 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
     const char *json_path = NULL, *teacher_path = NULL;
     size_t top = TOP_DEFAULT;
     cli_opt opts[] = {
-        {"top", 0, CLI_SIZE, &top, "K", "eigenvalues and singular values shown, >= 1", 0, "top", false},
+        {"top", 0, CLI_SIZE, &top, "K", "eigenvalues and singular values shown, >= 1", 0, "top",
+         false},
         {"teacher", 0, CLI_INPUT, &teacher_path, "B.npy",
          "also report the overlaps of W's top singular vectors with the teacher's, truncated to "
-         "W's size (SPEC.md §5)", 0, "teacher", false},
+         "W's size (SPEC.md §5)",
+         0, "teacher", false},
         {"json", 0, CLI_REPORT, &json_path, "FILE",
          "also write a JSON report ('-': standard output) and FILE.manifest.json beside it",
          CLI_MANIFEST, "json", false},

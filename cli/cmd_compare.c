@@ -101,13 +101,14 @@ static cJSON *comparison_json(const po_attractor_comparison *c)
         const char *k;
         size_t v;
     } f[] = {{"teacher_stable", c->teacher_stable},     {"student_stable", c->student_stable},
-             {"matched_fixed_points", c->matched_fp},    {"spurious_fixed_points", c->spurious_fp},
-             {"missed_fixed_points", c->missed_fp},      {"teacher_cycles", c->teacher_cycles},
-             {"student_cycles", c->student_cycles},      {"matched_cycles", c->matched_cycles},
-             {"spurious_cycles", c->spurious_cycles},    {"missed_cycles", c->missed_cycles},
-             {"teacher_re_gt1", c->teacher_re_gt1},      {"student_re_gt1", c->student_re_gt1},
-             {"teacher_drifting", c->teacher_drifting},  {"student_drifting", c->student_drifting}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
+             {"matched_fixed_points", c->matched_fp},   {"spurious_fixed_points", c->spurious_fp},
+             {"missed_fixed_points", c->missed_fp},     {"teacher_cycles", c->teacher_cycles},
+             {"student_cycles", c->student_cycles},     {"matched_cycles", c->matched_cycles},
+             {"spurious_cycles", c->spurious_cycles},   {"missed_cycles", c->missed_cycles},
+             {"teacher_re_gt1", c->teacher_re_gt1},     {"student_re_gt1", c->student_re_gt1},
+             {"teacher_drifting", c->teacher_drifting}, {"student_drifting", c->student_drifting}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
     return o;
 }
 
@@ -121,7 +122,8 @@ typedef struct column {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void cell(column *c, const char *fmt, ...)
+static void
+cell(column *c, const char *fmt, ...)
 {
     if (c->rows >= sizeof c->cell / sizeof c->cell[0]) return;
     va_list ap;
@@ -143,8 +145,11 @@ static void eig_cells(column *c, const po_attractor_report *r)
 {
     for (size_t i = 0; i < r->n && i < TOP_EIG; i++) {
         double re = r->eig_re[i], im = r->eig_im[i];
-        if (im != 0.0) cell(c, "%.4g %c %.4gi  tau %.3g", re, im < 0 ? '-' : '+', fabs(im), po_time_constant(re));
-        else cell(c, "%.4g  tau %.3g", re, po_time_constant(re));
+        if (im != 0.0)
+            cell(c, "%.4g %c %.4gi  tau %.3g", re, im < 0 ? '-' : '+', fabs(im),
+                 po_time_constant(re));
+        else
+            cell(c, "%.4g  tau %.3g", re, po_time_constant(re));
     }
 }
 
@@ -161,8 +166,11 @@ static void fp_cells(column *c, const po_attractor_report *r, size_t obs)
         }
         if (shown++ >= TOP_ROWS) continue;
         /* Newton stops within its tolerance of the origin (|x| 1e-23 .. 1e-10) */
-        if (fp->norm_x <= 1e-6) cell(c, "the origin, lead %.3g", fp->eig_re[0]);
-        else cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs), fp->eig_re[0]);
+        if (fp->norm_x <= 1e-6)
+            cell(c, "the origin, lead %.3g", fp->eig_re[0]);
+        else
+            cell(c, "|x| %.3g (obs %.3g) lead %.3g", fp->norm_x, norm_head(fp->x, obs),
+                 fp->eig_re[0]);
     }
     if (shown > TOP_ROWS) cell(c, "... %zu more", shown - TOP_ROWS);
     size_t sad = 0, uns = 0, slow = 0;
@@ -190,7 +198,8 @@ static void cycle_cells(column *c, const po_attractor_report *r)
 static void ends_cells(column *c, const po_attractor_report *r)
 {
     size_t k[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < r->limit_sets->count; i++) k[r->limit_sets->set[i].kind] += r->limit_sets->set[i].hits;
+    for (size_t i = 0; i < r->limit_sets->count; i++)
+        k[r->limit_sets->set[i].kind] += r->limit_sets->set[i].hits;
     cell(c, "%zu fixed pt, %zu cycle, %zu diverged,", k[PO_LIMIT_FIXED_POINT], k[PO_LIMIT_CYCLE],
          k[PO_LIMIT_DIVERGED]);
     cell(c, "%zu drifting", k[PO_LIMIT_DRIFTING]);
@@ -238,17 +247,24 @@ int cmd_compare(cli_run *run, int argc, char **argv)
     char n_random_help[160];
     snprintf(n_random_help, sizeof n_random_help,
              "random starts of the fixed-point search, scaled down by (%d / n)^2 above n = %d, "
-             "at least %d", PO_FP_FULL_N, PO_FP_FULL_N, PO_FP_MIN_RANDOM);
+             "at least %d",
+             PO_FP_FULL_N, PO_FP_FULL_N, PO_FP_MIN_RANDOM);
     cli_opt opts[] = {
-        {"teacher", 0, CLI_INPUT, &t_path, "FILE", "teacher connectivity, D x D, finite", CLI_REQUIRED, "teacher", false},
-        {"student", 0, CLI_INPUT, &s_path, "FILE", "student connectivity, n x n, finite", CLI_REQUIRED, "student", false},
-        {"obs", 0, CLI_SIZE, &obs, "d", "observed neurons compared, 1 <= d <= min(D, n) (default min(D, n))",
-         CLI_NODEFAULT, NULL, false},
+        {"teacher", 0, CLI_INPUT, &t_path, "FILE", "teacher connectivity, D x D, finite",
+         CLI_REQUIRED, "teacher", false},
+        {"student", 0, CLI_INPUT, &s_path, "FILE", "student connectivity, n x n, finite",
+         CLI_REQUIRED, "student", false},
+        {"obs", 0, CLI_SIZE, &obs, "d",
+         "observed neurons compared, 1 <= d <= min(D, n) (default min(D, n))", CLI_NODEFAULT, NULL,
+         false},
         {"phi", 0, CLI_STRING, &phi_name, "NAME", "linear | tanh", 0, "phi", false},
         {"leaky", 0, CLI_STRING, &leaky_name, "NAME", "current | rate", 0, "leaky", false},
-        {"alpha", 0, CLI_DOUBLE, &alpha, "A", "Euler step of the trajectories, in (0, 1]", 0, "alpha", false},
-        {"steps", 0, CLI_SIZE, &limo.steps, "N", "Euler steps per trajectory, >= 20", 0, "steps", false},
-        {"n-traj", 0, CLI_SIZE, &limo.n_traj, "K", "trajectories per network, >= 1", 0, "n_traj", false},
+        {"alpha", 0, CLI_DOUBLE, &alpha, "A", "Euler step of the trajectories, in (0, 1]", 0,
+         "alpha", false},
+        {"steps", 0, CLI_SIZE, &limo.steps, "N", "Euler steps per trajectory, >= 20", 0, "steps",
+         false},
+        {"n-traj", 0, CLI_SIZE, &limo.n_traj, "K", "trajectories per network, >= 1", 0, "n_traj",
+         false},
         {"n-random", 0, CLI_SIZE, &fpo.n_random, "K", n_random_help, 0, "n_random", false},
         {"seed", 0, CLI_SEED, &seed, "S", "seed of the random states", 0, "seed", false},
         {"json", 0, CLI_REPORT, &json_path, "FILE",
@@ -303,8 +319,9 @@ int cmd_compare(cli_run *run, int argc, char **argv)
         size_t lim = T->rows < S->rows ? T->rows : S->rows;
         if (obs == 0) obs = lim;
         if (obs > lim)
-            rc = cli_fail(run, "--obs %zu exceeds the smaller network (teacher %s: %zu, student %s: %zu)",
-                          obs, t_path, T->rows, s_path, S->rows);
+            rc = cli_fail(
+                run, "--obs %zu exceeds the smaller network (teacher %s: %zu, student %s: %zu)",
+                obs, t_path, T->rows, s_path, S->rows);
     }
     if (rc == CLI_EXIT_OK) {
         tn.W = T;
@@ -338,7 +355,8 @@ int cmd_compare(cli_run *run, int argc, char **argv)
             cJSON_AddItemToObject(o, "comparison", comparison_json(&cmp));
             cJSON_AddStringToObject(o, "verdict", verdict);
         }
-        rc = o ? cli_write_json(run, json_path, o) : cli_fail(run, "out of memory while building the report");
+        rc = o ? cli_write_json(run, json_path, o)
+               : cli_fail(run, "out of memory while building the report");
         cJSON_Delete(o);
         if (rc == CLI_EXIT_OK) {
             cJSON *m = cli_manifest_new(run);

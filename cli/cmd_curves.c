@@ -28,7 +28,8 @@ static void multi_update(void *user, size_t done, size_t total)
 static cJSON *json_array(const double *x, size_t n, size_t stride, size_t off)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t k = 0; a && k < n; k++) cJSON_AddItemToArray(a, cli_json_number(x[k * stride + off]));
+    for (size_t k = 0; a && k < n; k++)
+        cJSON_AddItemToArray(a, cli_json_number(x[k * stride + off]));
     return a;
 }
 
@@ -58,7 +59,8 @@ static cJSON *curves_json(const po_curves *mean, const po_curves *sem, size_t K,
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON *d = cJSON_CreateArray();
-    for (size_t k = 0; d && k < mean->n; k++) cJSON_AddItemToArray(d, cJSON_CreateNumber((double)mean->d[k]));
+    for (size_t k = 0; d && k < mean->n; k++)
+        cJSON_AddItemToArray(d, cJSON_CreateNumber((double)mean->d[k]));
     cJSON_AddItemToObject(o, "d", d);
     json_curves(o, mean, "");
     if (K > 1) json_curves(o, sem, "_sem");
@@ -161,20 +163,26 @@ static void make_opts(cli_opt *opts, curves_args *a)
 {
     cli_teacher_opts(opts, &a->teacher);
     const cli_opt own[N_OWN] = {
-        {"W", 0, CLI_INPUT, &a->w_path, "FILE", "teacher, D x D, finite, every Re lambda < 1 (or --net, --D)", 0, "W", false},
-        {"teachers", 0, CLI_SIZE, &a->teachers, "K", "number of generated teachers, >= 1", 0, "teachers", false},
+        {"W", 0, CLI_INPUT, &a->w_path, "FILE",
+         "teacher, D x D, finite, every Re lambda < 1 (or --net, --D)", 0, "W", false},
+        {"teachers", 0, CLI_SIZE, &a->teachers, "K", "number of generated teachers, >= 1", 0,
+         "teachers", false},
         {"dmin", 0, CLI_SIZE, &a->o.dmin, "N", "smallest d, >= 1", 0, "dmin", false},
-        {"dmax", 0, CLI_SIZE, &a->o.dmax, "N", "largest d, <= D (default D)", CLI_NODEFAULT, "dmax", false},
+        {"dmax", 0, CLI_SIZE, &a->o.dmax, "N", "largest d, <= D (default D)", CLI_NODEFAULT, "dmax",
+         false},
         {"step", 0, CLI_SIZE, &a->o.step, "N", "step between the d values, >= 1", 0, "step", false},
-        {"top", 0, CLI_SIZE, &a->o.top_n, "N", "eigenvalues and singular values kept per d", 0, "top", false},
+        {"top", 0, CLI_SIZE, &a->o.top_n, "N", "eigenvalues and singular values kept per d", 0,
+         "top", false},
         {"rho", 0, CLI_NONNEG, &a->o.rho, "R", "ridge added to Sigma_dd, >= 0", 0, "rho", false},
         {"noise-corr", 0, CLI_DOUBLE, &a->o.cov.noise_corr, "C",
          "noise correlation of the covariance, in [0, 1)", 0, "noise_corr", false},
         {"no-closed-forms", 0, CLI_FLAG, &a->no_closed, NULL,
          "always the general Schur solver (as 'partobs theory')", 0, NULL, false},
-        {"henrici", 0, CLI_FLAG, &a->o.henrici, NULL, "also the Henrici index of every student", 0, "henrici", false},
+        {"henrici", 0, CLI_FLAG, &a->o.henrici, NULL, "also the Henrici index of every student", 0,
+         "henrici", false},
         {"threads", 0, CLI_SIZE, &a->o.threads, "N",
-         "threads for the d loop, 0 = all cores; the numbers are identical for every N", 0, "threads", false},
+         "threads for the d loop, 0 = all cores; the numbers are identical for every N", 0,
+         "threads", false},
         {"csv", 0, CLI_REPORT, &a->csv, "FILE",
          "one row per d, with a header row ('-': standard output); FILE.manifest.json beside it",
          CLI_MANIFEST, "csv", false},
@@ -182,7 +190,8 @@ static void make_opts(cli_opt *opts, curves_args *a)
          "arrays indexed by d: d, line_attractor_score, top_eigenvalues_re (a list per d), "
          "top_singular_values, u_overlap, v_overlap, henrici (with --henrici); teachers, D, "
          "covariance_method; with K > 1 also <key>_sem ('-': standard output; at least one of "
-         "--csv and --json; the manifest goes beside the first)", CLI_MANIFEST, "json", false},
+         "--csv and --json; the manifest goes beside the first)",
+         CLI_MANIFEST, "json", false},
     };
     memcpy(opts + CLI_TEACHER_NOPTS, own, sizeof own);
 }
@@ -233,8 +242,9 @@ static int compute(cli_run *run, curves_args *a, const po_teacher_opts *to, po_m
     return CLI_EXIT_OK;
 }
 
-static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *a, const po_teacher_opts *to,
-                         const po_curves *mean, const po_curves *sem, size_t D)
+static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *a,
+                         const po_teacher_opts *to, const po_curves *mean, const po_curves *sem,
+                         size_t D)
 {
     int rc = CLI_EXIT_OK;
     if (a->csv) {
@@ -254,7 +264,8 @@ static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *
     if (mo) {
         if (!a->w_path) cli_teacher_manifest(mo, to);
         /* The d range used (--dmax 0 means D). */
-        cJSON_ReplaceItemInObjectCaseSensitive(mo, "dmax", cJSON_CreateNumber((double)mean->d[mean->n - 1]));
+        cJSON_ReplaceItemInObjectCaseSensitive(mo, "dmax",
+                                               cJSON_CreateNumber((double)mean->d[mean->n - 1]));
         cJSON_AddBoolToObject(mo, "closed_forms", a->o.cov.closed_forms);
         cJSON_AddStringToObject(m, "covariance_method", po_cov_method_name(mean->cov_method));
     }
@@ -296,7 +307,8 @@ int cmd_curves(cli_run *run, int argc, char **argv)
         return cli_usage(run, "--W and the generator options (--net, --D, ...) exclude each other");
     if (!a.w_path && !generated)
         return cli_usage(run, "give a teacher: --W W.npy, or --net NAME --D N");
-    if (!a.csv && !a.json) return cli_usage(run, "give at least one output: --csv FILE or --json FILE");
+    if (!a.csv && !a.json)
+        return cli_usage(run, "give at least one output: --csv FILE or --json FILE");
     if (a.w_path && cli_opt_get(&spec, "teachers")->seen)
         return cli_usage(run, "--teachers needs generated teachers (--net), not --W");
     if (a.teachers < 1) return cli_usage(run, "--teachers must be at least 1");

@@ -141,7 +141,8 @@ static int write_outputs(cli_run *run, const char *dir, demo_case *cases, cJSON 
         demo_case *c = &cases[k];
         cJSON *rc_obj = rcases ? cJSON_AddObjectToObject(rcases, c->name) : NULL;
         if (rc_obj) {
-            cJSON_AddItemToObject(rc_obj, "teacher_options", teacher_options_json(&c->teacher_opts));
+            cJSON_AddItemToObject(rc_obj, "teacher_options",
+                                  teacher_options_json(&c->teacher_opts));
             cJSON_AddItemToObject(rc_obj, "teacher", cli_spectrum_json(c->teacher_spec));
             cJSON_AddItemToObject(rc_obj, "student", cli_spectrum_json(c->student_spec));
         }

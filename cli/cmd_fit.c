@@ -12,8 +12,8 @@ static int fit_map(cli_run *run, int argc, char **argv);
 
 /* The fitting methods this build offers (fit_methods.h). */
 static const fit_method methods[] = {
-    {"map", fit_map},     {"cornn", fit_cornn}, {"force", fit_force},
-    {"gd", fit_gd},       {"bptt", fit_bptt},   {"lds", fit_lds},
+    {"map", fit_map}, {"cornn", fit_cornn}, {"force", fit_force},
+    {"gd", fit_gd},   {"bptt", fit_bptt},   {"lds", fit_lds},
 };
 enum { N_METHODS = sizeof methods / sizeof *methods };
 
@@ -22,8 +22,10 @@ static const char *method_name(int argc, char **argv)
 {
     const char *name = NULL;
     for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
-        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc) name = argv[i + 1];
-        else if (strncmp(argv[i], "--method=", 9) == 0) name = argv[i] + 9;
+        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc)
+            name = argv[i + 1];
+        else if (strncmp(argv[i], "--method=", 9) == 0)
+            name = argv[i] + 9;
     }
     return name;
 }
@@ -57,8 +59,10 @@ static int fit_map(cli_run *run, int argc, char **argv)
         {"phi", 0, CLI_STRING, &phi, "NAME", "linear | tanh", 0, "phi", false},
         {"leaky", 0, CLI_STRING, &leaky, "NAME", "current | rate", 0, "leaky", false},
         {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau, in (0, 1]", 0, "alpha", false},
-        {"rho", 0, CLI_NONNEG, &o.rho, "R", "ridge penalty on the unnormalised sums, >= 0", 0, "rho", false},
-        {"burn-in", 0, CLI_SIZE, &o.burn_in, "N", "leading rows of Y to drop before fitting", 0, "burn_in", false},
+        {"rho", 0, CLI_NONNEG, &o.rho, "R", "ridge penalty on the unnormalised sums, >= 0", 0,
+         "rho", false},
+        {"burn-in", 0, CLI_SIZE, &o.burn_in, "N", "leading rows of Y to drop before fitting", 0,
+         "burn_in", false},
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
@@ -93,8 +97,8 @@ static int fit_map(cli_run *run, int argc, char **argv)
     memset(&info, 0, sizeof info);
     rc = fit_read_y(run, y_path, &Y);
     if (rc == CLI_EXIT_OK && Y->rows - 2 < o.burn_in)
-        rc = cli_fail(run, "%s: --burn-in %zu leaves fewer than 2 of its T = %zu time steps", y_path,
-                      o.burn_in, Y->rows);
+        rc = cli_fail(run, "%s: --burn-in %zu leaves fewer than 2 of its T = %zu time steps",
+                      y_path, o.burn_in, Y->rows);
     if (rc == CLI_EXIT_OK) {
         W_hat = po_mat_alloc(Y->cols, Y->cols);
         cli_progress bar;

@@ -14,23 +14,28 @@ int cmd_observe(cli_run *run, int argc, char **argv)
     const char *index = NULL, *output = NULL;
     cli_opt opts[] = {
         {"d", 0, CLI_SIZE, &o.d, "N",
-         "number of observed neurons, 1 <= N <= D (required unless --index is given)", CLI_NODEFAULT, "d", false},
+         "number of observed neurons, 1 <= N <= D (required unless --index is given)",
+         CLI_NODEFAULT, "d", false},
         {"index", 0, CLI_STRING, &index, "I,J,...",
          "observe these neurons (0-based, in this order) instead of the first d; with --d, the "
-         "list must have d entries", 0, NULL, false},
-        {"obs-noise", 0, CLI_NONNEG, &o.obs_noise, "S", "observation noise standard deviation, >= 0", 0,
-         "obs_noise", false},
-        {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the observation-noise stream", 0, "seed", false},
-        {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (T x d float64); FILE.manifest.json beside it",
-         CLI_REQUIRED | CLI_MANIFEST, "output", false},
+         "list must have d entries",
+         0, NULL, false},
+        {"obs-noise", 0, CLI_NONNEG, &o.obs_noise, "S",
+         "observation noise standard deviation, >= 0", 0, "obs_noise", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the observation-noise stream", 0, "seed",
+         false},
+        {"output", 'o', CLI_OUTPUT, &output, "FILE",
+         "output .npy (T x d float64); FILE.manifest.json beside it", CLI_REQUIRED | CLI_MANIFEST,
+         "output", false},
     };
     const cli_spec spec = {
         .usage = "X.npy",
         .pos_help = "activity, T x D, finite",
         .max_pos = 1,
         .pos_inputs = true,
-        .about = "Record d of the D neurons of the activity X (T x D): y_t = x_t[index] + s_obs eps_t\n"
-                 "(SPEC.md §1.3). As in the paper, the observed neurons are the first d.",
+        .about =
+            "Record d of the D neurons of the activity X (T x D): y_t = x_t[index] + s_obs eps_t\n"
+            "(SPEC.md §1.3). As in the paper, the observed neurons are the first d.",
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
     };
@@ -42,8 +47,8 @@ int cmd_observe(cli_run *run, int argc, char **argv)
     size_t *list = NULL, n_list = 0;
     if (index) {
         if (!cli_parse_size_list(index, &list, &n_list))
-            return cli_usage(run, "option '--index' expects comma-separated neuron numbers, got '%s'",
-                             index);
+            return cli_usage(
+                run, "option '--index' expects comma-separated neuron numbers, got '%s'", index);
         if (d_seen && n_list != o.d) {
             free(list);
             return cli_usage(run, "--d %zu but --index lists %zu neurons", o.d, n_list);
@@ -66,8 +71,8 @@ int cmd_observe(cli_run *run, int argc, char **argv)
             rc = cli_fail(run, "--index lists %zu neurons, more than the %zu neurons in %s", o.d,
                           X->cols, x_path);
         else
-            rc = cli_fail(run, "--d %zu exceeds the number of neurons in %s (D = %zu)", o.d,
-                          x_path, X->cols);
+            rc = cli_fail(run, "--d %zu exceeds the number of neurons in %s (D = %zu)", o.d, x_path,
+                          X->cols);
     }
     for (size_t k = 0; rc == CLI_EXIT_OK && k < n_list; k++)
         if (list[k] >= X->cols)

@@ -66,7 +66,8 @@ static void add_outputs(cJSON *manifest, const char *dir, const size_t *idx, siz
     size_t count = 0, cap = 0;
     for (struct dirent *e = readdir(dp); e; e = readdir(dp)) {
         bool keep = strcmp(e->d_name, "claims.md") == 0;
-        for (size_t i = 0; !keep && i < n; i++) keep = is_output_of(e->d_name, po_repro_name(idx[i]));
+        for (size_t i = 0; !keep && i < n; i++)
+            keep = is_output_of(e->d_name, po_repro_name(idx[i]));
         if (!keep) continue;
         if (count == cap) {
             size_t ncap = cap ? 2 * cap : 32;
@@ -107,15 +108,20 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
     po_repro_opts o = po_repro_opts_defaults();
     o.out_dir = REPRO_OUT;
     cli_opt opts[] = {
-        {"out", 0, CLI_OUTDIR, &o.out_dir, "DIR", "output directory, created if needed", 0, "out", false},
+        {"out", 0, CLI_OUTDIR, &o.out_dir, "DIR", "output directory, created if needed", 0, "out",
+         false},
         {"quick", 0, CLI_FLAG, &o.quick, NULL,
          "reduced sizes (3-4 teachers per family, D 200 for F.3/F.4 and fig2, fewer "
-         "trajectories): seconds instead of minutes; the claims are checked all the same", 0, "quick", false},
-        {"seed", 0, CLI_SEED, &o.seed, "S", "run seed; figure F uses S + a fixed offset (64-bit FNV-1a of its name), so figures "
-         "never share teachers", 0,
-         "seed", false},
-        {"threads", 0, CLI_SIZE, &o.threads, "N", "worker threads, 0 = all online CPUs (teachers run in parallel; the subsampling "
-         "curves parallelise over d)", 0, "threads", false},
+         "trajectories): seconds instead of minutes; the claims are checked all the same",
+         0, "quick", false},
+        {"seed", 0, CLI_SEED, &o.seed, "S",
+         "run seed; figure F uses S + a fixed offset (64-bit FNV-1a of its name), so figures "
+         "never share teachers",
+         0, "seed", false},
+        {"threads", 0, CLI_SIZE, &o.threads, "N",
+         "worker threads, 0 = all online CPUs (teachers run in parallel; the subsampling "
+         "curves parallelise over d)",
+         0, "threads", false},
     };
     const cli_spec spec = {
         .usage = "[FIGURE...|all]",

@@ -31,7 +31,8 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     phi = po_phi_name(o.phi);
     leaky = po_leaky_name(o.leaky);
     cli_opt opts[] = {
-        {"W", 0, CLI_INPUT, &w_path, "FILE", "D x D connectivity, square and finite", CLI_REQUIRED, "W", false},
+        {"W", 0, CLI_INPUT, &w_path, "FILE", "D x D connectivity, square and finite", CLI_REQUIRED,
+         "W", false},
         {"T", 0, CLI_SIZE, &o.T, "NT", "number of stored time steps, at least 2", 0, "T", false},
         {"phi", 0, CLI_STRING, &phi, "NAME", "linear | tanh", 0, "phi", false},
         {"leaky", 0, CLI_STRING, &leaky, "NAME", "current | rate", 0, "leaky", false},
@@ -40,25 +41,30 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
         {"g", 0, CLI_DOUBLE, &o.g, "G", "gain on W", 0, "g", false},
         {"ic", 0, CLI_INPUT, &ic, "FILE",
          "initial state x0, a vector of D entries (default: x0 ~ N(0, ic_scale^2 I) from the "
-         "seed's IC stream)", 0, "ic", false},
-        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, "S", "standard deviation of the drawn x0, >= 0; not with --ic", 0,
-         "ic_scale", false},
+         "seed's IC stream)",
+         0, "ic", false},
+        {"ic-scale", 0, CLI_NONNEG, &o.ic_scale, "S",
+         "standard deviation of the drawn x0, >= 0; not with --ic", 0, "ic_scale", false},
         {"noise-file", 0, CLI_INPUT, &noise_file, "FILE",
          "replay the standard normals xi: at least T-1 rows (row t drives step t -> t+1; further "
-         "rows are ignored) and exactly D columns (default: the seed's noise stream)", 0, "noise_file", false},
-        {"input", 0, CLI_INPUT, &input, "FILE", "scalar input signal s_t: a vector of at least T-1 entries (needs --w-in)",
-         0, "input", false},
-        {"w-in", 0, CLI_INPUT, &w_in, "FILE", "input direction, a vector of D entries (with --input)", 0,
-         "w_in", false},
+         "rows are ignored) and exactly D columns (default: the seed's noise stream)",
+         0, "noise_file", false},
+        {"input", 0, CLI_INPUT, &input, "FILE",
+         "scalar input signal s_t: a vector of at least T-1 entries (needs --w-in)", 0, "input",
+         false},
+        {"w-in", 0, CLI_INPUT, &w_in, "FILE",
+         "input direction, a vector of D entries (with --input)", 0, "w_in", false},
         {"input-gain", 0, CLI_DOUBLE, &o.input_gain, "V0", "input scale v0, used with --input", 0,
          "input_gain", false},
         {"threads", 0, CLI_SIZE, &o.threads, "N",
          "dense W only: 0 = automatic (several threads when D >= 256 and several CPUs are online), "
          "N = N threads; the output is the same, bit for bit, for every N (each row of W x is "
-         "summed in one fixed order)", 0, "threads", false},
+         "summed in one fixed order)",
+         0, "threads", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the IC and noise streams", 0, "seed", false},
-        {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (T x D float64); FILE.manifest.json beside it",
-         CLI_REQUIRED | CLI_MANIFEST, "output", false},
+        {"output", 'o', CLI_OUTPUT, &output, "FILE",
+         "output .npy (T x D float64); FILE.manifest.json beside it", CLI_REQUIRED | CLI_MANIFEST,
+         "output", false},
     };
     const cli_spec spec = {
         .about = "Euler-simulate the teacher (SPEC.md §1) and write its activity X (T x D, time\n"
@@ -76,8 +82,7 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     int rc = cli_parse(run, &spec, argc, argv, NULL, &npos);
     if (rc != CLI_PROCEED) return rc;
     if (po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
-    if (po_leaky_from_name(leaky, &o.leaky) != PO_OK)
-        return cli_usage(run, "%s", po_errmsg());
+    if (po_leaky_from_name(leaky, &o.leaky) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     if (!input != !w_in) return cli_usage(run, "--input and --w-in must be given together");
     if (!input && cli_opt_get(&spec, "input-gain")->seen)
         return cli_usage(run, "--input-gain needs --input and --w-in");
@@ -90,7 +95,8 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     memset(&f, 0, sizeof f);
     rc = cli_read_square(run, w_path, "W", &f.W);
     const size_t D = f.W ? f.W->rows : 0;
-    if (rc == CLI_EXIT_OK && ic) rc = cli_read_vector(run, ic, D, "the initial state (--ic)", &f.x0);
+    if (rc == CLI_EXIT_OK && ic)
+        rc = cli_read_vector(run, ic, D, "the initial state (--ic)", &f.x0);
     if (rc == CLI_EXIT_OK && noise_file) {
         rc = cli_read_mat(run, noise_file, &f.xi);
         if (rc == CLI_EXIT_OK && (f.xi->rows < o.T - 1 || f.xi->cols != D))
@@ -112,7 +118,8 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
                           "%s: the input signal (--input) must be a vector of at least T-1 = %zu "
                           "entries, got shape %zu x %zu",
                           input, o.T - 1, f.signal->rows, f.signal->cols);
-        if (rc == CLI_EXIT_OK) rc = cli_read_vector(run, w_in, D, "the input direction (--w-in)", &f.w_in);
+        if (rc == CLI_EXIT_OK)
+            rc = cli_read_vector(run, w_in, D, "the input direction (--w-in)", &f.w_in);
     }
     po_status st = PO_OK;
     if (rc == CLI_EXIT_OK) {

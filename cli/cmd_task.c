@@ -66,18 +66,21 @@ int cmd_task(cli_run *run, int argc, char **argv)
     po_task_opts o = po_task_opts_defaults();
     const char *net = NULL, *dir = NULL;
     cli_opt opts[] = {
-        {"net", 0, CLI_STRING, &net, "NAME", "line-attractor | feedforward", CLI_REQUIRED, "net", false},
+        {"net", 0, CLI_STRING, &net, "NAME", "line-attractor | feedforward", CLI_REQUIRED, "net",
+         false},
         {"D", 0, CLI_SIZE, &o.D, "N", "neurons, >= 2", 0, "D", false},
         {"T", 0, CLI_SIZE, &o.T, "NT", "time steps, >= 2", 0, "T", false},
         {"seed", 0, CLI_SEED, &o.seed, "S",
          "seed of the connectivity, IC, input-noise and process-noise streams", 0, "seed", false},
         {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau, > 0", 0, "alpha", false},
         {"noise", 0, CLI_NONNEG, &o.noise, "V1", "process noise scale v1, >= 0", 0, "noise", false},
-        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, "V0", "input scale v0", 0, "input_gain", false},
+        {"input-gain", 0, CLI_DOUBLE, &o.input_gain, "V0", "input scale v0", 0, "input_gain",
+         false},
         {"threads", 0, CLI_SIZE, &o.threads, "N",
          "simulation threads, 0 = automatic; the output is the same, bit for bit, for every N", 0,
          "threads", false},
-        {"out", 0, CLI_OUTDIR, &dir, "DIR", "output directory, created if needed", CLI_REQUIRED, "out", false},
+        {"out", 0, CLI_OUTDIR, &dir, "DIR", "output directory, created if needed", CLI_REQUIRED,
+         "out", false},
     };
     char about[1400];
     snprintf(about, sizeof about,

@@ -15,9 +15,15 @@ int cmd_teacher(cli_run *run, int argc, char **argv)
     cli_teacher_opts(opts, &a);
     opts[0].flags |= CLI_REQUIRED; /* --net */
     opts[1].flags |= CLI_REQUIRED; /* --D */
-    opts[CLI_TEACHER_NOPTS] = (cli_opt){"output", 'o', CLI_OUTPUT, &output, "FILE",
+    opts[CLI_TEACHER_NOPTS] = (cli_opt){"output",
+                                        'o',
+                                        CLI_OUTPUT,
+                                        &output,
+                                        "FILE",
                                         "output .npy (D x D float64); FILE.manifest.json beside it",
-                                        CLI_REQUIRED | CLI_MANIFEST, "output", false};
+                                        CLI_REQUIRED | CLI_MANIFEST,
+                                        "output",
+                                        false};
     const cli_spec spec = {
         .about = "Draw a D x D teacher connectivity W (W[i][j] is the weight from neuron j to\n"
                  "neuron i) with generator NAME (SPEC.md §2), then apply the enabled\n"

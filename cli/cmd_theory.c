@@ -21,15 +21,20 @@ int cmd_theory(cli_run *run, int argc, char **argv)
     cli_opt opts[] = {
         {"W", 0, CLI_INPUT, &w_path, "FILE", "teacher, D x D, finite", CLI_REQUIRED, "W", false},
         {"d", 0, CLI_SIZE, &d, "N", "observed neurons, 1 <= N <= D", CLI_REQUIRED, "d", false},
-        {"rho", 0, CLI_NONNEG, &to.rho, "R", "ridge added to Sigma_dd, >= 0 (0: the reference's ridgeless student)", 0, "rho", false},
-        {"noise-corr", 0, CLI_DOUBLE, &co.noise_corr, "C", "noise correlation c, in [0, 1)", 0, "noise_corr", false},
+        {"rho", 0, CLI_NONNEG, &to.rho, "R",
+         "ridge added to Sigma_dd, >= 0 (0: the reference's ridgeless student)", 0, "rho", false},
+        {"noise-corr", 0, CLI_DOUBLE, &co.noise_corr, "C", "noise correlation c, in [0, 1)", 0,
+         "noise_corr", false},
         {"chain-last-row", 0, CLI_FLAG, &to.chain_last_row, NULL,
          "W is the pure chain (superdiagonal ones): solve only the last row of the student "
-         "(SPEC.md §4.3 item 3; needs R = 0, refused for any other W)", 0, "chain_last_row", false},
+         "(SPEC.md §4.3 item 3; needs R = 0, refused for any other W)",
+         0, "chain_last_row", false},
         {"no-closed-forms", 0, CLI_FLAG, &no_closed, NULL,
          "always the general Schur solver, even for a symmetric W or the pure chain (closed forms, "
-         "used by default, c = 0)", 0, NULL, false},
-        {"output", 'o', CLI_OUTPUT, &output, "FILE", "output .npy (d x d float64); FILE.manifest.json beside it, with covariance_method "
+         "used by default, c = 0)",
+         0, NULL, false},
+        {"output", 'o', CLI_OUTPUT, &output, "FILE",
+         "output .npy (d x d float64); FILE.manifest.json beside it, with covariance_method "
          "(schur, symmetric or chain)",
          CLI_REQUIRED | CLI_MANIFEST, "output", false},
     };

@@ -9,22 +9,6 @@
 #include "cli_output.h"
 #include "fit_methods.h"
 
-/* "T0:T1" or "T0:" (to the end) into t0, t1 (t1 = 0 means the end). */
-static bool parse_rows(const char *s, size_t *t0, size_t *t1)
-{
-    const char *colon = strchr(s, ':');
-    if (!colon || colon == s || (size_t)(colon - s) >= 32) return false;
-    char head[32];
-    memcpy(head, s, (size_t)(colon - s));
-    head[colon - s] = '\0';
-    if (!cli_parse_size(head, t0)) return false;
-    if (colon[1] == '\0') {
-        *t1 = 0;
-        return true;
-    }
-    return cli_parse_size(colon + 1, t1) && *t1 > *t0;
-}
-
 /* The progress bar shows the loss of the epoch just finished. */
 typedef struct bptt_bar {
     cli_progress bar;
@@ -49,27 +33,35 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
         {"hidden", 0, CLI_SIZE, &o.hidden, "H",
-         "hidden (never observed) units; W_hat is (d+H) x (d+H), observed units first", 0, "hidden", false},
-        {"epochs", 0, CLI_SIZE, &o.epochs, "N", "passes over the windows, >= 1", 0, "epochs", false},
+         "hidden (never observed) units; W_hat is (d+H) x (d+H), observed units first", 0, "hidden",
+         false},
+        {"epochs", 0, CLI_SIZE, &o.epochs, "N", "passes over the windows, >= 1", 0, "epochs",
+         false},
         {"window", 0, CLI_STRING, &window, "T0:T1",
          "use rows T0 .. T1-1 of Y (T1 empty: to the end; default all)", 0, NULL, false},
-        {"seq-len", 0, CLI_SIZE, &o.window, "L", "window length in steps, 2 .. rows used; windows start every floor(L/2) rows", 0, "seq_len", false},
+        {"seq-len", 0, CLI_SIZE, &o.window, "L",
+         "window length in steps, 2 .. rows used; windows start every floor(L/2) rows", 0,
+         "seq_len", false},
         {"batch", 0, CLI_SIZE, &o.batch, "B", "windows per mini-batch, >= 1", 0, "batch", false},
         {"optimizer", 0, CLI_STRING, &optimizer, "NAME",
          "sgd (with momentum) | adam, PyTorch semantics", 0, "optimizer", false},
         {"lr", 0, CLI_DOUBLE, &o.lr, "R", "learning rate, > 0", 0, "lr", false},
-        {"momentum", 0, CLI_DOUBLE, &o.momentum, "M", "SGD momentum, in [0, 1)", 0, "momentum", false},
-        {"beta", 0, CLI_DOUBLE, &o.beta, "P", "forcing probability per step, in [0, 1]", 0, "beta", false},
+        {"momentum", 0, CLI_DOUBLE, &o.momentum, "M", "SGD momentum, in [0, 1)", 0, "momentum",
+         false},
+        {"beta", 0, CLI_DOUBLE, &o.beta, "P", "forcing probability per step, in [0, 1]", 0, "beta",
+         false},
         {"reference-shift", 0, CLI_FLAG, &o.reference_shift, NULL,
          "reproduce the reference script's off-by-one: score the prediction of time t+1 against "
-         "y_t", 0, "reference_shift", false},
+         "y_t",
+         0, "reference_shift", false},
         {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau, in (0, 1]", 0, "alpha", false},
-        {"init-scale", 0, CLI_NONNEG, &o.init_scale, "S", "initial W ~ N(0, 1) S / sqrt(d + H), >= 0", 0,
-         "init_scale", false},
+        {"init-scale", 0, CLI_NONNEG, &o.init_scale, "S",
+         "initial W ~ N(0, 1) S / sqrt(d + H), >= 0", 0, "init_scale", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "initial W, shuffles and coins", 0, "seed", false},
-        {"loss-out", 0, CLI_OUTPUT, &loss_out, "FILE", "also write the summed loss of every epoch (epochs x 1 .npy)",
-         0, "loss_out", false},
-        {"verbose", 0, CLI_FLAG, &verbose, NULL, "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
+        {"loss-out", 0, CLI_OUTPUT, &loss_out, "FILE",
+         "also write the summed loss of every epoch (epochs x 1 .npy)", 0, "loss_out", false},
+        {"verbose", 0, CLI_FLAG, &verbose, NULL,
+         "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
         FIT_OUTPUT_OPT(&output, "output .npy; FILE.manifest.json beside it"),
     };
     const cli_spec spec = {
@@ -77,16 +69,17 @@ int fit_bptt(cli_run *run, int argc, char **argv)
         .pos_help = FIT_Y_HELP,
         .max_pos = 1,
         .pos_inputs = true,
-        .about = "Train a tanh RNN x <- x + alpha (-x + W tanh(x)) with the d observed units of Y\n"
-                 "(T x d) and H hidden units by backpropagation through time with generalized\n"
-                 "teacher forcing (SPEC.md §4.7). Windows of L rows start every L/2 rows\n"
-                 "(floor(2 n / L) - 2 of them for n rows: 118 for 30000 rows and L = 500) and are\n"
-                 "shuffled every epoch into mini-batches of B. In a window the observed units start\n"
-                 "at the data and the hidden ones at 0; before each step, with probability P (one\n"
-                 "coin per step for the mini-batch), the observed units are reset to the data.\n"
-                 "Loss: the sum over windows, observed units and steps of\n"
-                 "(tanh(x_hat_t) - tanh(y_t))^2; gradients are exact (reverse mode). Adam's beta1,\n"
-                 "beta2 and eps are PyTorch's defaults (recorded in the manifest).",
+        .about =
+            "Train a tanh RNN x <- x + alpha (-x + W tanh(x)) with the d observed units of Y\n"
+            "(T x d) and H hidden units by backpropagation through time with generalized\n"
+            "teacher forcing (SPEC.md §4.7). Windows of L rows start every L/2 rows\n"
+            "(floor(2 n / L) - 2 of them for n rows: 118 for 30000 rows and L = 500) and are\n"
+            "shuffled every epoch into mini-batches of B. In a window the observed units start\n"
+            "at the data and the hidden ones at 0; before each step, with probability P (one\n"
+            "coin per step for the mini-batch), the observed units are reset to the data.\n"
+            "Loss: the sum over windows, observed units and steps of\n"
+            "(tanh(x_hat_t) - tanh(y_t))^2; gradients are exact (reverse mode). Adam's beta1,\n"
+            "beta2 and eps are PyTorch's defaults (recorded in the manifest).",
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
     };
@@ -94,8 +87,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     size_t npos = 0;
     int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
     if (rc != CLI_PROCEED) return rc;
-    if (window && !parse_rows(window, &o.t0, &o.t1))
-        return cli_usage(run, "--window '%s': expected T0:T1 with T1 > T0, or T0:", window);
+    if (window && (rc = fit_parse_window(run, window, &o.t0, &o.t1)) != CLI_PROCEED) return rc;
     if (po_optimizer_from_name(optimizer, &o.optimizer) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     const char *why = po_bptt_opts_check(&o);

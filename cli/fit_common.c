@@ -34,8 +34,8 @@ int fit_parse_window(cli_run *run, const char *s, size_t *t0, size_t *t1)
         if (!cli_parse_size(colon + 1, t1))
             return cli_usage(run, "--window expects T0:T1 or T0: (rows), got '%s'", s);
         if (*t1 < *t0 + 2)
-            return cli_usage(run, "--window %s: the window must hold at least 2 rows (T1 >= T0 + 2)",
-                             s);
+            return cli_usage(run,
+                             "--window %s: the window must hold at least 2 rows (T1 >= T0 + 2)", s);
     }
     return CLI_PROCEED;
 }

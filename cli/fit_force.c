@@ -11,8 +11,7 @@
 int fit_force(cli_run *run, int argc, char **argv)
 {
     po_force_opts o = po_force_opts_defaults();
-    const char *method = "force", *phi = "tanh", *window = NULL, *pvar_out = NULL,
-               *output = NULL;
+    const char *method = "force", *phi = "tanh", *window = NULL, *pvar_out = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
@@ -21,12 +20,15 @@ int fit_force(cli_run *run, int argc, char **argv)
         {"tau", 0, CLI_DOUBLE, &o.tau, "TAU", "model time constant, > 0", 0, "tau", false},
         {"g", 0, CLI_DOUBLE, &o.g, "G", "J_0 = G N(0,1)/sqrt(d), >= 0", 0, "g", false},
         {"p0", 0, CLI_DOUBLE, &o.p0, "P0", "P = P0 I, > 0", 0, "p0", false},
-        {"passes", 0, CLI_SIZE, &o.passes, "N", "training passes over the window", 0, "passes", false},
-        {"free-passes", 0, CLI_SIZE, &o.free_passes, "N", "untrained evaluation passes afterwards", 0,
-         "free_passes", false},
+        {"passes", 0, CLI_SIZE, &o.passes, "N", "training passes over the window", 0, "passes",
+         false},
+        {"free-passes", 0, CLI_SIZE, &o.free_passes, "N", "untrained evaluation passes afterwards",
+         0, "free_passes", false},
         {"window", 0, CLI_STRING, &window, "T0:T1",
-         "rows [T0, T1) of Y; T0: runs to the end (default all rows; the paper fits 0:5000)", 0, NULL, false},
-        {"seed", 0, CLI_SEED, &o.seed, "S", "J_0 from the fit stream of this seed", 0, "seed", false},
+         "rows [T0, T1) of Y; T0: runs to the end (default all rows; the paper fits 0:5000)", 0,
+         NULL, false},
+        {"seed", 0, CLI_SEED, &o.seed, "S", "J_0 from the fit stream of this seed", 0, "seed",
+         false},
         {"pvar-out", 0, CLI_OUTPUT, &pvar_out, "FILE",
          "write pVar of every pass (passes + free passes, a column)", 0, "pvar_out", false},
         FIT_VERBOSE_OPT(&verbose),

@@ -86,19 +86,22 @@ int fit_lds(cli_run *run, int argc, char **argv)
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
-        {"latents", 0, CLI_SIZE, &o.latents, "K", "latent dimension, 1 <= K <= d", CLI_REQUIRED, "latents", false},
-        {"input", 0, CLI_INPUT, &u_path, "U.npy", "inputs, T x m (one row per row of Y)", 0, "input_signal", false},
+        {"latents", 0, CLI_SIZE, &o.latents, "K", "latent dimension, 1 <= K <= d", CLI_REQUIRED,
+         "latents", false},
+        {"input", 0, CLI_INPUT, &u_path, "U.npy", "inputs, T x m (one row per row of Y)", 0,
+         "input_signal", false},
         {"emissions", 0, CLI_STRING, &emissions, "NAME",
          "free | orthonormal (C^T C = I, the paper's)", 0, "emissions", false},
-        {"init", 0, CLI_STRING, &init, "NAME", "pca | random (Haar C from --seed)", 0, "init", false},
+        {"init", 0, CLI_STRING, &init, "NAME", "pca | random (Haar C from --seed)", 0, "init",
+         false},
         {"iters", 0, CLI_SIZE, &o.iters, "N", "EM iterations", 0, "iters", false},
-        {"tol", 0, CLI_NONNEG, &o.tol, "X", "stop once an iteration gains < X |log-likelihood|; 0 = never",
-         0, "tol", false},
-        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "dt / tau in A_cont = (A - (1 - alpha) I) / alpha, in (0, 1]",
-         0, "alpha", false},
+        {"tol", 0, CLI_NONNEG, &o.tol, "X",
+         "stop once an iteration gains < X |log-likelihood|; 0 = never", 0, "tol", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A",
+         "dt / tau in A_cont = (A - (1 - alpha) I) / alpha, in (0, 1]", 0, "alpha", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the random init", 0, "seed", false},
-        {"smoothed", 0, CLI_OUTPUT, &smoothed, "FILE", "write the smoothed latent means E[x_t | Y] (T x K)", 0,
-         "smoothed", false},
+        {"smoothed", 0, CLI_OUTPUT, &smoothed, "FILE",
+         "write the smoothed latent means E[x_t | Y] (T x K)", 0, "smoothed", false},
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "A_cont (K x K); all parameters, the log-likelihood trace and the "
                                 "spectrum of A_cont go to FILE with .npy replaced by .json"),
@@ -109,7 +112,8 @@ int fit_lds(cli_run *run, int argc, char **argv)
         .max_pos = 1,
         .pos_inputs = true,
         .about = "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
-                 "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, diag r).",
+                 "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, "
+                 "diag r).",
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
     };
@@ -119,8 +123,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
     if (rc != CLI_PROCEED) return rc;
     if (po_lds_emissions_from_name(emissions, &o.emissions) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
-    if (po_lds_init_from_name(init, &o.init) != PO_OK)
-        return cli_usage(run, "%s", po_errmsg());
+    if (po_lds_init_from_name(init, &o.init) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     const char *why = po_lds_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
     /* The trace holds iters + 1 doubles: a larger count would wrap the size. */
@@ -170,8 +173,8 @@ int fit_lds(cli_run *run, int argc, char **argv)
         fprintf(stderr,
                 "partobs: fit: lds: %zu latents, %zu iterations%s, log-likelihood %.10g -> "
                 "%.10g, LAS %.4g\n",
-                o.latents, info.iters, info.converged ? " (converged)" : "", trace[0],
-                info.loglik, spectrum->las);
+                o.latents, info.iters, info.converged ? " (converged)" : "", trace[0], info.loglik,
+                spectrum->las);
     cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spectrum) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");
     cJSON *fi = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, &spec, y_path, &fi) : NULL;
@@ -187,8 +190,10 @@ int fit_lds(cli_run *run, int argc, char **argv)
     if (rc == CLI_EXIT_OK) rc = cli_write_mat(run, output, Ac);
     if (rc == CLI_EXIT_OK) rc = cli_write_json(run, json_path, report);
     if (rc == CLI_EXIT_OK && smoothed) rc = cli_write_mat(run, smoothed, X);
-    if (rc == CLI_EXIT_OK) rc = cli_manifest_beside(run, m, output);
-    else cJSON_Delete(m);
+    if (rc == CLI_EXIT_OK)
+        rc = cli_manifest_beside(run, m, output);
+    else
+        cJSON_Delete(m);
     cJSON_Delete(report);
     po_spectrum_free(spectrum);
     po_mat_free(X);

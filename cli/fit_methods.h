@@ -32,10 +32,20 @@ int fit_lds(cli_run *run, int argc, char **argv);   /* SPEC.md §4.8 */
 
 /* Rows every method's option table has. `method` holds the method's name
  * (the manifest's "method"); --method itself is listed only in map's help. */
-#define FIT_METHOD_OPT(dest) {"method", 0, CLI_STRING, (dest), "NAME", "fitting method", CLI_HIDDEN, "method", false}
+#define FIT_METHOD_OPT(dest)                                                                       \
+    {                                                                                              \
+        "method", 0, CLI_STRING, (dest), "NAME", "fitting method", CLI_HIDDEN, "method", false     \
+    }
 #define FIT_VERBOSE_OPT(dest)                                                                      \
-    {"verbose", 0, CLI_FLAG, (dest), NULL, "print the fit diagnostics (also in the manifest) on stderr", 0, NULL, false}
-#define FIT_OUTPUT_OPT(dest, help) {"output", 'o', CLI_OUTPUT, (dest), "FILE", (help), CLI_REQUIRED | CLI_MANIFEST, "output", false}
+    {                                                                                              \
+        "verbose", 0, CLI_FLAG, (dest), NULL,                                                      \
+            "print the fit diagnostics (also in the manifest) on stderr", 0, NULL, false           \
+    }
+#define FIT_OUTPUT_OPT(dest, help)                                                                 \
+    {                                                                                              \
+        "output", 'o', CLI_OUTPUT, (dest), "FILE", (help), CLI_REQUIRED | CLI_MANIFEST, "output",  \
+            false                                                                                  \
+    }
 #define FIT_Y_HELP "observed activity, T x d with T >= 2, finite"
 
 /* Usage error unless --phi (NULL = not given) names tanh: the method fits a

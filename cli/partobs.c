@@ -13,8 +13,7 @@ static const cli_cmd commands[] = {
     {"observe", "keep the first d neurons (or a list) of the activity (SPEC.md §3)", cmd_observe},
     {"fit", "fit a student network to observed activity (SPEC.md §4)", cmd_fit},
     {"analyze", "spectrum, time constants, LAS and non-normality of W (SPEC.md §5)", cmd_analyze},
-    {"compare", "teacher vs student attractors: fixed points, limit cycles, verdict",
-     cmd_compare},
+    {"compare", "teacher vs student attractors: fixed points, limit cycles, verdict", cmd_compare},
 
     {"theory", "infinite-data student of a linear teacher (SPEC.md §4.3)", cmd_theory},
     {"curves", "subsampling curves: the infinite-data student for every d (SPEC.md §5)",
@@ -29,23 +28,21 @@ static const cli_cmd commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: partobs COMMAND [options]\n"
-            "       partobs help COMMAND | partobs COMMAND --help\n"
-            "       partobs --version\n"
-            "\n"
-            "Data-constrained models of neural dynamics under partial observation\n"
-            "(Qian et al., NeurIPS 2024). Every stage reads and writes .npy files.\n"
-            "\n"
-            "commands:\n");
+    fprintf(out, "usage: partobs COMMAND [options]\n"
+                 "       partobs help COMMAND | partobs COMMAND --help\n"
+                 "       partobs --version\n"
+                 "\n"
+                 "Data-constrained models of neural dynamics under partial observation\n"
+                 "(Qian et al., NeurIPS 2024). Every stage reads and writes .npy files.\n"
+                 "\n"
+                 "commands:\n");
     for (size_t k = 0; k < N_COMMANDS; k++)
         fprintf(out, "  %-10s %s\n", commands[k].name, commands[k].summary);
-    fprintf(out,
-            "\n"
-            "exit status: 0 success, 1 runtime error (files, data, computation),\n"
-            "2 usage error (command line). Errors are one line on stderr:\n"
-            "  partobs: <command>: <message>\n"
-            "Every command that writes output also writes <output>.manifest.json.\n");
+    fprintf(out, "\n"
+                 "exit status: 0 success, 1 runtime error (files, data, computation),\n"
+                 "2 usage error (command line). Errors are one line on stderr:\n"
+                 "  partobs: <command>: <message>\n"
+                 "Every command that writes output also writes <output>.manifest.json.\n");
 }
 
 static const cli_cmd *find_command(const char *name)
@@ -93,7 +90,9 @@ int main(int argc, char **argv)
         }
         static char help_arg[] = "--help";
         char *args[] = {method ? argv[first + 1] : NULL, method ? argv[first + 2] : NULL, help_arg};
-        cli_run run = {.cmd = c, .argc = argc, .argv = argv,
+        cli_run run = {.cmd = c,
+                       .argc = argc,
+                       .argv = argv,
                        .help_format = markdown ? CLI_HELP_MARKDOWN : CLI_HELP_TEXT};
         return method ? c->run(&run, 3, args) : c->run(&run, 1, args + 2);
     }
