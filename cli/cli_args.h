@@ -68,6 +68,7 @@ typedef struct cli_spec {
     bool pos_inputs;           /* the positional arguments are input files (one is required) */
     const char *about;         /* what the command does, printed after the usage line */
     void (*epilog)(FILE *out); /* more text after the option list, or NULL */
+    const char *const *dir_files; /* files written into the CLI_OUTDIR, NULL-terminated, or NULL */
     cli_opt *opts;
     size_t nopts;
 } cli_spec;

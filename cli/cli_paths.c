@@ -3,6 +3,7 @@
 #include "cli_paths.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 enum { MAX_PATHS = 40 };
 
 typedef struct entry {
-    const char *path;
+    char path[PATH_MAX + 1];
     char what[96]; /* "" for a positional argument or -o: the example messages of the issue */
     bool output, exists;
     struct stat st;
@@ -51,15 +52,23 @@ static void resolve(entry *e)
         snprintf(e->resolved, sizeof e->resolved, "%s", e->path);
 }
 
-static void add(entries *es, const char *path, const char *what, bool output)
+/* Add the path printf(fmt, ...) unless it is "-" (standard output). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void add(entries *es, const char *what, bool output, const char *fmt, ...)
 {
-    if (!path || es->n == MAX_PATHS) return;
-    if (output && strcmp(path, "-") == 0) return; /* standard output */
-    entry *e = &es->e[es->n++];
-    e->path = path;
+    if (es->n == MAX_PATHS) return;
+    entry *e = &es->e[es->n];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->path, sizeof e->path, fmt, ap);
+    va_end(ap);
+    if (output && strcmp(e->path, "-") == 0) return;
+    es->n++;
     snprintf(e->what, sizeof e->what, "%s", what);
     e->output = output;
-    e->exists = stat(path, &e->st) == 0;
+    e->exists = stat(e->path, &e->st) == 0;
     if (!e->exists) resolve(e);
 }
 
@@ -93,8 +102,8 @@ int cli_check_paths(cli_run *run, const cli_spec *spec, const char *const *pos, 
 {
     entries *es = calloc(1, sizeof *es);
     if (!es) return cli_fail(run, "out of memory");
-    for (size_t k = 0; spec->pos_inputs && k < npos; k++) add(es, pos[k], "", false);
-    char manifest[PATH_MAX + 32] = "", manifest_what[96] = "";
+    for (size_t k = 0; spec->pos_inputs && k < npos; k++) add(es, "", false, "%s", pos[k]);
+    bool manifest = false;
     int rc = CLI_PROCEED;
     for (size_t k = 0; rc == CLI_PROCEED && k < spec->nopts; k++) {
         const cli_opt *o = &spec->opts[k];
@@ -110,15 +119,18 @@ int cli_check_paths(cli_run *run, const cli_spec *spec, const char *const *pos, 
         struct stat st;
         if (o->kind == CLI_OUTDIR && stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
             rc = cli_usage(run, "%s %s is not a directory", what, path);
+        for (const char *const *f = o->kind == CLI_OUTDIR ? spec->dir_files : NULL; f && *f; f++)
+            add(es, what, true, "%s/%s", path, *f);
         if (o->kind == CLI_INPUT || o->kind == CLI_OUTPUT || o->kind == CLI_REPORT)
-            add(es, path, o->short_name == 'o' ? "" : what, o->kind != CLI_INPUT);
-        if ((o->flags & CLI_MANIFEST) && !manifest[0] && strcmp(path, "-") != 0) {
-            snprintf(manifest, sizeof manifest, "%s.manifest.json", path);
-            snprintf(manifest_what, sizeof manifest_what, "the manifest of %s", what);
+            add(es, o->short_name == 'o' ? "" : what, o->kind != CLI_INPUT, "%s", path);
+        if ((o->flags & CLI_MANIFEST) && !manifest && strcmp(path, "-") != 0) {
+            char mwhat[80];
+            snprintf(mwhat, sizeof mwhat, "the manifest of %s", what);
+            add(es, mwhat, true, "%s.manifest.json", path);
+            manifest = true;
         }
     }
-    if (manifest[0]) add(es, manifest, manifest_what, true);
-    for (size_t k = 0; k < n_extra; k++) add(es, extra[k].path, extra[k].what, true);
+    for (size_t k = 0; k < n_extra; k++) add(es, extra[k].what, true, "%s", extra[k].path);
 
     for (size_t i = 0; rc == CLI_PROCEED && i < es->n; i++) {
         const entry *a = &es->e[i];

@@ -4,7 +4,8 @@
  * The inputs are the positional arguments (when the spec says they are
  * files) and the CLI_INPUT options; the outputs are the CLI_OUTPUT and
  * CLI_REPORT options, "<output>.manifest.json" beside the first given
- * CLI_MANIFEST option, and the command's `extra` outputs (derived names).
+ * CLI_MANIFEST option, the spec's dir_files in a CLI_OUTDIR, and the
+ * command's `extra` outputs (derived names).
  * Two paths are the same file when both exist with the same device and inode
  * (stat follows symlinks, so a link or hard link to the input is caught), or
  * when neither exists and they resolve to the same name (realpath of the

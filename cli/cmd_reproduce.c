@@ -123,6 +123,7 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
          "curves parallelise over d)",
          0, "threads", false},
     };
+    static const char *const files[] = {"claims.md", "manifest.json", NULL};
     const cli_spec spec = {
         .usage = "[FIGURE...|all]",
         .max_pos = MAX_POS,
@@ -134,6 +135,7 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
                  "fails leaves none of its files behind (exit 1); claims that do not hold are\n"
                  "results, not errors (exit 0). Prints one summary line.",
         .epilog = figure_list,
+        .dir_files = files,
         .opts = opts,
         .nopts = sizeof opts / sizeof opts[0],
     };

@@ -42,7 +42,10 @@ static void usage(FILE *out)
                  "exit status: 0 success, 1 runtime error (files, data, computation),\n"
                  "2 usage error (command line). Errors are one line on stderr:\n"
                  "  partobs: <command>: <message>\n"
-                 "Every command that writes output also writes <output>.manifest.json.\n");
+                 "Every command that writes output also writes <output>.manifest.json.\n"
+            "A report (--json, --csv) may be '-', standard output (no manifest then); a\n"
+            ".npy output may not. An output that is an input, another output or not a\n"
+            "regular file (a device, FIFO or directory) is refused before any work (exit 2).\n");
 }
 
 static const cli_cmd *find_command(const char *name)

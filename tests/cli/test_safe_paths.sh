@@ -69,7 +69,7 @@ refused cornn_input_weights_is_output \
 refused curves_csv_is_json "partobs: curves: outputs c.out (--csv) and c.out (--json) are the same file" \
     curves --W W.npy --csv c.out --json c.out
 refused report_is_manifest \
-    "partobs: curves: outputs c.csv.manifest.json (--json) and c.csv.manifest.json (the manifest of --csv) are the same file" \
+    "partobs: curves: outputs c.csv.manifest.json (the manifest of --csv) and c.csv.manifest.json (--json) are the same file" \
     curves --W W.npy --csv c.csv --json c.csv.manifest.json
 refused bptt_loss_is_output "partobs: fit: outputs ./o.npy (--loss-out) and o.npy are the same file" \
     fit Y.npy --method bptt --loss-out ./o.npy -o o.npy
@@ -98,6 +98,12 @@ mkdir adir
 refused output_directory "partobs: fit: output adir is a directory" fit Y.npy -o adir
 refused report_directory "partobs: curves: output adir (--csv) is a directory" \
     curves --W W.npy --csv adir
+# the fixed files a command writes into its output directory are targets too
+mkdir -p tdir/X.npy ddir && mkfifo ddir/report.json
+refused task_dir_file_is_directory "partobs: task: output tdir/X.npy (--out) is a directory" \
+    task --net feedforward --D 4 --T 20 --out tdir
+refused demo_dir_file_is_fifo "partobs: demo: output ddir/report.json (--out) is a FIFO" \
+    demo --D 4 --d 2 --T 20 --out ddir
 mkfifo fifo
 refused json_fifo "partobs: analyze: output fifo (--json) is a FIFO" analyze W.npy --json fifo
 # /dev/stdout on a pipe is the pipe (a FIFO): refused, nothing on the pipe (the link
