@@ -1,6 +1,5 @@
 /* partobs curves: subsampling curves of the infinite-data student (SPEC.md
  * §5 "Subsampling curves"), for one teacher file or K generated teachers. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,83 +69,48 @@ static cJSON *curves_json(const po_curves *mean, const po_curves *sem, size_t K,
     return o;
 }
 
-/* Append printf output to a growing buffer; false when memory runs out. */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text;
-
-static void put(text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void put(text *t, const char *fmt, ...)
-{
-    if (t->failed) return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            t->failed = true;
-            return;
-        }
-        if (t->s && t->len + (size_t)n < t->cap) {
-            t->len += (size_t)n;
-            return;
-        }
-        size_t cap = (t->cap ? 2 * t->cap : 4096) + (size_t)n + 1;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->failed = true;
-            return;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-}
-
 /* Header or values of one block of columns for c (a row k, or the header when k == n). */
-static void csv_block(text *t, const po_curves *c, size_t k, const char *suffix)
+static void csv_block(FILE *t, const po_curves *c, size_t k, const char *suffix)
 {
     bool head = k == c->n;
     if (head) {
-        put(t, ",line_attractor_score%s", suffix);
-        for (size_t i = 0; i < c->top_n; i++) put(t, ",top_re_%zu%s", i + 1, suffix);
-        for (size_t i = 0; i < c->top_n; i++) put(t, ",top_sv_%zu%s", i + 1, suffix);
-        put(t, ",u_overlap%s,v_overlap%s", suffix, suffix);
-        if (c->henrici) put(t, ",henrici%s", suffix);
+        fprintf(t, ",line_attractor_score%s", suffix);
+        for (size_t i = 0; i < c->top_n; i++) fprintf(t, ",top_re_%zu%s", i + 1, suffix);
+        for (size_t i = 0; i < c->top_n; i++) fprintf(t, ",top_sv_%zu%s", i + 1, suffix);
+        fprintf(t, ",u_overlap%s,v_overlap%s", suffix, suffix);
+        if (c->henrici) fprintf(t, ",henrici%s", suffix);
         return;
     }
-    put(t, ",%.17g", c->las[k]);
-    for (size_t i = 0; i < c->top_n; i++) put(t, ",%.17g", c->top_re[k * c->top_n + i]);
-    for (size_t i = 0; i < c->top_n; i++) put(t, ",%.17g", c->top_sv[k * c->top_n + i]);
-    put(t, ",%.17g,%.17g", c->u_overlap[k], c->v_overlap[k]);
-    if (c->henrici) put(t, ",%.17g", c->henrici[k]);
+    fprintf(t, ",%.17g", c->las[k]);
+    for (size_t i = 0; i < c->top_n; i++) fprintf(t, ",%.17g", c->top_re[k * c->top_n + i]);
+    for (size_t i = 0; i < c->top_n; i++) fprintf(t, ",%.17g", c->top_sv[k * c->top_n + i]);
+    fprintf(t, ",%.17g,%.17g", c->u_overlap[k], c->v_overlap[k]);
+    if (c->henrici) fprintf(t, ",%.17g", c->henrici[k]);
 }
 
+/* The CSV text in a new malloc'd string, or NULL when memory runs out. */
 static char *curves_csv(const po_curves *mean, const po_curves *sem, size_t K)
 {
-    text t = {NULL, 0, 0, false};
+    char *s = NULL;
+    size_t len = 0;
+    FILE *t = open_memstream(&s, &len);
+    if (!t) return NULL;
     for (size_t k = 0; k <= mean->n; k++) {
         size_t row = k == 0 ? mean->n : k - 1; /* the header first */
         if (k == 0)
-            put(&t, "d");
+            fprintf(t, "d");
         else
-            put(&t, "%zu", mean->d[row]);
-        csv_block(&t, mean, row, "");
-        if (K > 1) csv_block(&t, sem, row, "_sem");
-        put(&t, "\n");
+            fprintf(t, "%zu", mean->d[row]);
+        csv_block(t, mean, row, "");
+        if (K > 1) csv_block(t, sem, row, "_sem");
+        fprintf(t, "\n");
     }
-    if (t.failed) {
-        free(t.s);
+    bool failed = ferror(t) != 0;
+    if (fclose(t) != 0 || failed) {
+        free(s);
         return NULL;
     }
-    return t.s;
+    return s;
 }
 
 typedef struct curves_args {
