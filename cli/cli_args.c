@@ -154,6 +154,16 @@ static cli_opt *find_opt(const cli_spec *spec, const char *arg, const char **inl
     return NULL;
 }
 
+/* Usage error unless option o was given. */
+static int require(cli_run *run, const cli_opt *o)
+{
+    if (o->seen) return CLI_PROCEED;
+    char spelling[64];
+    spell(o, spelling, sizeof spelling);
+    return cli_usage(run, "missing required option '%s' (see 'partobs %s --help')", spelling,
+                     run->cmd->name);
+}
+
 static bool is_option(const char *arg) { return arg[0] == '-' && arg[1] != '\0'; }
 
 /* Is --help / -h among the options? Skips option values, so that "--json -h"
@@ -215,16 +225,11 @@ int cli_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const c
         if (rc != CLI_PROCEED) return rc;
     }
     if (spec->pos_inputs && *npos == 0)
-        return cli_usage(run, "missing the input %s (see 'partobs %s --help')", spec->usage,
-                         run->cmd->name);
+        return cli_usage(run, "missing the input %.*s (see 'partobs %s --help')",
+                         (int)strcspn(spec->usage, " "), spec->usage, run->cmd->name);
     for (size_t k = 0; k < spec->nopts; k++) {
-        const cli_opt *o = &spec->opts[k];
-        if ((o->flags & CLI_REQUIRED) && !o->seen) {
-            char spelling[64];
-            spell(o, spelling, sizeof spelling);
-            return cli_usage(run, "missing required option '%s' (see 'partobs %s --help')",
-                             spelling, run->cmd->name);
-        }
+        int rc = spec->opts[k].flags & CLI_REQUIRED ? require(run, &spec->opts[k]) : CLI_PROCEED;
+        if (rc != CLI_PROCEED) return rc;
     }
     return cli_check_paths(run, spec, pos, *npos, NULL, 0);
 }
@@ -237,13 +242,8 @@ cli_opt *cli_opt_get(const cli_spec *spec, const char *name)
 int cli_require(cli_run *run, const cli_spec *spec, const char *const *names)
 {
     for (; *names; names++) {
-        const cli_opt *o = cli_opt_get(spec, *names);
-        if (o && !o->seen) {
-            char spelling[64];
-            spell(o, spelling, sizeof spelling);
-            return cli_usage(run, "missing required option '%s' (see 'partobs %s --help')",
-                             spelling, run->cmd->name);
-        }
+        int rc = require(run, cli_opt_get(spec, *names));
+        if (rc != CLI_PROCEED) return rc;
     }
     return CLI_PROCEED;
 }
