@@ -56,7 +56,8 @@ static void resolve(entry *e)
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-static void add(entries *es, const char *what, bool output, const char *fmt, ...)
+static void
+add(entries *es, const char *what, bool output, const char *fmt, ...)
 {
     if (es->n == MAX_PATHS) return;
     entry *e = &es->e[es->n];

@@ -226,7 +226,10 @@ static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *
     cli_manifest_add_opts(m, spec, NULL);
     cJSON *mo = m ? cli_manifest_options(m) : NULL;
     if (mo) {
-        if (!a->w_path) cli_teacher_manifest(mo, to);
+        if (!a->w_path)
+            cli_teacher_manifest(mo, to);
+        else /* no teacher is drawn: the seed is not used */
+            cJSON_ReplaceItemInObjectCaseSensitive(m, "seed", cJSON_CreateNull());
         /* The d range used (--dmax 0 means D). */
         cJSON_ReplaceItemInObjectCaseSensitive(mo, "dmax",
                                                cJSON_CreateNumber((double)mean->d[mean->n - 1]));

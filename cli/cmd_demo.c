@@ -218,9 +218,9 @@ int cmd_demo(cli_run *run, int argc, char **argv)
              "manifest.json.",
              DEMO_LOWRANK_RANK, DEMO_LOWRANK_SCALE, po_phi_name(so.phi), po_leaky_name(so.leaky),
              so.alpha, so.noise, ro.rho, DEMO_TOP);
-    static const char *const files[] = {"W_chain.npy",     "Y_chain.npy", "W_hat_chain.npy",
-                                        "W_lowrank.npy",   "Y_lowrank.npy", "W_hat_lowrank.npy",
-                                        "report.json",     "manifest.json", NULL};
+    static const char *const files[] = {"W_chain.npy",   "Y_chain.npy",   "W_hat_chain.npy",
+                                        "W_lowrank.npy", "Y_lowrank.npy", "W_hat_lowrank.npy",
+                                        "report.json",   "manifest.json", NULL};
     const cli_spec spec = {
         .about = about, .dir_files = files, .opts = opts, .nopts = sizeof opts / sizeof opts[0]};
     size_t npos = 0;

@@ -99,8 +99,9 @@ int cmd_task(cli_run *run, int argc, char **argv)
              "ideal.npy (T x 1), W.npy (D x D), w_in.npy (D, the input mode m), w_out.npy (D)\n"
              "and manifest.json. On failure nothing is written.",
              o.signal_noise, o.max_eval, o.min_eval, o.skip_scale, o.readout_gain);
-    static const char *const files[] = {"X.npy", "U.npy",     "readout.npy", "ideal.npy",
-                                        "W.npy", "w_in.npy", "w_out.npy",   "manifest.json", NULL};
+    static const char *const files[] = {"X.npy",     "U.npy",         "readout.npy",
+                                        "ideal.npy", "W.npy",         "w_in.npy",
+                                        "w_out.npy", "manifest.json", NULL};
     const cli_spec spec = {
         .about = about, .dir_files = files, .opts = opts, .nopts = sizeof opts / sizeof opts[0]};
     size_t npos = 0;

@@ -38,11 +38,12 @@ static void usage(FILE *out)
                  "commands:\n");
     for (size_t k = 0; k < N_COMMANDS; k++)
         fprintf(out, "  %-10s %s\n", commands[k].name, commands[k].summary);
-    fprintf(out, "\n"
-                 "exit status: 0 success, 1 runtime error (files, data, computation),\n"
-                 "2 usage error (command line). Errors are one line on stderr:\n"
-                 "  partobs: <command>: <message>\n"
-                 "Every command that writes output also writes <output>.manifest.json.\n"
+    fprintf(out,
+            "\n"
+            "exit status: 0 success, 1 runtime error (files, data, computation),\n"
+            "2 usage error (command line). Errors are one line on stderr:\n"
+            "  partobs: <command>: <message>\n"
+            "Every command that writes output also writes <output>.manifest.json.\n"
             "A report (--json, --csv) may be '-', standard output (no manifest then); a\n"
             ".npy output may not. An output that is an input, another output or not a\n"
             "regular file (a device, FIFO or directory) is refused before any work (exit 2).\n");
