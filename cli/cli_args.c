@@ -386,6 +386,7 @@ void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
             default_text(o, dflt, sizeof dflt);
             md_row(out, term, o->help, dflt);
         }
+        if (spec->epilog) spec->epilog(out, run->help_format); /* starts with its blank line */
         return;
     }
     char head[64];
@@ -418,6 +419,6 @@ void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
     }
     if (spec->epilog) {
         fputc('\n', out);
-        spec->epilog(out);
+        spec->epilog(out, run->help_format);
     }
 }

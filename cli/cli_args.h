@@ -63,11 +63,11 @@ typedef struct cli_opt {
 typedef struct cli_spec {
     const char *usage; /* after "partobs CMD ": the positional part ("Y.npy", "Y.npy --method gd")
                           or NULL */
-    const char *pos_help;         /* help line of the positional argument(s), or NULL */
-    size_t max_pos;               /* positional arguments accepted */
-    bool pos_inputs;              /* the positional arguments are input files (one is required) */
-    const char *about;            /* what the command does, printed after the usage line */
-    void (*epilog)(FILE *out);    /* more text after the option list, or NULL */
+    const char *pos_help; /* help line of the positional argument(s), or NULL */
+    size_t max_pos;       /* positional arguments accepted */
+    bool pos_inputs;      /* the positional arguments are input files (one is required) */
+    const char *about;    /* what the command does, printed after the usage line */
+    void (*epilog)(FILE *out, cli_help_format format); /* more after the options, or NULL */
     const char *const *dir_files; /* files written into the CLI_OUTDIR, NULL-terminated, or NULL */
     cli_opt *opts;
     size_t nopts;

@@ -187,25 +187,27 @@ void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o)
     cJSON_AddBoolToObject(mo, "similarity", (o->transforms & PO_TRANSFORM_SIMILARITY) != 0);
 }
 
-void cli_teacher_help(FILE *out)
+void cli_teacher_help(FILE *out, cli_help_format format)
 {
     cli_teacher_args a;
     cli_opt opts[CLI_TEACHER_NOPTS];
     cli_teacher_opts(opts, &a);
-    fprintf(out, "generators and their options, with the defaults (an option the chosen\n"
-                 "generator does not use is an error):\n");
+    bool md = format == CLI_HELP_MARKDOWN;
+    fprintf(out, md ? "\n| NAME | options (defaults) |\n|---|---|\n"
+                    : "generators and their options, with the defaults (an option the chosen\n"
+                      "generator does not use is an error):\n");
     for (int n = 0; n < (int)PO_NET_COUNT_; n++) {
         po_teacher_opts d = po_teacher_opts_defaults((po_net)n, 500);
-        fprintf(out, "  %-16s", po_net_name((po_net)n));
+        fprintf(out, md ? "| `%s` |" : "  %-16s", po_net_name((po_net)n));
         for (int k = GP_FIRST; k < GP_END; k++) {
             if (!(relevant[n] & GP(k))) continue;
             cJSON *v = param_json(opts, k, &a, &d);
             if (opts[k].kind == CLI_FLAG)
-                fprintf(out, " [--%s]", opts[k].name);
+                fprintf(out, md ? " `[--%s]`" : " [--%s]", opts[k].name);
             else
-                fprintf(out, " --%s %g", opts[k].name, cJSON_GetNumberValue(v));
+                fprintf(out, md ? " `--%s %g`" : " --%s %g", opts[k].name, cJSON_GetNumberValue(v));
             cJSON_Delete(v);
         }
-        fprintf(out, "\n");
+        fprintf(out, md ? " |\n" : "\n");
     }
 }

@@ -49,7 +49,8 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
  * "options" object. */
 void cli_teacher_manifest(cJSON *mo, const po_teacher_opts *o);
 
-/* The help epilog listing the generators with their options and defaults. */
-void cli_teacher_help(FILE *out);
+/* The help epilog listing the generators with their options and defaults
+ * (a Markdown table for docs/cli.md in CLI_HELP_MARKDOWN). */
+void cli_teacher_help(FILE *out, cli_help_format format);
 
 #endif

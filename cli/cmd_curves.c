@@ -240,6 +240,12 @@ static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *
     return cli_manifest_beside(run, m, beside);
 }
 
+/* The generators in --help; docs/cli.md lists them once, under teacher. */
+static void teacher_help(FILE *out, cli_help_format format)
+{
+    if (format == CLI_HELP_TEXT) cli_teacher_help(out, format);
+}
+
 int cmd_curves(cli_run *run, int argc, char **argv)
 {
     curves_args a;
@@ -261,7 +267,7 @@ int cmd_curves(cli_run *run, int argc, char **argv)
                  "stream of the seed (the first is 'partobs teacher' with the same options)\n"
                  "and the curves are averaged: the plain keys hold means, <key>_sem the\n"
                  "standard errors of the mean.",
-        .epilog = cli_teacher_help,
+        .epilog = teacher_help,
         .opts = opts,
         .nopts = N_OPTS,
     };

@@ -94,8 +94,9 @@ static void add_outputs(cJSON *manifest, const char *dir, const size_t *idx, siz
 }
 
 /* The help's list of figures. */
-static void figure_list(FILE *out)
+static void figure_list(FILE *out, cli_help_format format)
 {
+    if (format == CLI_HELP_MARKDOWN) return; /* docs/cli.md has a fuller table */
     fprintf(out, "FIGURE is one or more of (default: all, in this order):\n");
     for (size_t i = 0; i < po_repro_count(); i++)
         fprintf(out, "  %-7s %s\n", po_repro_name(i), po_repro_summary(i));
