@@ -33,7 +33,7 @@ typedef enum cli_kind {
     CLI_DOUBLE, /* double: finite */
     CLI_NONNEG, /* double: finite and >= 0 */
     CLI_SEED,   /* uint64_t: decimal digits only, up to 2^64 - 1 */
-    /* Paths (const char *), checked by cli_check_paths (SPEC-free: issue 10 items 1, 2). */
+    /* Paths (const char *), compared and type-checked by cli_check_paths (cli_paths.h). */
     CLI_INPUT,  /* a file read */
     CLI_OUTPUT, /* a .npy written (never standard output) */
     CLI_REPORT, /* a text or JSON report written; "-" is standard output */
