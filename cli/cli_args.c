@@ -166,6 +166,8 @@ static int require(cli_run *run, const cli_opt *o)
 
 static bool is_option(const char *arg) { return arg[0] == '-' && arg[1] != '\0'; }
 
+static void print_help(const cli_run *run, const cli_spec *spec, FILE *out);
+
 /* Is --help / -h among the options? Skips option values, so that "--json -h"
  * names a file; stops at "--". */
 static bool wants_help(const cli_spec *spec, int argc, char **argv)
@@ -185,7 +187,7 @@ int cli_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const c
 {
     *npos = 0;
     if (wants_help(spec, argc, argv)) {
-        cli_print_help(run, spec, stdout);
+        print_help(run, spec, stdout);
         run->helped = true;
         return CLI_EXIT_OK;
     }
@@ -372,7 +374,8 @@ static void md_row(FILE *out, const char *term, const char *help, const char *df
     fprintf(out, " |\n");
 }
 
-void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out)
+/* The help of `spec` in run->help_format (text or a Markdown table). */
+static void print_help(const cli_run *run, const cli_spec *spec, FILE *out)
 {
     char term[96], dflt[96];
     if (run->help_format == CLI_HELP_MARKDOWN) {

@@ -96,9 +96,6 @@ int cli_require(cli_run *run, const cli_spec *spec, const char *const *names);
  * "options.input" and in "inputs". A NULL manifest is left alone. */
 void cli_manifest_add_opts(cJSON *manifest, const cli_spec *spec, const char *input);
 
-/* The help of `spec` in run->help_format (text or a Markdown table). */
-void cli_print_help(const cli_run *run, const cli_spec *spec, FILE *out);
-
 bool cli_parse_size(const char *s, size_t *out);
 bool cli_parse_u64(const char *s, uint64_t *out);
 bool cli_parse_double(const char *s, double *out);
