@@ -194,19 +194,7 @@ void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double
     *sem = k > 1 ? sqrt(ss / (double)(k - 1)) / sqrt((double)k) : 0.0;
 }
 
-/* ---- JSON and plot snippets ---------------------------------------------------- */
-
-cJSON *exp_spectrum_json(const po_spectrum *s, size_t top)
-{
-    size_t n = top && top < s->n ? top : s->n;
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddItemToObject(o, "re", po_exp_json_array(s->re, n));
-    cJSON_AddItemToObject(o, "im", po_exp_json_array(s->im, n));
-    cJSON_AddItemToObject(o, "tau", po_exp_json_array(s->tau, n));
-    cJSON_AddNumberToObject(o, "line_attractor_score", isfinite(s->las) ? s->las : 0.0);
-    return o;
-}
+/* ---- plot snippets ---------------------------------------------------- */
 
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
                         size_t n, const po_style *s)

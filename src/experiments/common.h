@@ -1,7 +1,7 @@
 /* Pieces several experiments share: seeded teachers, simulation of a linear
  * teacher with the reference settings (SPEC.md §1), the MAP student
  * (SPEC.md §4.1), spectra, a parallel loop over independent teachers, d grids
- * and JSON/plot snippets. Private to src/experiments. */
+ * and plot snippets. Private to src/experiments. */
 #ifndef PO_EXPERIMENTS_COMMON_H
 #define PO_EXPERIMENTS_COMMON_H
 
@@ -57,10 +57,6 @@ po_status exp_log_grid(size_t dmin, size_t dmax, size_t npts, size_t **d, size_t
 
 /* Mean and standard error of the mean of x[0], x[stride], ... (k values). */
 void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double *sem);
-
-/* {"re": [...], "im": [...], "tau": [...], "las": ...} of the top `top`
- * eigenvalues of s (all if top = 0). */
-cJSON *exp_spectrum_json(const po_spectrum *s, size_t top);
 
 /* A line of mean with a translucent band mean +- sem in the same colour. */
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,

@@ -214,32 +214,20 @@ po_status po_exp_fig3(po_exp_ctx *c)
         cJSON_AddNumberToObject(pa, "grid_points_requested", (double)npts);
         cJSON *curves = cJSON_AddArrayToObject(pa, "curves");
         for (size_t k = 0; k < a.nD; k++) {
-            const po_curves *cv = a.curves[k];
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddItemToArray(curves, o);
-            cJSON_AddNumberToObject(o, "D", (double)a.D[k]);
-            double *dd = malloc(cv->n * sizeof *dd);
-            if (dd) {
-                for (size_t i = 0; i < cv->n; i++) dd[i] = (double)cv->d[i];
-                cJSON_AddItemToObject(o, "d", po_exp_json_array(dd, cv->n));
-                free(dd);
-            }
-            cJSON_AddItemToObject(o, "line_attractor_score", po_exp_json_array(cv->las, cv->n));
-            cJSON_AddItemToObject(o, "top_eigenvalues_re",
-                                  po_exp_json_matrix(cv->top_re, cv->n, cv->top_n, cv->top_n));
+            cJSON_AddItemToArray(curves, po_report_curves_json(a.curves[k], NULL, 1, a.D[k]));
         }
         cJSON *pb = cJSON_AddObjectToObject(j, "panels_bc_d25_student_vs_D");
         double Dd[N_SWEEP];
         for (size_t k = 0; k < N_SWEEP; k++) Dd[k] = (double)sweep_D[k];
         cJSON_AddNumberToObject(pb, "d", (double)d);
-        cJSON_AddItemToObject(pb, "D", po_exp_json_array(Dd, N_SWEEP));
-        cJSON_AddItemToObject(pb, "re_lambda1", po_exp_json_array(re1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "im_lambda1", po_exp_json_array(im1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "re_lambda2", po_exp_json_array(re2, N_SWEEP));
-        cJSON_AddItemToObject(pb, "tau1", po_exp_json_array(tau1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "tau2", po_exp_json_array(tau2, N_SWEEP));
-        cJSON_AddItemToObject(pb, "line_attractor_score", po_exp_json_array(las, N_SWEEP));
-        cJSON_AddItemToObject(pb, "spec_table_re_lambda1", po_exp_json_array(table_re1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "D", po_report_array(Dd, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda1", po_report_array(re1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "im_lambda1", po_report_array(im1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda2", po_report_array(re2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau1", po_report_array(tau1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau2", po_report_array(tau2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "line_attractor_score", po_report_array(las, N_SWEEP));
+        cJSON_AddItemToObject(pb, "spec_table_re_lambda1", po_report_array(table_re1, N_SWEEP));
     }
 
     if (st == PO_OK) {

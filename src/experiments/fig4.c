@@ -308,9 +308,9 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
             continue;
         }
         cJSON_AddNumberToObject(o, "rank", (double)c->rank);
-        cJSON_AddItemToObject(o, "teacher_eigenvalues", exp_spectrum_json(c->st, 10));
-        cJSON_AddItemToObject(o, "student_eigenvalues", exp_spectrum_json(c->ss, 0));
-        cJSON_AddItemToObject(o, "student_50_eigenvalues", exp_spectrum_json(c->ss50, 10));
+        cJSON_AddItemToObject(o, "teacher_eigenvalues", po_report_spectrum_json(c->st, 10));
+        cJSON_AddItemToObject(o, "student_eigenvalues", po_report_spectrum_json(c->ss, 0));
+        cJSON_AddItemToObject(o, "student_50_eigenvalues", po_report_spectrum_json(c->ss50, 10));
         cJSON_AddNumberToObject(o, "student_count_re_above_0.9", (double)exp_count_above(c->ss, F4_NEAR_ONE));
         cJSON_AddNumberToObject(o, "student_50_count_re_above_0.9",
                                 (double)exp_count_above(c->ss50, F4_NEAR_ONE));
@@ -318,10 +318,10 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
         /* Every 10th step (a row stride of 10 rows) keeps the file small. */
         size_t m = z->trace_T / 10;
         cJSON_AddItemToObject(o, "traces_teacher_every_10th_step",
-                              po_exp_json_matrix(c->tr_teacher->data, m, F4_NEURONS,
+                              po_report_matrix(c->tr_teacher->data, m, F4_NEURONS,
                                                  10 * c->tr_teacher->ld));
         cJSON_AddItemToObject(o, "traces_student_every_10th_step",
-                              po_exp_json_matrix(c->tr_student->data, m, F4_NEURONS,
+                              po_report_matrix(c->tr_student->data, m, F4_NEURONS,
                                                  10 * c->tr_student->ld));
         static const char *const who[3] = {"student", "student_50", "teacher"};
         cJSON *tj = cJSON_AddObjectToObject(o, "noise_free_trajectories");

@@ -154,7 +154,7 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
     po_nl_record *rec[2] = {NULL, NULL}; /* [0] leaky-current, [1] leaky-rate */
     po_attractor_report *trep[2] = {NULL, NULL};
     po_status st = po_teacher_generate(&to, &rng, &t);
-    cJSON_AddItemToObject(inst, "seed", po_nl_json_u64(seed));
+    cJSON_AddItemToObject(inst, "seed", po_report_u64(seed));
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_CURRENT, s->T, s->d50, seed, &rec[0]);
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_RATE, s->T, s->d5 > 9 ? s->d5 : 9, seed, &rec[1]);
     po_nl_attr_cfg acfg = po_nl_attr_cfg_for(quick, seed);

@@ -212,12 +212,12 @@ po_status po_exp_figF1(po_exp_ctx *c)
             }
             cJSON_AddNumberToObject(o, "rank", (double)(ri + 1));
             cJSON_AddNumberToObject(o, "gamma2", (double)J.D / sqrt((double)(ri + 1)));
-            cJSON_AddItemToObject(o, "map_top_re_mean", po_exp_json_array(mean_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_top_re_sem", po_exp_json_array(sem_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_mean", po_exp_json_array(mean_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_sem", po_exp_json_array(sem_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_count_above_0.9", po_exp_json_array(nm, J.k < 64 ? J.k : 64));
-            cJSON_AddItemToObject(o, "limit_count_above_0.9", po_exp_json_array(nl, J.k < 64 ? J.k : 64));
+            cJSON_AddItemToObject(o, "map_top_re_mean", po_report_array(mean_map + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "map_top_re_sem", po_report_array(sem_map + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "limit_top_re_mean", po_report_array(mean_lim + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "limit_top_re_sem", po_report_array(sem_lim + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "map_count_above_0.9", po_report_array(nm, J.k < 64 ? J.k : 64));
+            cJSON_AddItemToObject(o, "limit_count_above_0.9", po_report_array(nl, J.k < 64 ? J.k : 64));
             cJSON_AddNumberToObject(o, "closed_form_vs_lyapunov_max_abs_diff", J.check_diff[ri]);
         }
         cJSON *p = cJSON_AddObjectToObject(po_exp_json(c), "parameters");

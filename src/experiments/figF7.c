@@ -190,8 +190,8 @@ po_status po_exp_figF7(po_exp_ctx *c)
             dv[i] = (double)delays[i];
             iv[i] = (double)intervals[i];
         }
-        cJSON_AddItemToObject(p, "delays", po_exp_json_array(dv, F7_GRID));
-        cJSON_AddItemToObject(p, "interval_steps", po_exp_json_array(iv, F7_GRID));
+        cJSON_AddItemToObject(p, "delays", po_report_array(dv, F7_GRID));
+        cJSON_AddItemToObject(p, "interval_steps", po_report_array(iv, F7_GRID));
         cJSON_AddStringToObject(p, "cells", "row-major: cell = delays index * 3 + interval index");
         cJSON_AddStringToObject(p, "measures",
                                 "pc1_variance_fraction: PC1 share of the embedding's variance; "
@@ -204,11 +204,11 @@ po_status po_exp_figF7(po_exp_ctx *c)
             cJSON *o = cJSON_AddObjectToObject(nets, net_name[q]);
             size_t o0 = q * J.k * F7_CELLS;
             cJSON_AddItemToObject(o, "pc1_variance_fraction",
-                                  po_exp_json_matrix(J.var1 + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.var1 + o0, J.k, F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc12_variance_fraction",
-                                  po_exp_json_matrix(J.var2 + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.var2 + o0, J.k, F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation",
-                                  po_exp_json_matrix(J.corr + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.corr + o0, J.k, F7_CELLS, F7_CELLS));
             for (size_t cl = 0; cl < F7_CELLS; cl++) {
                 double sc;
                 exp_mean_sem(J.var1 + o0 + cl, J.k, F7_CELLS, &mean1[q * F7_CELLS + cl],
@@ -216,11 +216,11 @@ po_status po_exp_figF7(po_exp_ctx *c)
                 exp_mean_sem(J.corr + o0 + cl, J.k, F7_CELLS, &mcorr[q * F7_CELLS + cl], &sc);
             }
             cJSON_AddItemToObject(o, "pc1_variance_fraction_mean",
-                                  po_exp_json_array(mean1 + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(mean1 + q * F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_variance_fraction_sem",
-                                  po_exp_json_array(sem1 + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(sem1 + q * F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation_mean",
-                                  po_exp_json_array(mcorr + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(mcorr + q * F7_CELLS, F7_CELLS));
         }
         double lo[F7_NETS] = {HUGE_VAL, HUGE_VAL}, hi[F7_NETS] = {-HUGE_VAL, -HUGE_VAL};
         for (size_t cl = 0; cl < F7_CELLS; cl++) {

@@ -46,7 +46,7 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
     char title[160];
     if (!st) {
         counts->teacher = trep->n_stable_fp;
-        cJSON_AddItemToObject(inst, "seed", po_nl_json_u64(seed));
+        cJSON_AddItemToObject(inst, "seed", po_report_u64(seed));
         cJSON_AddItemToObject(inst, "teacher", po_nl_report_json(trep));
         snprintf(title, sizeof title, "%zu: teacher limit set, %zu stable fp", k + 1,
                  trep->n_stable_fp);

@@ -67,31 +67,6 @@ static void fam_free(fam_curves *f, size_t k)
     free(f->sigma2);
 }
 
-static cJSON *curves_json(const po_curves *m, const po_curves *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    double *dd = malloc(m->n * sizeof *dd);
-    if (dd) {
-        for (size_t i = 0; i < m->n; i++) dd[i] = (double)m->d[i];
-        cJSON_AddItemToObject(o, "d", po_exp_json_array(dd, m->n));
-        free(dd);
-    }
-    cJSON_AddItemToObject(o, "line_attractor_score_mean", po_exp_json_array(m->las, m->n));
-    cJSON_AddItemToObject(o, "line_attractor_score_sem", po_exp_json_array(s->las, m->n));
-    cJSON_AddItemToObject(o, "top_singular_values_mean",
-                          po_exp_json_matrix(m->top_sv, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "top_singular_values_sem",
-                          po_exp_json_matrix(s->top_sv, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "top_eigenvalues_re_mean",
-                          po_exp_json_matrix(m->top_re, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "u_overlap_mean", po_exp_json_array(m->u_overlap, m->n));
-    cJSON_AddItemToObject(o, "u_overlap_sem", po_exp_json_array(s->u_overlap, m->n));
-    cJSON_AddItemToObject(o, "v_overlap_mean", po_exp_json_array(m->v_overlap, m->n));
-    cJSON_AddItemToObject(o, "v_overlap_sem", po_exp_json_array(s->v_overlap, m->n));
-    return o;
-}
-
 /* Column i of an n x top_n matrix into out. */
 static void column(const double *m, size_t n, size_t top_n, size_t i, double *out)
 {
@@ -235,13 +210,11 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
             if (e2 > r->full_sv_err) r->full_sv_err = e2;
         }
 
-        cJSON *o = curves_json(fc[f].mean, fc[f].sem);
+        cJSON *o = po_report_curves_json(fc[f].mean, fc[f].sem, k, D);
         if (o) {
             cJSON_AddStringToObject(o, "family", fam[f].label);
-            cJSON_AddNumberToObject(o, "D", (double)D);
-            cJSON_AddNumberToObject(o, "teachers", (double)k);
-            cJSON_AddItemToObject(o, "teacher_sigma1", po_exp_json_array(fc[f].sigma1, k));
-            cJSON_AddItemToObject(o, "teacher_sigma2", po_exp_json_array(fc[f].sigma2, k));
+            cJSON_AddItemToObject(o, "teacher_sigma1", po_report_array(fc[f].sigma1, k));
+            cJSON_AddItemToObject(o, "teacher_sigma2", po_report_array(fc[f].sigma2, k));
             cJSON_AddNumberToObject(o, "d_ref", (double)ref);
             if (!cJSON_AddItemToObject(root, fam[f].label, o)) cJSON_Delete(o);
         }
