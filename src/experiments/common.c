@@ -2,6 +2,7 @@
 #include "experiments/common.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,53 @@ void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double
     for (size_t i = 0; i < k; i++) ss += (x[i * stride] - m) * (x[i * stride] - m);
     *mean = m;
     *sem = k > 1 ? sqrt(ss / (double)(k - 1)) / sqrt((double)k) : 0.0;
+}
+
+/* ---- a figure as a description ------------------------------------------ */
+
+void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job)
+{
+    bool quick = po_exp_opts(c)->quick;
+    for (size_t i = 0; i < n; i++)
+        memcpy((char *)job + t[i].offset, quick ? &t[i].quick : &t[i].full, sizeof(size_t));
+}
+
+cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t n,
+                      const void *job)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    for (size_t i = 0; o && i < n; i++)
+        if (t[i].key) {
+            size_t v;
+            memcpy(&v, (const char *)job + t[i].offset, sizeof v);
+            cJSON_AddNumberToObject(o, t[i].key, (double)v);
+        }
+    return o;
+}
+
+double *exp_arrays(size_t n, double **first, ...)
+{
+    size_t count = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (double **p = first; p; p = va_arg(ap, double **)) count++;
+    va_end(ap);
+    double *block = malloc((count ? count : 1) * (n ? n : 1) * sizeof *block);
+    if (!block) return NULL;
+    size_t i = 0;
+    va_start(ap, first);
+    for (double **p = first; p; p = va_arg(ap, double **)) *p = block + n * i++;
+    va_end(ap);
+    return block;
+}
+
+po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel)
+{
+    po_axes a = po_axes_defaults();
+    a.title = title;
+    a.xlabel = xlabel;
+    a.ylabel = ylabel;
+    return a;
 }
 
 /* ---- plot snippets ---------------------------------------------------- */

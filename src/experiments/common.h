@@ -5,6 +5,7 @@
 #ifndef PO_EXPERIMENTS_COMMON_H
 #define PO_EXPERIMENTS_COMMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,36 @@ po_status exp_log_grid(size_t dmin, size_t dmax, size_t npts, size_t **d, size_t
 
 /* Mean and standard error of the mean of x[0], x[stride], ... (k values). */
 void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double *sem);
+
+/* ---- a figure as a description ------------------------------------------ */
+
+/* A figure's sizes are one table: each row names a size_t field of the
+ * figure's job, its value at the paper's (full) and at --quick sizes and the
+ * key it is recorded under in the JSON ("parameters" or the like). */
+typedef struct exp_size {
+    const char *key; /* NULL: a size the JSON does not record */
+    size_t offset;   /* of the size_t field in the job */
+    size_t full, quick;
+} exp_size;
+#define EXP_SIZE(key, job_type, field, full, quick) {key, offsetof(job_type, field), full, quick}
+#define EXP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Set the job's fields from the table, at this run's sizes. */
+void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job);
+
+/* A new object `key` in parent with the table's recorded sizes as the job
+ * holds them, in table order; the figure may add more keys to it. */
+cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t n,
+                      const void *job);
+
+/* One allocation for several arrays of n doubles each: the NULL-terminated
+ * list of double * addresses receives block, block + n, block + 2 n, ...
+ * Returns the block (the first array; free that one only), or NULL. */
+double *exp_arrays(size_t n, double **first, ...);
+
+/* Default axes with a title and axis labels (panels are data: the figure
+ * sets what differs from these). */
+po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel);
 
 /* A line of mean with a translucent band mean +- sem in the same colour. */
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,

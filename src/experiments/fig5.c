@@ -123,15 +123,15 @@ static po_status draw_teacher_row(po_figure *f, const po_mat *W, const po_attrac
 {
     char title[128];
     snprintf(title, sizeof title, "Teacher (lowrank-osc, D = %zu): eigenvalues", s->D);
-    po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+    po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
     a.equal_aspect = true;
     a.legend = true;
     po_status st = po_nl_panel_eigs(po_figure_panel(f, 0, 0, &a), tc, NULL);
-    a = po_nl_axes("Teacher limit set, leaky-current (MAP, BPTT, FORCE)", "PC1", "PC2");
+    a = exp_axes("Teacher limit set, leaky-current (MAP, BPTT, FORCE)", "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, 0, 1, &a), W, PO_LEAKY_CURRENT,
                                    s->panel_steps, 0.06, seed, true);
-    a = po_nl_axes("Teacher limit set, leaky-rate (CORNN)", "PC1", "PC2");
+    a = exp_axes("Teacher limit set, leaky-rate (CORNN)", "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, 0, 2, &a), W, PO_LEAKY_RATE, s->panel_steps,
                                    0.06, seed, true);

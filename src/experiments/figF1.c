@@ -33,6 +33,13 @@ typedef struct f1_job {
     po_exp_ctx *ctx;
 } f1_job;
 
+static const exp_size f1_sizes[] = {
+    EXP_SIZE("D", f1_job, D, 500, 500),
+    EXP_SIZE("d", f1_job, d, F1_D_OBS, F1_D_OBS),
+    EXP_SIZE("T", f1_job, T, 30000, 30000),
+    EXP_SIZE("teachers_per_rank", f1_job, k, 20, 3),
+};
+
 /* A_inf of B = M N^T from the closed-form blocks above. */
 static po_status limit_student_lowrank(const po_teacher *t, size_t d, po_mat *A)
 {
@@ -136,10 +143,8 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
     char pt[4][64];
     for (size_t ri = 1; st == PO_OK && ri < F1_RANKS; ri++) {
         snprintf(pt[ri - 1], sizeof pt[0], "rank r = %zu", ri + 1);
-        po_axes ax = po_axes_defaults();
-        ax.title = pt[ri - 1];
-        ax.xlabel = "eigenvalue index i (descending real part)";
-        ax.ylabel = "Re lambda_i of the student (mean +- SEM)";
+        po_axes ax = exp_axes(pt[ri - 1], "eigenvalue index i (descending real part)",
+                              "Re lambda_i of the student (mean +- SEM)");
         ax.xmin = 0.5;
         ax.xmax = F1_TOP + 0.5;
         ax.ymin = -0.2;
@@ -168,13 +173,9 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
 
 po_status po_exp_figF1(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
     f1_job J;
     memset(&J, 0, sizeof J);
-    J.D = 500;
-    J.d = F1_D_OBS;
-    J.T = 30000;
-    J.k = quick ? 3 : 20;
+    exp_sizes_set(c, f1_sizes, EXP_COUNT(f1_sizes), &J);
     J.seed = po_exp_seed(c);
     J.ctx = c;
     size_t items = F1_RANKS * J.k;
@@ -182,12 +183,11 @@ po_status po_exp_figF1(po_exp_ctx *c)
     J.lim_re = malloc(items * F1_TOP * sizeof(double));
     J.map_near = malloc(items * sizeof(size_t));
     J.lim_near = malloc(items * sizeof(size_t));
-    double *stats = malloc(4 * F1_RANKS * F1_TOP * sizeof(double));
+    double *mean_map, *sem_map, *mean_lim, *sem_lim;
+    double *stats = exp_arrays(F1_RANKS * F1_TOP, &mean_map, &sem_map, &mean_lim, &sem_lim, NULL);
     po_status st = J.map_re && J.lim_re && J.map_near && J.lim_near && stats ? PO_OK : PO_ENOMEM;
     if (st == PO_OK) st = exp_parallel(c, items, f1_item, &J);
 
-    double *mean_map = stats, *sem_map = stats + F1_RANKS * F1_TOP;
-    double *mean_lim = stats + 2 * F1_RANKS * F1_TOP, *sem_lim = stats + 3 * F1_RANKS * F1_TOP;
     size_t ok_map[F1_RANKS] = {0}, ok_lim[F1_RANKS] = {0};
     if (st == PO_OK) {
         cJSON *ranks = cJSON_AddArrayToObject(po_exp_json(c), "ranks");
@@ -220,11 +220,7 @@ po_status po_exp_figF1(po_exp_ctx *c)
             cJSON_AddItemToObject(o, "limit_count_above_0.9", po_report_array(nl, J.k < 64 ? J.k : 64));
             cJSON_AddNumberToObject(o, "closed_form_vs_lyapunov_max_abs_diff", J.check_diff[ri]);
         }
-        cJSON *p = cJSON_AddObjectToObject(po_exp_json(c), "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "d", (double)J.d);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "teachers_per_rank", (double)J.k);
+        cJSON *p = exp_sizes_json(po_exp_json(c), "parameters", f1_sizes, EXP_COUNT(f1_sizes), &J);
         cJSON_AddNumberToObject(p, "near_one_threshold", F1_NEAR_ONE);
     }
     if (st == PO_OK) {

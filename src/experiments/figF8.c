@@ -42,6 +42,13 @@ typedef struct f8_job {
     double *las, *tau1, *re1, *ev, *iters_run, *secs;
 } f8_job;
 
+static const exp_size f8_sizes[] = {
+    EXP_SIZE("D", f8_job, D, 500, 60),
+    EXP_SIZE("T", f8_job, T, 5000, 5000),
+    EXP_SIZE("instances", f8_job, k, 10, 2),
+    EXP_SIZE("em_iterations_max", f8_job, iters, 200, 10),
+};
+
 static po_status sim_item(size_t j, void *user)
 {
     f8_job *J = user;
@@ -127,10 +134,7 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
     const char *yl[3] = {"LAS", "LAS", "explained variance"};
     po_panel *p[3];
     for (size_t q = 0; st == PO_OK && q < 3; q++) {
-        po_axes ax = po_axes_defaults();
-        ax.title = tt[q];
-        ax.xlabel = xl[q];
-        ax.ylabel = yl[q];
+        po_axes ax = exp_axes(tt[q], xl[q], yl[q]);
         ax.logx = q == 0;
         ax.legend = q < 2;
         p[q] = po_figure_panel(f, 0, q, &ax);
@@ -156,26 +160,16 @@ po_status po_exp_figF8(po_exp_ctx *c)
     const bool quick = po_exp_opts(c)->quick;
     f8_job J;
     memset(&J, 0, sizeof J);
-    J.D = quick ? 60 : 500;
-    J.T = 5000;
-    J.k = quick ? 2 : 10;
-    J.iters = quick ? 10 : 200;
+    exp_sizes_set(c, f8_sizes, EXP_COUNT(f8_sizes), &J);
     J.dgrid = quick ? d_quick : d_full;
-    J.nd = quick ? sizeof d_quick / sizeof d_quick[0] : sizeof d_full / sizeof d_full[0];
+    J.nd = quick ? EXP_COUNT(d_quick) : EXP_COUNT(d_full);
     J.seed = po_exp_seed(c);
     size_t fits = (J.nd + F8_NK) * J.k;
     J.task = calloc(J.k, sizeof *J.task);
     J.U = calloc(J.k, sizeof *J.U);
-    J.las = malloc(6 * fits * sizeof(double));
+    exp_arrays(fits, &J.las, &J.tau1, &J.re1, &J.ev, &J.iters_run, &J.secs, NULL);
     po_status st = J.task && J.U && J.las ? PO_OK : po_error(PO_ENOMEM, "figF8");
-    if (st == PO_OK) {
-        J.tau1 = J.las + fits;
-        J.re1 = J.tau1 + fits;
-        J.ev = J.re1 + fits;
-        J.iters_run = J.ev + fits;
-        J.secs = J.iters_run + fits;
-        st = exp_parallel(c, J.k, sim_item, &J);
-    }
+    if (st == PO_OK) st = exp_parallel(c, J.k, sim_item, &J);
     double t0 = exp_now();
     if (st == PO_OK) st = exp_parallel(c, fits, fit_item, &J);
     double fit_wall = exp_now() - t0;
@@ -196,11 +190,7 @@ po_status po_exp_figF8(po_exp_ctx *c)
         for (size_t i = J.nd * J.k; i < fits; i++) secs_b += J.secs[i];
 
         cJSON *j = po_exp_json(c);
-        cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "instances", (double)J.k);
-        cJSON_AddNumberToObject(p, "em_iterations_max", (double)J.iters);
+        cJSON *p = exp_sizes_json(j, "parameters", f8_sizes, EXP_COUNT(f8_sizes), &J);
         cJSON_AddNumberToObject(p, "em_tol", F8_TOL);
         cJSON_AddStringToObject(p, "emissions", "orthonormal");
         cJSON_AddStringToObject(p, "d_grid_choice",

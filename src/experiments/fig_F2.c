@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/common.h"
 #include "experiments/exp.h"
 #include "experiments/nl_pipeline.h"
 
@@ -94,14 +95,14 @@ po_status po_exp_figF2(po_exp_ctx *c)
     if (!st) {
         char title[128];
         snprintf(title, sizeof title, "Teacher (triangular, D = %zu): eigenvalues", s.D);
-        po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+        po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
         a.equal_aspect = true;
         st = po_nl_panel_eigs(po_figure_panel(fig, 0, 0, &a), trep, NULL);
-        a = po_nl_axes("Teacher limit set", "PC1", "PC2");
+        a = exp_axes("Teacher limit set", "PC1", "PC2");
         if (!st)
             st = po_nl_panel_limit_set(po_figure_panel(fig, 0, 1, &a), t->W, PO_LEAKY_CURRENT,
                                        s.panel_steps, 0.06, seed, true);
-        a = po_nl_axes("Largest Re(lambda): eigenvalue overestimation", "method", "max Re(lambda)");
+        a = exp_axes("Largest Re(lambda): eigenvalue overestimation", "method", "max Re(lambda)");
         a.xmin = 0.5;
         a.xmax = 4.0;
         a.legend = true;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "experiments/common.h"
 #include "experiments/exp.h"
 #include "experiments/nl_pipeline.h"
 
@@ -50,7 +51,7 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
         cJSON_AddItemToObject(inst, "teacher", po_nl_report_json(trep));
         snprintf(title, sizeof title, "%zu: teacher limit set, %zu stable fp", k + 1,
                  trep->n_stable_fp);
-        po_axes a = po_nl_axes(title, "PC1", "PC2");
+        po_axes a = exp_axes(title, "PC1", "PC2");
         st = po_nl_panel_limit_set(po_figure_panel(fig, k, 2, &a), t->W, PO_LEAKY_CURRENT,
                                    s->panel_steps, 0.06, seed, true);
     }
@@ -73,12 +74,12 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
             cJSON_AddItemToObject(js, j == 0 ? "MAP 5%" : "MAP 50%", so);
             snprintf(title, sizeof title, "%zu: MAP %s (d = %zu) eigenvalues", k + 1,
                      j == 0 ? "5%" : "50%", s->d[j]);
-            po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+            po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
             a.equal_aspect = true;
             st = po_nl_panel_eigs(po_figure_panel(fig, k, j, &a), trep, srep);
             snprintf(title, sizeof title, "%zu: MAP %s limit set, %zu stable fp", k + 1,
                      j == 0 ? "5%" : "50%", srep->n_stable_fp);
-            a = po_nl_axes(title, "PC1", "PC2");
+            a = exp_axes(title, "PC1", "PC2");
             if (!st)
                 st = po_nl_panel_limit_set(po_figure_panel(fig, k, 3 + j, &a), W_hat,
                                            PO_LEAKY_CURRENT, s->panel_steps, 0.05, seed, false);

@@ -120,9 +120,6 @@ cJSON *po_nl_compare_json(const po_nl_compare *c);
 
 /* ---- panels --------------------------------------------------------------- */
 
-/* Default axes with a title and axis labels. */
-po_axes po_nl_axes(const char *title, const char *xlabel, const char *ylabel);
-
 /* Traces (SPEC.md §5): neurons first..first+4 of the teacher (Yt, rows = time)
  * in red and of the student (Xs) in blue, scaled by 0.7 and offset by 2.5,
  * the first plot_time steps, time in units of tau (step * alpha). */
