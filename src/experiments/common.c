@@ -233,6 +233,24 @@ double *exp_arrays(size_t n, double **first, ...)
     return block;
 }
 
+po_status exp_figure(po_figure **f, size_t rows, size_t cols, int width, int height,
+                     const char *title_fmt, ...)
+{
+    char title[320];
+    va_list ap;
+    va_start(ap, title_fmt);
+    vsnprintf(title, sizeof title, title_fmt, ap);
+    va_end(ap);
+    return po_figure_alloc(rows, cols, width, height, title, f);
+}
+
+po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st)
+{
+    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
+    po_figure_free(f);
+    return st;
+}
+
 po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel)
 {
     po_axes a = po_axes_defaults();

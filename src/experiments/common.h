@@ -85,6 +85,19 @@ cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t 
  * Returns the block (the first array; free that one only), or NULL. */
 double *exp_arrays(size_t n, double **first, ...);
 
+/* A new figure of rows x cols panels and width x height pixels titled by
+ * printf(title_fmt, ...). */
+po_status exp_figure(po_figure **f, size_t rows, size_t cols, int width, int height,
+                     const char *title_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* The end of drawing: when st is PO_OK, save f as the experiment's figure;
+ * free f; return the first failure. */
+po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st);
+
 /* Default axes with a title and axis labels (panels are data: the figure
  * sets what differs from these). */
 po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel);

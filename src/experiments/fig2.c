@@ -105,12 +105,10 @@ static const char *const type_short[F2_TYPES] = {"no LA", "with LA"};
 static po_status draw(po_exp_ctx *c, const f2_job *J)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig 2: symmetric teachers without (top) and with (bottom) a line attractor (LA), D "
-             "= %zu, d = %zu observed, MAP from T = %zu steps",
-             J->D, J->d, J->T);
-    po_status st = po_figure_alloc(F2_TYPES, 4, 2800, 1250, title, &f);
+    po_status st = exp_figure(&f, F2_TYPES, 4, 2800, 1250,
+                              "Fig 2: symmetric teachers without (top) and with (bottom) a line "
+                              "attractor (LA), D = %zu, d = %zu observed, MAP from T = %zu steps",
+                              J->D, J->d, J->T);
     char tt[F2_TYPES][4][120];
     for (size_t ty = 0; st == PO_OK && ty < F2_TYPES; ty++) {
         snprintf(tt[ty][0], sizeof tt[ty][0], "%s: eigenvalues, MAP student", type_short[ty]);
@@ -135,9 +133,7 @@ static po_status draw(po_exp_ctx *c, const f2_job *J)
             st = exp_flow_panel(p, fl[q]);
         }
     }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 static void job_free(f2_job *J)

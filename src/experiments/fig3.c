@@ -109,10 +109,9 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
                       const double *tau1, const double *tau2)
 {
     po_figure *f = NULL;
-    po_status st = po_figure_alloc(1, 3, 1950, 620,
-                                   "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
-                                   "neurons, T -> infinity student",
-                                   &f);
+    po_status st = exp_figure(&f, 1, 3, 1950, 620,
+                              "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
+                              "neurons, T -> infinity student");
     if (st != PO_OK) return st;
     po_axes ax = po_axes_defaults();
     ax.title = "(a) line attractor score of the student";
@@ -166,9 +165,7 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
     if (st == PO_OK) st = po_panel_line(p, Dx, tau1, N_SWEEP, &s1);
     if (st == PO_OK) st = po_panel_line(p, Dx, tau2, N_SWEEP, &s2);
     if (st == PO_OK) st = po_panel_hline(p, 1.0, &st1);
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_fig3(po_exp_ctx *c)

@@ -224,12 +224,10 @@ static po_status traj_panel(po_panel *p, const po_mat *X, const po_traj_opts *o,
 static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig 4: null-overlap low-rank teachers (all eigenvalues 0), D = %zu, MAP students "
-             "from T = %zu steps",
-             z->D, z->T);
-    po_status st = po_figure_alloc(n, 5, 2900, 620 * (int)n, title, &f);
+    po_status st = exp_figure(&f, n, 5, 2900, 620 * (int)n,
+                              "Fig 4: null-overlap low-rank teachers (all eigenvalues 0), D = "
+                              "%zu, MAP students from T = %zu steps",
+                              z->D, z->T);
     char tt[5][2][140];
     for (size_t r = 0; st == PO_OK && r < n; r++) {
         f4_case *c = &cs[r];
@@ -283,9 +281,7 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
             st = traj_panel(p, c->traj[k], &z->traj, k == 2 ? 0.06 : 0.05);
         }
     }
-    if (st == PO_OK) st = po_exp_save_figure(ctx, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(ctx, f, st);
 }
 
 static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size_t n)

@@ -300,10 +300,8 @@ po_status po_exp_fig5(po_exp_ctx *c)
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
 
     po_figure *fig = NULL;
-    po_status st = po_figure_alloc(1 + F5_METHODS, 3, 1650, 2700,
-                                   "Fig 5: lowrank-osc tanh teacher, four fitting methods "
-                                   "(instance 0)",
-                                   &fig);
+    po_status st = exp_figure(&fig, 1 + F5_METHODS, 3, 1650, 2700,
+                              "Fig 5: lowrank-osc tanh teacher, four fitting methods (instance 0)");
     f5_tally tally[F5_METHODS];
     memset(tally, 0, sizeof tally);
     f5_teachers tk = {0, 0, 0, 0};
@@ -317,8 +315,7 @@ po_status po_exp_fig5(po_exp_ctx *c)
     }
     double seconds = exp_now() - t0;
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC; /* all threads of the process */
-    if (!st) st = po_exp_save_figure(c, fig, "");
-    po_figure_free(fig);
+    st = exp_figure_done(c, fig, st);
     if (st) return st;
 
     f5_method ms[F5_METHODS];

@@ -132,12 +132,10 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
                       const double *mean_lim, const double *sem_lim, const f1_job *J)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T = %zu) vs T -> "
-             "inf, %zu per rank",
-             J->d, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(2, 2, 1700, 1150, title, &f);
+    po_status st = exp_figure(&f, 2, 2, 1700, 1150,
+                              "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T "
+                              "= %zu) vs T -> inf, %zu per rank",
+                              J->d, J->D, J->T, J->k);
     double idx[F1_TOP];
     for (size_t i = 0; i < F1_TOP; i++) idx[i] = (double)(i + 1);
     char pt[4][64];
@@ -166,9 +164,7 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
         if (st == PO_OK) st = po_panel_hline(p, F1_NEAR_ONE, &thr);
         if (st == PO_OK) st = po_panel_hline(p, 0.0, &tch);
     }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF1(po_exp_ctx *c)

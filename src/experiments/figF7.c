@@ -135,12 +135,11 @@ static po_status f7_item(size_t item, void *user)
 static po_status draw(po_exp_ctx *c, const f7_job *J)
 {
     po_figure *f = NULL;
-    char title[240];
-    snprintf(title, sizeof title,
-             "Fig F.7: delay embeddings of d = %zu observed neurons (D = %zu, T = %zu), PC1 vs "
-             "PC2 coloured by time; left: line attractor, right: feedforward (instance 0)",
-             J->d, J->D, J->T);
-    po_status st = po_figure_alloc(F7_GRID, F7_NETS * F7_GRID, 3300, 1500, title, &f);
+    po_status st = exp_figure(&f, F7_GRID, F7_NETS * F7_GRID, 3300, 1500,
+                              "Fig F.7: delay embeddings of d = %zu observed neurons (D = %zu, T "
+                              "= %zu), PC1 vs PC2 coloured by time; left: line attractor, right: "
+                              "feedforward (instance 0)",
+                              J->d, J->D, J->T);
     char tt[F7_NETS][F7_CELLS][120];
     for (size_t n = 0; st == PO_OK && n < F7_NETS; n++)
         for (size_t a = 0; st == PO_OK && a < F7_GRID; a++)
@@ -155,9 +154,7 @@ static po_status draw(po_exp_ctx *c, const f7_job *J)
                 st = po_panel_line_colored(p, cv->x, cv->y, cv->t, cv->n,
                                            b + 1 == F7_GRID ? "time t/T" : NULL);
             }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF7(po_exp_ctx *c)

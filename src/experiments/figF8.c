@@ -116,12 +116,10 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
                       const double *mb, const double *sb, const double *me, const double *se)
 {
     po_figure *f = NULL;
-    char title[240];
-    snprintf(title, sizeof title,
-             "Fig F.8: LDS (orthonormal C, input u, <= %zu EM iterations), feedforward "
-             "integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
-             J->iters, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(1, 3, 2300, 720, title, &f);
+    po_status st = exp_figure(&f, 1, 3, 2300, 720,
+                              "Fig F.8: LDS (orthonormal C, input u, <= %zu EM iterations), "
+                              "feedforward integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
+                              J->iters, J->D, J->T, J->k);
     double xa[F8_MAX_GRID], xk[F8_NK];
     for (size_t g = 0; g < J->nd; g++) xa[g] = (double)J->dgrid[g] / (double)J->D;
     for (size_t q = 0; q < F8_NK; q++) xk[q] = (double)(F8_KMIN + q);
@@ -150,9 +148,7 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
     if (st == PO_OK) st = exp_band_line(p[1], xk, mb, sb, F8_NK, &s);
     if (st == PO_OK) st = po_panel_hline(p[1], 1.0, &ref);
     if (st == PO_OK) st = exp_band_line(p[2], xk, me, se, F8_NK, &se_);
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF8(po_exp_ctx *c)

@@ -88,8 +88,8 @@ po_status po_exp_figF2(po_exp_ctx *c)
     }
 
     if (!st)
-        st = po_figure_alloc(1 + F2_METHODS, 3, 1650, 1900,
-                             "Fig F.2: triangular (non-normal) tanh teacher, 10% observed", &fig);
+        st = exp_figure(&fig, 1 + F2_METHODS, 3, 1650, 1900,
+                        "Fig F.2: triangular (non-normal) tanh teacher, 10%% observed");
     double max_re[F2_METHODS] = {0, 0, 0};
     for (size_t i = 0; i < F2_METHODS && !st; i++) max_re[i] = srep[i]->eig_re[0];
     if (!st) {
@@ -113,7 +113,7 @@ po_status po_exp_figF2(po_exp_ctx *c)
                          trep, srep[i]};
         st = po_nl_draw_student_row(fig, 1 + i, &row, s.plot_time, s.panel_steps, seed);
     }
-    if (!st) st = po_exp_save_figure(c, fig, "");
+    st = exp_figure_done(c, fig, st);
 
     if (!st) {
         cJSON *root = po_exp_json(c);
@@ -140,7 +140,6 @@ po_status po_exp_figF2(po_exp_ctx *c)
                          "student max Re lambda %.3f vs teacher %.3f (%zu-unit student, %zu hidden)",
                          max_re[i], tmax, W_hat[i]->rows, W_hat[i]->rows - s.d);
     }
-    po_figure_free(fig);
     for (size_t i = 0; i < F2_METHODS; i++) {
         po_attractor_report_free(srep[i]);
         po_mat_free(W_hat[i]);

@@ -105,10 +105,9 @@ po_status po_exp_figF6(po_exp_ctx *c)
                                                                             (double)s.d[1]}, 2));
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
     po_figure *fig = NULL;
-    po_status st = po_figure_alloc(F6_INSTANCES, 5, 2600, 1100,
-                                   "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5% and 50% (rows: teacher "
-                                   "instances 1 and 2)",
-                                   &fig);
+    po_status st = exp_figure(&fig, F6_INSTANCES, 5, 2600, 1100,
+                              "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5%% and 50%% "
+                              "(rows: teacher instances 1 and 2)");
     f6_counts counts[F6_INSTANCES];
     memset(counts, 0, sizeof counts);
     for (size_t k = 0; k < F6_INSTANCES && !st; k++) {
@@ -116,8 +115,7 @@ po_status po_exp_figF6(po_exp_ctx *c)
         cJSON_AddItemToArray(insts, inst);
         st = run_instance(c, &s, k, fig, inst, &counts[k]);
     }
-    if (!st) st = po_exp_save_figure(c, fig, "");
-    po_figure_free(fig);
+    st = exp_figure_done(c, fig, st);
     if (st) return st;
     size_t spurious = 0, missed = 0, differ = 0;
     for (size_t k = 0; k < F6_INSTANCES; k++)

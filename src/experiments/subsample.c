@@ -221,12 +221,10 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
     }
     if (st == PO_OK) {
         po_figure *fig = NULL;
-        char full[256];
-        snprintf(full, sizeof full, "%s; D = %zu, %zu teachers each", title, fam[0].opts.D, k);
-        st = po_figure_alloc(n, 3, 1950, 560 * (int)n, full, &fig);
+        st = exp_figure(&fig, n, 3, 1950, 560 * (int)n, "%s; D = %zu, %zu teachers each", title,
+                        fam[0].opts.D, k);
         for (size_t f = 0; st == PO_OK && f < n; f++) st = draw_row(fig, f, &fam[f], &fc[f], k);
-        if (st == PO_OK) st = po_exp_save_figure(c, fig, "");
-        po_figure_free(fig);
+        st = exp_figure_done(c, fig, st);
     }
     for (size_t f = 0; f < n; f++) fam_free(&fc[f], k);
     return st;
