@@ -200,8 +200,10 @@ void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double
 void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job)
 {
     bool quick = po_exp_opts(c)->quick;
-    for (size_t i = 0; i < n; i++)
-        memcpy((char *)job + t[i].offset, quick ? &t[i].quick : &t[i].full, sizeof(size_t));
+    for (size_t i = 0; i < n; i++) {
+        const size_t *v = quick ? &t[i].quick : &t[i].full;
+        if (*v != EXP_KEEP) memcpy((char *)job + t[i].offset, v, sizeof *v);
+    }
 }
 
 cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t n,

@@ -70,9 +70,11 @@ typedef struct exp_size {
     size_t full, quick;
 } exp_size;
 #define EXP_SIZE(key, job_type, field, full, quick) {key, offsetof(job_type, field), full, quick}
+/* As a table value: leave the field as the figure set it (a library default). */
+#define EXP_KEEP SIZE_MAX
 #define EXP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Set the job's fields from the table, at this run's sizes. */
+/* Set the job's fields from the table, at this run's sizes (EXP_KEEP: leave). */
 void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job);
 
 /* A new object `key` in parent with the table's recorded sizes as the job

@@ -18,18 +18,18 @@ typedef struct f2_sizes {
     po_nl_fit_cfg fit;
 } f2_sizes;
 
-static f2_sizes f2_sizes_for(bool quick, uint64_t seed)
-{
-    /* SPEC.md §6 F.2: D 500, nt 30000, d 50, 200 hidden, plot_time 16000. */
-    f2_sizes s = {500, 30000, 50, 200, 16000, 5000, po_nl_fit_cfg_defaults()};
-    if (quick) {
-        s = (f2_sizes){80, 3000, 8, 16, 2000, 2000, po_nl_fit_cfg_defaults()};
-        s.fit.bptt_epochs = 2;
-        s.fit.bptt_window = 100;
-    }
-    s.fit.seed = seed;
-    return s;
-}
+/* SPEC.md §6 F.2: D 500, nt 30000, d 50, 200 hidden, plot_time 16000; BPTT
+ * at po_nl_fit_cfg_defaults()'s sizes. */
+static const exp_size f2_table[] = {
+    EXP_SIZE("D", f2_sizes, D, 500, 80),
+    EXP_SIZE("T", f2_sizes, T, 30000, 3000),
+    EXP_SIZE("d", f2_sizes, d, 50, 8),
+    EXP_SIZE("hidden", f2_sizes, hidden, 200, 16),
+    EXP_SIZE("bptt_epochs", f2_sizes, fit.bptt_epochs, EXP_KEEP, 2),
+    EXP_SIZE(NULL, f2_sizes, fit.bptt_window, EXP_KEEP, 100),
+    EXP_SIZE(NULL, f2_sizes, plot_time, 16000, 2000),
+    EXP_SIZE(NULL, f2_sizes, panel_steps, 5000, 2000),
+};
 
 /* Top panel: each network's largest Re lambda, the teacher's as a line. */
 static po_status draw_max_re(po_panel *p, double teacher, const double *students)
@@ -56,7 +56,9 @@ po_status po_exp_figF2(po_exp_ctx *c)
 {
     const po_repro_opts *o = po_exp_opts(c);
     uint64_t seed = po_exp_seed(c);
-    f2_sizes s = f2_sizes_for(o->quick, seed);
+    f2_sizes s = {.fit = po_nl_fit_cfg_defaults()};
+    exp_sizes_set(c, f2_table, EXP_COUNT(f2_table), &s);
+    s.fit.seed = seed;
     po_teacher_opts to = po_teacher_opts_defaults(PO_NET_TRIANGULAR, s.D);
     to.scale = 2.8;
     to.use_schur = true;
@@ -117,12 +119,7 @@ po_status po_exp_figF2(po_exp_ctx *c)
 
     if (!st) {
         cJSON *root = po_exp_json(c);
-        cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
-        cJSON_AddNumberToObject(sz, "D", (double)s.D);
-        cJSON_AddNumberToObject(sz, "T", (double)s.T);
-        cJSON_AddNumberToObject(sz, "d", (double)s.d);
-        cJSON_AddNumberToObject(sz, "hidden", (double)s.hidden);
-        cJSON_AddNumberToObject(sz, "bptt_epochs", (double)s.fit.bptt_epochs);
+        exp_sizes_json(root, "sizes", f2_table, EXP_COUNT(f2_table), &s);
         cJSON_AddItemToObject(root, "teacher", po_nl_report_json(trep));
         cJSON *js = cJSON_AddObjectToObject(root, "students");
         for (size_t i = 0; i < F2_METHODS; i++) {

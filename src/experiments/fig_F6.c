@@ -16,11 +16,13 @@ typedef struct f6_sizes {
     size_t D, T, d[F6_FRACS], panel_steps;
 } f6_sizes;
 
-static f6_sizes f6_sizes_for(bool quick)
-{
-    if (quick) return (f6_sizes){80, 3000, {4, 40}, 2000};
-    return (f6_sizes){500, 30000, {25, 250}, 5000}; /* 5% and 50% of D = 500 */
-}
+static const exp_size f6_table[] = {
+    EXP_SIZE("D", f6_sizes, D, 500, 80),
+    EXP_SIZE("T", f6_sizes, T, 30000, 3000),
+    EXP_SIZE(NULL, f6_sizes, d[0], 25, 4),   /* 5% */
+    EXP_SIZE(NULL, f6_sizes, d[1], 250, 40), /* 50% */
+    EXP_SIZE(NULL, f6_sizes, panel_steps, 5000, 2000),
+};
 
 typedef struct f6_counts {
     size_t teacher, student[F6_FRACS];     /* stable fixed points */
@@ -96,11 +98,10 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
 
 po_status po_exp_figF6(po_exp_ctx *c)
 {
-    f6_sizes s = f6_sizes_for(po_exp_opts(c)->quick);
+    f6_sizes s;
+    exp_sizes_set(c, f6_table, EXP_COUNT(f6_table), &s);
     cJSON *root = po_exp_json(c);
-    cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
-    cJSON_AddNumberToObject(sz, "D", (double)s.D);
-    cJSON_AddNumberToObject(sz, "T", (double)s.T);
+    cJSON *sz = exp_sizes_json(root, "sizes", f6_table, EXP_COUNT(f6_table), &s);
     cJSON_AddItemToObject(sz, "d", cJSON_CreateDoubleArray((const double[]){(double)s.d[0],
                                                                             (double)s.d[1]}, 2));
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
