@@ -29,6 +29,18 @@ typedef struct f4_sizes {
     po_traj_opts traj;
 } f4_sizes;
 
+/* The paper's sizes at --quick too, but fewer, shorter noise-free
+ * trajectories (po_traj_opts_defaults() at full size). */
+static const exp_size f4_table[] = {
+    EXP_SIZE("D", f4_sizes, D, 500, 500),
+    EXP_SIZE("d", f4_sizes, d, 25, 25),
+    EXP_SIZE("d_50", f4_sizes, d50, 250, 250),
+    EXP_SIZE("T", f4_sizes, T, 30000, 30000),
+    EXP_SIZE(NULL, f4_sizes, trace_T, 4000, 4000),
+    EXP_SIZE(NULL, f4_sizes, traj.n_traj, EXP_KEEP, 6),
+    EXP_SIZE(NULL, f4_sizes, traj.steps, EXP_KEEP, 3000),
+};
+
 /* What one rank produces. */
 typedef struct f4_case {
     size_t rank;
@@ -287,11 +299,7 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
 static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size_t n)
 {
     cJSON *j = po_exp_json(ctx);
-    cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-    cJSON_AddNumberToObject(p, "D", (double)z->D);
-    cJSON_AddNumberToObject(p, "d", (double)z->d);
-    cJSON_AddNumberToObject(p, "d_50", (double)z->d50);
-    cJSON_AddNumberToObject(p, "T", (double)z->T);
+    cJSON *p = exp_sizes_json(j, "parameters", f4_table, EXP_COUNT(f4_table), z);
     cJSON_AddNumberToObject(p, "scale", F4_SCALE);
     cJSON_AddNumberToObject(p, "trajectories", (double)z->traj.n_traj);
     cJSON_AddNumberToObject(p, "trajectory_steps", (double)z->traj.steps);
@@ -332,18 +340,8 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
 
 po_status po_exp_fig4(po_exp_ctx *ctx)
 {
-    const bool quick = po_exp_opts(ctx)->quick;
-    f4_sizes z;
-    z.D = 500;
-    z.d = 25;
-    z.d50 = 250;
-    z.T = 30000;
-    z.trace_T = 4000;
-    z.traj = po_traj_opts_defaults();
-    if (quick) {
-        z.traj.n_traj = 6;
-        z.traj.steps = 3000;
-    }
+    f4_sizes z = {.traj = po_traj_opts_defaults()};
+    exp_sizes_set(ctx, f4_table, EXP_COUNT(f4_table), &z);
     f4_case cs[2];
     memset(cs, 0, sizeof cs);
     cs[0].rank = 2;

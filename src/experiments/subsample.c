@@ -9,6 +9,19 @@
 
 #include "linalg/linalg.h"
 
+static const exp_size sub_table[] = {
+    EXP_SIZE(NULL, sub_sizes, D, 500, 200),
+    EXP_SIZE(NULL, sub_sizes, k, 20, 4),
+    EXP_SIZE(NULL, sub_sizes, npts, 30, 14),
+};
+
+sub_sizes sub_sizes_for(const po_exp_ctx *c)
+{
+    sub_sizes z;
+    exp_sizes_set(c, sub_table, EXP_COUNT(sub_table), &z);
+    return z;
+}
+
 /* The log grid from 2 to D with D/20 (5% observation) inserted. */
 static po_status make_grid(size_t D, size_t npts, size_t **grid, size_t *n, size_t *ref)
 {
