@@ -253,6 +253,23 @@ po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st)
     return st;
 }
 
+po_status exp_panel(po_figure *f, size_t row, size_t col, const po_axes *ax,
+                    const exp_series *s, size_t n)
+{
+    po_panel *p = po_figure_panel(f, row, col, ax);
+    po_status st = PO_OK;
+    for (size_t i = 0; st == PO_OK && i < n; i++) {
+        const exp_series *e = &s[i];
+        switch (e->kind) {
+        case EXP_LINE: st = po_panel_line(p, e->x, e->y, e->n, &e->style); break;
+        case EXP_BAND: st = exp_band_line(p, e->x, e->y, e->sem, e->n, &e->style); break;
+        case EXP_POINTS: st = po_panel_points(p, e->x, e->y, e->n, &e->style); break;
+        case EXP_HLINE: st = po_panel_hline(p, e->level, &e->style); break;
+        }
+    }
+    return st;
+}
+
 po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel)
 {
     po_axes a = po_axes_defaults();

@@ -104,6 +104,26 @@ po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st);
  * sets what differs from these). */
 po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel);
 
+/* One thing drawn in a panel: a figure lists its panels' contents as data. */
+typedef enum exp_kind {
+    EXP_LINE,   /* y against x */
+    EXP_BAND,   /* y against x in a translucent band y +- sem (exp_band_line) */
+    EXP_POINTS, /* markers at (x, y) */
+    EXP_HLINE   /* a horizontal line at level */
+} exp_kind;
+
+typedef struct exp_series {
+    exp_kind kind;
+    const double *x, *y, *sem;
+    size_t n;
+    double level;
+    po_style style; /* {color, width, dashed, marker, label} */
+} exp_series;
+
+/* Panel (row, col) of f with axes ax, drawing the n series in order. */
+po_status exp_panel(po_figure *f, size_t row, size_t col, const po_axes *ax,
+                    const exp_series *s, size_t n);
+
 /* A line of mean with a translucent band mean +- sem in the same colour. */
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
                         size_t n, const po_style *s);

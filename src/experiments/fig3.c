@@ -113,10 +113,8 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
                               "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
                               "neurons, T -> infinity student");
     if (st != PO_OK) return st;
-    po_axes ax = po_axes_defaults();
-    ax.title = "(a) line attractor score of the student";
-    ax.xlabel = "subsampling fraction d/D";
-    ax.ylabel = "LAS = log2(tau1/tau2)";
+    po_axes ax = exp_axes("(a) line attractor score of the student", "subsampling fraction d/D",
+                          "LAS = log2(tau1/tau2)");
     ax.logx = true;
     ax.legend = true;
     po_panel *p = po_figure_panel(f, 0, 0, &ax);
@@ -137,34 +135,25 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
     }
     double Dx[N_SWEEP];
     for (size_t k = 0; k < N_SWEEP; k++) Dx[k] = (double)sweep_D[k];
-    ax = po_axes_defaults();
-    ax.title = "(b) top two eigenvalues, d = 25 student";
-    ax.xlabel = "teacher size D";
-    ax.ylabel = "Re eigenvalue";
+    const exp_series eig[] = {
+        {EXP_LINE, Dx, re1, NULL, N_SWEEP, 0, {PO_COLOR_BLUE, 2, false, 1, "Re lambda1 (student)"}},
+        {EXP_LINE, Dx, re2, NULL, N_SWEEP, 0, {PO_COLOR_ORANGE, 2, false, 1, "Re lambda2 (student)"}},
+        {EXP_POINTS, Dx + 1, table_re1 + 1, NULL, N_SWEEP - 1, 0,
+         {PO_COLOR_BLACK, 1, false, 0, "SPEC 4.3 table, lambda1"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "teacher: all 0; Re = 1"}},
+    };
+    const exp_series tau[] = {
+        {EXP_LINE, Dx, tau1, NULL, N_SWEEP, 0, {PO_COLOR_BLUE, 2, false, 1, "tau1 (student)"}},
+        {EXP_LINE, Dx, tau2, NULL, N_SWEEP, 0, {PO_COLOR_ORANGE, 2, false, 1, "tau2 (student)"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "teacher: tau = 1"}},
+    };
+    ax = exp_axes("(b) top two eigenvalues, d = 25 student", "teacher size D", "Re eigenvalue");
     ax.logx = true;
     ax.legend = true;
-    p = po_figure_panel(f, 0, 1, &ax);
-    po_style s1 = exp_style(PO_COLOR_BLUE, 2, "Re lambda1 (student)");
-    s1.marker = 1;
-    po_style s2 = exp_style(PO_COLOR_ORANGE, 2, "Re lambda2 (student)");
-    s2.marker = 1;
-    po_style sr = exp_style(PO_COLOR_BLACK, 1, "SPEC 4.3 table, lambda1");
-    po_style sl = exp_style(PO_COLOR_GREY, 1, "teacher: all 0; Re = 1");
-    sl.dashed = true;
-    if (st == PO_OK) st = po_panel_line(p, Dx, re1, N_SWEEP, &s1);
-    if (st == PO_OK) st = po_panel_line(p, Dx, re2, N_SWEEP, &s2);
-    if (st == PO_OK) st = po_panel_points(p, Dx + 1, table_re1 + 1, N_SWEEP - 1, &sr);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &sl);
+    if (st == PO_OK) st = exp_panel(f, 0, 1, &ax, eig, EXP_COUNT(eig));
     ax.title = "(c) top two time constants, d = 25 student";
     ax.ylabel = "tau = 1/(1 - Re lambda)";
-    p = po_figure_panel(f, 0, 2, &ax);
-    s1.label = "tau1 (student)";
-    s2.label = "tau2 (student)";
-    po_style st1 = exp_style(PO_COLOR_GREY, 1, "teacher: tau = 1");
-    st1.dashed = true;
-    if (st == PO_OK) st = po_panel_line(p, Dx, tau1, N_SWEEP, &s1);
-    if (st == PO_OK) st = po_panel_line(p, Dx, tau2, N_SWEEP, &s2);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &st1);
+    if (st == PO_OK) st = exp_panel(f, 0, 2, &ax, tau, EXP_COUNT(tau));
     return exp_figure_done(c, f, st);
 }
 

@@ -148,21 +148,15 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
         ax.ymin = -0.2;
         ax.ymax = 1.1;
         ax.legend = true;
-        po_panel *p = po_figure_panel(f, (ri - 1) / 2, (ri - 1) % 2, &ax);
-        po_style sm = exp_style(PO_COLOR_BLUE, 2, "finite-T MAP");
-        sm.marker = 1;
-        po_style sl = exp_style(PO_COLOR_ORANGE, 2, "T -> infinity");
-        sl.marker = 1;
-        po_style one = exp_style(PO_COLOR_GREY, 1, "Re = 1");
-        po_style thr = exp_style(PO_COLOR_GREY, 1, "threshold 0.9");
-        thr.dashed = true;
-        po_style tch = exp_style(PO_COLOR_RED, 1, "teacher: all 0");
-        st = exp_band_line(p, idx, mean_map + ri * F1_TOP, sem_map + ri * F1_TOP, F1_TOP, &sm);
-        if (st == PO_OK)
-            st = exp_band_line(p, idx, mean_lim + ri * F1_TOP, sem_lim + ri * F1_TOP, F1_TOP, &sl);
-        if (st == PO_OK) st = po_panel_hline(p, 1.0, &one);
-        if (st == PO_OK) st = po_panel_hline(p, F1_NEAR_ONE, &thr);
-        if (st == PO_OK) st = po_panel_hline(p, 0.0, &tch);
+        size_t o = ri * F1_TOP;
+        const exp_series s[] = {
+            {EXP_BAND, idx, mean_map + o, sem_map + o, F1_TOP, 0, {PO_COLOR_BLUE, 2, false, 1, "finite-T MAP"}},
+            {EXP_BAND, idx, mean_lim + o, sem_lim + o, F1_TOP, 0, {PO_COLOR_ORANGE, 2, false, 1, "T -> infinity"}},
+            {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, false, 0, "Re = 1"}},
+            {EXP_HLINE, .level = F1_NEAR_ONE, .style = {PO_COLOR_GREY, 1, true, 0, "threshold 0.9"}},
+            {EXP_HLINE, .level = 0.0, .style = {PO_COLOR_RED, 1, false, 0, "teacher: all 0"}},
+        };
+        st = exp_panel(f, (ri - 1) / 2, (ri - 1) % 2, &ax, s, EXP_COUNT(s));
     }
     return exp_figure_done(c, f, st);
 }

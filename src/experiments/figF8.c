@@ -130,24 +130,20 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
     const char *tt[3] = {ta, tb, "(c) explained variance vs latents K, d = D"};
     const char *xl[3] = {"fraction observed d/D", "latent dimension K", "latent dimension K"};
     const char *yl[3] = {"LAS", "LAS", "explained variance"};
-    po_panel *p[3];
+    const po_style fits = {PO_COLOR_BLUE, 2.0, false, 1.0, "LDS fits, mean +- SEM"};
+    const po_style ev = {PO_COLOR_BLUE, 2.0, false, 1.0, NULL};
+    const po_style ref = {PO_COLOR_GREEN, 1.0, true, 0.0, "LAS = 1"};
+    const exp_series series[3][2] = {
+        {{EXP_BAND, xa, ma, sa, J->nd, 0, fits}, {EXP_HLINE, .level = 1.0, .style = ref}},
+        {{EXP_BAND, xk, mb, sb, F8_NK, 0, fits}, {EXP_HLINE, .level = 1.0, .style = ref}},
+        {{EXP_BAND, xk, me, se, F8_NK, 0, ev}},
+    };
     for (size_t q = 0; st == PO_OK && q < 3; q++) {
         po_axes ax = exp_axes(tt[q], xl[q], yl[q]);
         ax.logx = q == 0;
         ax.legend = q < 2;
-        p[q] = po_figure_panel(f, 0, q, &ax);
+        st = exp_panel(f, 0, q, &ax, series[q], q < 2 ? 2 : 1);
     }
-    po_style s = exp_style(PO_COLOR_BLUE, 2.0, "LDS fits, mean +- SEM");
-    s.marker = 1.0;
-    po_style ref = exp_style(PO_COLOR_GREEN, 1.0, "LAS = 1");
-    ref.dashed = true;
-    po_style se_ = s;
-    se_.label = NULL;
-    if (st == PO_OK) st = exp_band_line(p[0], xa, ma, sa, J->nd, &s);
-    if (st == PO_OK) st = po_panel_hline(p[0], 1.0, &ref);
-    if (st == PO_OK) st = exp_band_line(p[1], xk, mb, sb, F8_NK, &s);
-    if (st == PO_OK) st = po_panel_hline(p[1], 1.0, &ref);
-    if (st == PO_OK) st = exp_band_line(p[2], xk, me, se, F8_NK, &se_);
     return exp_figure_done(c, f, st);
 }
 
