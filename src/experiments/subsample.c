@@ -91,61 +91,52 @@ static po_status draw_row(po_figure *f, size_t row, const sub_family *fam, const
 {
     const po_curves *m = fc->mean, *s = fc->sem;
     size_t n = m->n, D = fam->opts.D;
-    double *buf = malloc(5 * n * sizeof *buf);
+    double *x, *a, *b, *a2, *b2, *chance;
+    double *buf = exp_arrays(n, &x, &a, &b, &a2, &b2, &chance, NULL);
     if (!buf) return po_error(PO_ENOMEM, "figure data");
-    double *x = buf, *a = buf + n, *b = buf + 2 * n, *a2 = buf + 3 * n, *b2 = buf + 4 * n;
     for (size_t i = 0; i < n; i++) x[i] = (double)m->d[i] / (double)D;
     char title[3][160];
     snprintf(title[0], sizeof title[0], "%s: line attractor score", fam->label);
     snprintf(title[1], sizeof title[1], "%s: top singular values of the student", fam->label);
     snprintf(title[2], sizeof title[2], "%s: singular-vector overlaps", fam->label);
 
-    po_axes ax = po_axes_defaults();
-    ax.xlabel = "subsampling fraction d/D";
-    ax.logx = true;
-    ax.legend = true;
-    ax.title = title[0];
-    ax.ylabel = "LAS (mean +- SEM)";
-    ax.ymin = -0.3;
-    ax.ymax = 7;
-    po_panel *p = po_figure_panel(f, row, 0, &ax);
-    po_style sl = exp_style(PO_COLOR_BLUE, 2, "student LAS");
-    po_style g = exp_style(PO_COLOR_GREEN, 1.5, "LAS = 1");
-    po_status st = exp_band_line(p, x, m->las, s->las, n, &sl);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &g);
-
-    ax.title = title[1];
-    ax.ylabel = "singular value (mean +- SEM)";
-    ax.ymin = ax.ymax = (double)NAN;
-    p = po_figure_panel(f, row, 1, &ax);
     column(m->top_sv, n, m->top_n, 0, a);
     column(s->top_sv, n, m->top_n, 0, b);
     column(m->top_sv, n, m->top_n, 1, a2);
     column(s->top_sv, n, m->top_n, 1, b2);
-    po_style s1 = exp_style(PO_COLOR_BLUE, 2, "sigma1 of student");
-    po_style s2 = exp_style(PO_COLOR_ORANGE, 2, "sigma2 of student");
-    if (st == PO_OK) st = exp_band_line(p, x, a, b, n, &s1);
-    if (st == PO_OK) st = exp_band_line(p, x, a2, b2, n, &s2);
+    for (size_t i = 0; i < n; i++) chance[i] = 1.0 / sqrt((double)m->d[i]);
     double one[2] = {1.0, 1.0}, sig[2], sem_unused;
     exp_mean_sem(fc->sigma1, k, 1, &sig[0], &sem_unused);
     exp_mean_sem(fc->sigma2, k, 1, &sig[1], &sem_unused);
-    po_style tm = exp_style(PO_COLOR_RED, 1, "teacher sigma1, sigma2");
-    tm.marker = 2;
-    if (st == PO_OK) st = po_panel_points(p, one, sig, 2, &tm);
-
+    const exp_series las[] = {
+        {EXP_BAND, x, m->las, s->las, n, 0, {PO_COLOR_BLUE, 2, false, 0, "student LAS"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREEN, 1.5, false, 0, "LAS = 1"}},
+    };
+    const exp_series sv[] = {
+        {EXP_BAND, x, a, b, n, 0, {PO_COLOR_BLUE, 2, false, 0, "sigma1 of student"}},
+        {EXP_BAND, x, a2, b2, n, 0, {PO_COLOR_ORANGE, 2, false, 0, "sigma2 of student"}},
+        {EXP_POINTS, one, sig, NULL, 2, 0, {PO_COLOR_RED, 1, false, 2, "teacher sigma1, sigma2"}},
+    };
+    const exp_series ov[] = {
+        {EXP_BAND, x, m->u_overlap, s->u_overlap, n, 0, {PO_COLOR_BLUE, 2, false, 0, "left (u1)"}},
+        {EXP_BAND, x, m->v_overlap, s->v_overlap, n, 0, {PO_COLOR_PURPLE, 2, false, 0, "right (v1)"}},
+        {EXP_LINE, x, chance, NULL, n, 0, {PO_COLOR_GREY, 1.5, true, 0, "chance 1/sqrt(d)"}},
+    };
+    po_axes ax = exp_axes(title[0], "subsampling fraction d/D", "LAS (mean +- SEM)");
+    ax.logx = true;
+    ax.legend = true;
+    ax.ymin = -0.3;
+    ax.ymax = 7;
+    po_status st = exp_panel(f, row, 0, &ax, las, EXP_COUNT(las));
+    ax.title = title[1];
+    ax.ylabel = "singular value (mean +- SEM)";
+    ax.ymin = ax.ymax = (double)NAN;
+    if (st == PO_OK) st = exp_panel(f, row, 1, &ax, sv, EXP_COUNT(sv));
     ax.title = title[2];
     ax.ylabel = "overlap with teacher's (mean +- SEM)";
     ax.ymin = 0;
     ax.ymax = 1.05;
-    p = po_figure_panel(f, row, 2, &ax);
-    po_style su = exp_style(PO_COLOR_BLUE, 2, "left (u1)");
-    po_style sv = exp_style(PO_COLOR_PURPLE, 2, "right (v1)");
-    po_style ch = exp_style(PO_COLOR_GREY, 1.5, "chance 1/sqrt(d)");
-    ch.dashed = true;
-    for (size_t i = 0; i < n; i++) a[i] = 1.0 / sqrt((double)m->d[i]);
-    if (st == PO_OK) st = exp_band_line(p, x, m->u_overlap, s->u_overlap, n, &su);
-    if (st == PO_OK) st = exp_band_line(p, x, m->v_overlap, s->v_overlap, n, &sv);
-    if (st == PO_OK) st = po_panel_line(p, x, a, n, &ch);
+    if (st == PO_OK) st = exp_panel(f, row, 2, &ax, ov, EXP_COUNT(ov));
     free(buf);
     return st;
 }
