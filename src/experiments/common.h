@@ -5,7 +5,6 @@
 #ifndef PO_EXPERIMENTS_COMMON_H
 #define PO_EXPERIMENTS_COMMON_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
