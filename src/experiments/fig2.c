@@ -165,15 +165,22 @@ po_status po_exp_fig2(po_exp_ctx *c)
         for (size_t ty = 0; ty < F2_TYPES; ty++) {
             size_t o = ty * J.k;
             cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
-            cJSON_AddItemToObject(q, "teacher_max_re", po_report_array(J.t_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_max_re", po_report_array(J.map_max + o, J.k));
-            cJSON_AddItemToObject(q, "limit_max_re", po_report_array(J.lim_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_las", po_report_array(J.map_las + o, J.k));
-            cJSON_AddItemToObject(q, "limit_las", po_report_array(J.lim_las + o, J.k));
+            cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue",
+                                  po_report_array(J.t_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_max_real_eigenvalue",
+                                  po_report_array(J.map_max + o, J.k));
+            cJSON_AddItemToObject(q, "limit_max_real_eigenvalue",
+                                  po_report_array(J.lim_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_line_attractor_score",
+                                  po_report_array(J.map_las + o, J.k));
+            cJSON_AddItemToObject(q, "limit_line_attractor_score",
+                                  po_report_array(J.lim_las + o, J.k));
             cJSON *ex = cJSON_AddObjectToObject(q, "example_teacher_0");
-            cJSON_AddItemToObject(ex, "teacher_eigenvalues", po_report_spectrum_json(J.ex_t[ty], 0));
+            cJSON_AddItemToObject(ex, "teacher_eigenvalues",
+                                  po_report_spectrum_json(J.ex_t[ty], 0));
             cJSON_AddItemToObject(ex, "map_eigenvalues", po_report_spectrum_json(J.ex_map[ty], 0));
-            cJSON_AddItemToObject(ex, "limit_eigenvalues", po_report_spectrum_json(J.ex_lim[ty], 0));
+            cJSON_AddItemToObject(ex, "limit_eigenvalues",
+                                  po_report_spectrum_json(J.ex_lim[ty], 0));
             cJSON_AddItemToObject(ex, "teacher_flow", exp_flow_json(J.flow_t[ty]));
             cJSON_AddItemToObject(ex, "map_student_flow", exp_flow_json(J.flow_s[ty]));
         }

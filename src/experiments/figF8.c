@@ -195,18 +195,19 @@ po_status po_exp_figF8(po_exp_ctx *c)
         for (size_t q = 0; q < F8_NK; q++) kg[q] = (double)(F8_KMIN + q);
         cJSON *a = cJSON_AddObjectToObject(j, "a_subsampling");
         cJSON_AddItemToObject(a, "d", po_report_array(dg, J.nd));
-        cJSON_AddItemToObject(a, "las", po_report_matrix(J.las, J.nd, J.k, J.k));
+        cJSON_AddItemToObject(a, "line_attractor_score", po_report_matrix(J.las, J.nd, J.k, J.k));
         cJSON_AddItemToObject(a, "tau1", po_report_matrix(J.tau1, J.nd, J.k, J.k));
         cJSON_AddItemToObject(a, "re_lambda1", po_report_matrix(J.re1, J.nd, J.k, J.k));
         cJSON_AddItemToObject(a, "em_iterations_run",
                               po_report_matrix(J.iters_run, J.nd, J.k, J.k));
-        cJSON_AddItemToObject(a, "las_mean", po_report_array(ma, J.nd));
-        cJSON_AddItemToObject(a, "las_sem", po_report_array(sa, J.nd));
+        cJSON_AddItemToObject(a, "line_attractor_score_mean", po_report_array(ma, J.nd));
+        cJSON_AddItemToObject(a, "line_attractor_score_sem", po_report_array(sa, J.nd));
         cJSON_AddItemToObject(a, "tau1_mean", po_report_array(mt, J.nd));
         cJSON_AddNumberToObject(a, "cpu_seconds", secs_a);
         cJSON *b = cJSON_AddObjectToObject(j, "b_latents");
         cJSON_AddItemToObject(b, "K", po_report_array(kg, F8_NK));
-        cJSON_AddItemToObject(b, "las", po_report_matrix(J.las + J.nd * J.k, F8_NK, J.k, J.k));
+        cJSON_AddItemToObject(b, "line_attractor_score",
+                              po_report_matrix(J.las + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "tau1", po_report_matrix(J.tau1 + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "re_lambda1",
                               po_report_matrix(J.re1 + J.nd * J.k, F8_NK, J.k, J.k));
@@ -214,8 +215,8 @@ po_status po_exp_figF8(po_exp_ctx *c)
                               po_report_matrix(J.iters_run + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "explained_variance",
                               po_report_matrix(J.ev + J.nd * J.k, F8_NK, J.k, J.k));
-        cJSON_AddItemToObject(b, "las_mean", po_report_array(mb, F8_NK));
-        cJSON_AddItemToObject(b, "las_sem", po_report_array(sb, F8_NK));
+        cJSON_AddItemToObject(b, "line_attractor_score_mean", po_report_array(mb, F8_NK));
+        cJSON_AddItemToObject(b, "line_attractor_score_sem", po_report_array(sb, F8_NK));
         cJSON_AddItemToObject(b, "tau1_mean", po_report_array(mbt, F8_NK));
         cJSON_AddItemToObject(b, "explained_variance_mean", po_report_array(me, F8_NK));
         cJSON_AddItemToObject(b, "explained_variance_sem", po_report_array(se, F8_NK));
