@@ -253,19 +253,13 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
         snprintf(tt[3][r], sizeof tt[3][r], "rank %zu: noise-free student, d = %zu (50%%)", R,
                  z->d50);
         snprintf(tt[4][r], sizeof tt[4][r], "rank %zu: noise-free teacher, D = %zu", R, z->D);
-        po_axes ax = po_axes_defaults();
-        ax.title = tt[0][r];
-        ax.xlabel = "Re lambda";
-        ax.ylabel = "Im lambda";
+        po_axes ax = exp_axes(tt[0][r], "Re lambda", "Im lambda");
         ax.equal_aspect = true;
         po_panel *p = po_figure_panel(f, r, 0, &ax);
         st = po_panel_eigenvalues(p, c->st->re, c->st->im, c->st->n, c->ss->re, c->ss->im,
                                   c->ss->n);
 
-        ax = po_axes_defaults();
-        ax.title = tt[1][r];
-        ax.xlabel = "time (tau units)";
-        ax.ylabel = "0.7 x_i + 2.5 (i - 4)";
+        ax = exp_axes(tt[1][r], "time (tau units)", "0.7 x_i + 2.5 (i - 4)");
         ax.legend = true;
         p = po_figure_panel(f, r, 1, &ax);
         size_t T = z->trace_T;
@@ -285,10 +279,7 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
         }
         free(buf);
         for (size_t k = 0; st == PO_OK && k < 3; k++) {
-            ax = po_axes_defaults();
-            ax.title = tt[2 + k][r];
-            ax.xlabel = "PC1";
-            ax.ylabel = "PC2";
+            ax = exp_axes(tt[2 + k][r], "PC1", "PC2");
             p = po_figure_panel(f, r, 2 + k, &ax);
             st = traj_panel(p, c->traj[k], &z->traj, k == 2 ? 0.06 : 0.05);
         }
