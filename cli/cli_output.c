@@ -198,7 +198,7 @@ char *cli_path_join(const char *dir, const char *name)
 
 cJSON *cli_json_number(double v)
 {
-    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+    return po_report_number(v);
 }
 
 /* ---- progress ------------------------------------------------------------ */

@@ -19,28 +19,6 @@ po_status cli_spectrum(const po_mat *W, po_spectrum **out)
     return PO_OK;
 }
 
-cJSON *cli_spectrum_json(const po_spectrum *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddNumberToObject(o, "n", (double)s->n);
-    cJSON *eig = cJSON_AddArrayToObject(o, "eigenvalues");
-    cJSON *tau = cJSON_AddArrayToObject(o, "time_constants");
-    for (size_t i = 0; eig && tau && i < s->n; i++) {
-        cJSON *pair = cJSON_CreateArray();
-        cJSON_AddItemToArray(pair, cli_json_number(s->re[i]));
-        cJSON_AddItemToArray(pair, cli_json_number(s->im[i]));
-        cJSON_AddItemToArray(eig, pair);
-        cJSON_AddItemToArray(tau, cli_json_number(s->tau[i]));
-    }
-    cJSON_AddItemToObject(o, "line_attractor_score", cli_json_number(s->las));
-    cJSON_AddItemToObject(o, "henrici", cli_json_number(s->henrici));
-    cJSON *sv = cJSON_AddArrayToObject(o, "singular_values");
-    for (size_t i = 0; sv && i < s->n; i++) cJSON_AddItemToArray(sv, cli_json_number(s->sv[i]));
-    cJSON_AddItemToObject(o, "max_real_eigenvalue", cli_json_number(s->max_re));
-    return o;
-}
-
 const char *cli_spectrum_note(const po_spectrum *s)
 {
     if (s->n == 0) return "empty matrix.";

@@ -89,10 +89,10 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
 
     cJSON *report = NULL;
     if (json_path) {
-        report = cli_spectrum_json(s);
+        report = po_report_spectrum_json(s, 0);
         if (report && teacher_path) {
-            cJSON_AddItemToObject(report, "u_overlap", cli_json_number(u_overlap));
-            cJSON_AddItemToObject(report, "v_overlap", cli_json_number(v_overlap));
+            cJSON_AddItemToObject(report, "u_overlap", po_report_number(u_overlap));
+            cJSON_AddItemToObject(report, "v_overlap", po_report_number(v_overlap));
         }
         rc = report ? cli_write_json(run, json_path, report)
                     : cli_fail(run, "out of memory while building the report");

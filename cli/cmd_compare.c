@@ -15,25 +15,6 @@
 /* Eigenvalues and attractors shown per side in the table. */
 enum { TOP_EIG = 5, TOP_ROWS = 6, CELL = 128, WIDTH = 40 };
 
-/* ---- JSON ------------------------------------------------------------------- */
-
-static cJSON *vec_json(const double *x, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cli_json_number(x[i]));
-    return a;
-}
-
-static cJSON *eig_json(const double *re, const double *im, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) {
-        cJSON *pair = cJSON_CreateArray();
-        cJSON_AddItemToArray(pair, cli_json_number(re[i]));
-        cJSON_AddItemToArray(pair, cli_json_number(im[i]));
-        cJSON_AddItemToArray(a, pair);
-    }
-    return a;
 }
 
 static double norm_head(const double *x, size_t k)
@@ -41,75 +22,6 @@ static double norm_head(const double *x, size_t k)
     double s = 0.0;
     for (size_t i = 0; i < k; i++) s += x[i] * x[i];
     return sqrt(s);
-}
-
-static cJSON *side_json(const po_attractor_report *r, size_t obs)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    size_t n = r->n;
-    cJSON_AddNumberToObject(o, "n", (double)n);
-    cJSON_AddNumberToObject(o, "rank", (double)r->rank);
-    cJSON_AddItemToObject(o, "eigenvalues", eig_json(r->eig_re, r->eig_im, n));
-    cJSON *tau = cJSON_AddArrayToObject(o, "time_constants");
-    for (size_t i = 0; tau && i < n; i++)
-        cJSON_AddItemToArray(tau, cli_json_number(po_time_constant(r->eig_re[i])));
-    cJSON_AddItemToObject(o, "line_attractor_score", cli_json_number(r->las));
-    cJSON *fps = cJSON_AddArrayToObject(o, "fixed_points");
-    for (size_t i = 0; fps && i < r->fixed_points->count; i++) {
-        const po_fixed_point *fp = &r->fixed_points->fp[i];
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddItemToArray(fps, f);
-        cJSON_AddItemToObject(f, "x", vec_json(fp->x, n));
-        cJSON_AddStringToObject(f, "kind", po_fp_kind_name(fp->kind));
-        cJSON_AddBoolToObject(f, "stable", fp->kind == PO_FP_STABLE);
-        cJSON_AddItemToObject(f, "q", cli_json_number(fp->q));
-        cJSON_AddNumberToObject(f, "hits", (double)fp->hits);
-        cJSON_AddItemToObject(f, "norm", cli_json_number(fp->norm_x));
-        cJSON_AddItemToObject(f, "norm_observed", cli_json_number(norm_head(fp->x, obs)));
-        cJSON_AddItemToObject(f, "eigenvalues", eig_json(fp->eig_re, fp->eig_im, n));
-    }
-    cJSON *cyc = cJSON_AddArrayToObject(o, "limit_cycles");
-    cJSON *sets = cJSON_AddArrayToObject(o, "limit_sets");
-    for (size_t i = 0; cyc && sets && i < r->limit_sets->count; i++) {
-        const po_limit_set *ls = &r->limit_sets->set[i];
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddItemToArray(sets, s);
-        cJSON_AddStringToObject(s, "kind", po_limit_kind_name(ls->kind));
-        cJSON_AddNumberToObject(s, "hits", (double)ls->hits);
-        cJSON_AddItemToObject(s, "period", cli_json_number(ls->period));
-        cJSON_AddItemToObject(s, "amplitude", cli_json_number(ls->amplitude));
-        cJSON_AddItemToObject(s, "x", vec_json(ls->x, n));
-        if (ls->kind != PO_LIMIT_CYCLE) continue;
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddItemToArray(cyc, c);
-        cJSON_AddItemToObject(c, "period", cli_json_number(ls->period));
-        cJSON_AddItemToObject(c, "amplitude", cli_json_number(ls->amplitude));
-        cJSON_AddNumberToObject(c, "hits", (double)ls->hits);
-        cJSON_AddItemToObject(c, "x", vec_json(ls->x, n));
-    }
-    cJSON_AddNumberToObject(o, "n_stable_fixed_points", (double)r->n_stable_fp);
-    cJSON_AddNumberToObject(o, "n_limit_cycles", (double)r->n_cycles);
-    return o;
-}
-
-static cJSON *comparison_json(const po_attractor_comparison *c)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    struct {
-        const char *k;
-        size_t v;
-    } f[] = {{"teacher_stable", c->teacher_stable},     {"student_stable", c->student_stable},
-             {"matched_fixed_points", c->matched_fp},   {"spurious_fixed_points", c->spurious_fp},
-             {"missed_fixed_points", c->missed_fp},     {"teacher_cycles", c->teacher_cycles},
-             {"student_cycles", c->student_cycles},     {"matched_cycles", c->matched_cycles},
-             {"spurious_cycles", c->spurious_cycles},   {"missed_cycles", c->missed_cycles},
-             {"teacher_re_gt1", c->teacher_re_gt1},     {"student_re_gt1", c->student_re_gt1},
-             {"teacher_drifting", c->teacher_drifting}, {"student_drifting", c->student_drifting}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        cJSON_AddNumberToObject(o, f[i].k, (double)f[i].v);
-    return o;
 }
 
 /* ---- table ------------------------------------------------------------------ */
@@ -348,11 +260,11 @@ int cmd_compare(cli_run *run, int argc, char **argv)
     if (rc == CLI_EXIT_OK && json_path) {
         cJSON *o = cJSON_CreateObject();
         if (o) {
-            cJSON_AddItemToObject(o, "teacher", side_json(rt, obs));
-            cJSON_AddItemToObject(o, "student", side_json(rs, obs));
+            cJSON_AddItemToObject(o, "teacher", po_report_attractors_json(rt, obs, 0, true));
+            cJSON_AddItemToObject(o, "student", po_report_attractors_json(rs, obs, 0, true));
             cJSON_AddNumberToObject(o, "obs", (double)obs);
             cJSON_AddBoolToObject(o, "match", cmp.match);
-            cJSON_AddItemToObject(o, "comparison", comparison_json(&cmp));
+            cJSON_AddItemToObject(o, "comparison", po_report_comparison_json(&cmp));
             cJSON_AddStringToObject(o, "verdict", verdict);
         }
         rc = o ? cli_write_json(run, json_path, o)

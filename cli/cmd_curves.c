@@ -24,49 +24,6 @@ static void multi_update(void *user, size_t done, size_t total)
     cli_progress_update(&p->bar, p->k * p->n + done, p->K * p->n);
 }
 
-static cJSON *json_array(const double *x, size_t n, size_t stride, size_t off)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t k = 0; a && k < n; k++)
-        cJSON_AddItemToArray(a, cli_json_number(x[k * stride + off]));
-    return a;
-}
-
-static cJSON *json_rows(const double *x, size_t n, size_t top)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t k = 0; a && k < n; k++) cJSON_AddItemToArray(a, json_array(x + k * top, top, 1, 0));
-    return a;
-}
-
-/* The keyed arrays of c, with suffix "" or "_sem". */
-static void json_curves(cJSON *o, const po_curves *c, const char *suffix)
-{
-    char key[64];
-#define KEY(name) (snprintf(key, sizeof key, "%s%s", name, suffix), key)
-    cJSON_AddItemToObject(o, KEY("line_attractor_score"), json_array(c->las, c->n, 1, 0));
-    cJSON_AddItemToObject(o, KEY("top_eigenvalues_re"), json_rows(c->top_re, c->n, c->top_n));
-    cJSON_AddItemToObject(o, KEY("top_singular_values"), json_rows(c->top_sv, c->n, c->top_n));
-    cJSON_AddItemToObject(o, KEY("u_overlap"), json_array(c->u_overlap, c->n, 1, 0));
-    cJSON_AddItemToObject(o, KEY("v_overlap"), json_array(c->v_overlap, c->n, 1, 0));
-    if (c->henrici) cJSON_AddItemToObject(o, KEY("henrici"), json_array(c->henrici, c->n, 1, 0));
-#undef KEY
-}
-
-static cJSON *curves_json(const po_curves *mean, const po_curves *sem, size_t K, size_t D)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON *d = cJSON_CreateArray();
-    for (size_t k = 0; d && k < mean->n; k++)
-        cJSON_AddItemToArray(d, cJSON_CreateNumber((double)mean->d[k]));
-    cJSON_AddItemToObject(o, "d", d);
-    json_curves(o, mean, "");
-    if (K > 1) json_curves(o, sem, "_sem");
-    cJSON_AddNumberToObject(o, "teachers", (double)K);
-    cJSON_AddNumberToObject(o, "D", (double)D);
-    cJSON_AddStringToObject(o, "covariance_method", po_cov_method_name(mean->cov_method));
-    return o;
 }
 
 /* Header or values of one block of columns for c (a row k, or the header when k == n). */
@@ -217,7 +174,7 @@ static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *
         free(csv);
     }
     if (rc == CLI_EXIT_OK && a->json) {
-        cJSON *j = curves_json(mean, sem, a->teachers, D);
+        cJSON *j = po_report_curves_json(mean, sem, a->teachers, D);
         rc = j ? cli_write_json(run, a->json, j) : cli_fail(run, "out of memory for the JSON");
         cJSON_Delete(j);
     }

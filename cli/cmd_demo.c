@@ -143,8 +143,8 @@ static int write_outputs(cli_run *run, const char *dir, demo_case *cases, cJSON 
         if (rc_obj) {
             cJSON_AddItemToObject(rc_obj, "teacher_options",
                                   teacher_options_json(&c->teacher_opts));
-            cJSON_AddItemToObject(rc_obj, "teacher", cli_spectrum_json(c->teacher_spec));
-            cJSON_AddItemToObject(rc_obj, "student", cli_spectrum_json(c->student_spec));
+            cJSON_AddItemToObject(rc_obj, "teacher", po_report_spectrum_json(c->teacher_spec, 0));
+            cJSON_AddItemToObject(rc_obj, "student", po_report_spectrum_json(c->student_spec, 0));
         }
         cJSON *files = rc_obj ? cJSON_AddObjectToObject(rc_obj, "files") : NULL;
         int rc = write_array(run, dir, "W", c->name, c->teacher->W, files);

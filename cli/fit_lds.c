@@ -26,58 +26,6 @@ static char *json_path_for(const char *output)
     return p;
 }
 
-static cJSON *json_vec(const double *v, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cli_json_number(v[i]));
-    return a;
-}
-
-/* A matrix as a list of rows; NULL -> JSON null. */
-static cJSON *json_mat(const po_mat *m)
-{
-    if (!m) return cJSON_CreateNull();
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < m->rows; i++)
-        cJSON_AddItemToArray(a, json_vec(m->data + i * m->ld, m->cols));
-    return a;
-}
-
-static cJSON *lds_report(const po_lds *p, const po_lds_opts *o, const po_lds_info *info,
-                         const double *trace, const po_mat *Ac, const po_spectrum *s)
-{
-    cJSON *j = cJSON_CreateObject();
-    if (!j) return NULL;
-    cJSON_AddItemToObject(j, "log_likelihood", json_vec(trace, info->iters + 1));
-    cJSON_AddItemToObject(j, "A", json_mat(p->A));
-    cJSON_AddItemToObject(j, "A_cont", json_mat(Ac));
-    cJSON_AddItemToObject(j, "V", json_mat(p->V));
-    cJSON_AddItemToObject(j, "b", json_vec(p->b, p->K));
-    cJSON_AddItemToObject(j, "Q", json_vec(p->q, p->K));
-    cJSON_AddItemToObject(j, "C", json_mat(p->C));
-    cJSON_AddItemToObject(j, "F", json_mat(p->F));
-    cJSON_AddItemToObject(j, "d", json_vec(p->offset, p->d));
-    cJSON_AddItemToObject(j, "R", json_vec(p->r, p->d));
-    cJSON_AddItemToObject(j, "mu0", json_vec(p->mu0, p->K));
-    cJSON_AddItemToObject(j, "Sigma0", json_mat(p->Sigma0));
-    cJSON_AddNumberToObject(j, "latents", (double)p->K);
-    cJSON_AddStringToObject(j, "emissions", po_lds_emissions_name(o->emissions));
-    cJSON_AddStringToObject(j, "init", po_lds_init_name(o->init));
-    cJSON_AddNumberToObject(j, "iterations", (double)info->iters);
-    cJSON_AddBoolToObject(j, "converged", info->converged);
-    cJSON_AddNumberToObject(j, "alpha", o->alpha);
-    cJSON *eig = cJSON_AddArrayToObject(j, "eigenvalues");
-    for (size_t i = 0; eig && i < s->n; i++) {
-        cJSON *pair = cJSON_CreateArray();
-        cJSON_AddItemToArray(pair, cli_json_number(s->re[i]));
-        cJSON_AddItemToArray(pair, cli_json_number(s->im[i]));
-        cJSON_AddItemToArray(eig, pair);
-    }
-    cJSON_AddItemToObject(j, "time_constants", json_vec(s->tau, s->n));
-    cJSON_AddItemToObject(j, "line_attractor_score", cli_json_number(s->las));
-    return j;
-}
-
 int fit_lds(cli_run *run, int argc, char **argv)
 {
     po_lds_opts o = po_lds_opts_defaults();
@@ -175,7 +123,8 @@ int fit_lds(cli_run *run, int argc, char **argv)
                 "%.10g, LAS %.4g\n",
                 o.latents, info.iters, info.converged ? " (converged)" : "", trace[0], info.loglik,
                 spectrum->las);
-    cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spectrum) : NULL;
+    cJSON *report =
+        rc == CLI_EXIT_OK ? po_report_lds_json(fit, &o, &info, trace, Ac, spectrum) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");
     cJSON *fi = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, &spec, y_path, &fi) : NULL;
     if (fi) {

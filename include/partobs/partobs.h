@@ -18,5 +18,6 @@
 #include "partobs/attractors.h"
 #include "partobs/plot.h"
 #include "partobs/experiments.h"
+#include "partobs/report.h"
 
 #endif

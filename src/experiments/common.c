@@ -2,6 +2,7 @@
 #include "experiments/common.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,19 +195,91 @@ void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double
     *sem = k > 1 ? sqrt(ss / (double)(k - 1)) / sqrt((double)k) : 0.0;
 }
 
-/* ---- JSON and plot snippets ---------------------------------------------------- */
+/* ---- a figure as a description ------------------------------------------ */
 
-cJSON *exp_spectrum_json(const po_spectrum *s, size_t top)
+void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job)
 {
-    size_t n = top && top < s->n ? top : s->n;
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddItemToObject(o, "re", po_exp_json_array(s->re, n));
-    cJSON_AddItemToObject(o, "im", po_exp_json_array(s->im, n));
-    cJSON_AddItemToObject(o, "tau", po_exp_json_array(s->tau, n));
-    cJSON_AddNumberToObject(o, "line_attractor_score", isfinite(s->las) ? s->las : 0.0);
+    bool quick = po_exp_opts(c)->quick;
+    for (size_t i = 0; i < n; i++) {
+        const size_t *v = quick ? &t[i].quick : &t[i].full;
+        if (*v != EXP_KEEP) memcpy((char *)job + t[i].offset, v, sizeof *v);
+    }
+}
+
+cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t n,
+                      const void *job)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    for (size_t i = 0; o && i < n; i++)
+        if (t[i].key) {
+            size_t v;
+            memcpy(&v, (const char *)job + t[i].offset, sizeof v);
+            cJSON_AddNumberToObject(o, t[i].key, (double)v);
+        }
     return o;
 }
+
+double *exp_arrays(size_t n, double **first, ...)
+{
+    size_t count = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (double **p = first; p; p = va_arg(ap, double **)) count++;
+    va_end(ap);
+    double *block = malloc((count ? count : 1) * (n ? n : 1) * sizeof *block);
+    if (!block) return NULL;
+    size_t i = 0;
+    va_start(ap, first);
+    for (double **p = first; p; p = va_arg(ap, double **)) *p = block + n * i++;
+    va_end(ap);
+    return block;
+}
+
+po_status exp_figure(po_figure **f, size_t rows, size_t cols, int width, int height,
+                     const char *title_fmt, ...)
+{
+    char title[320];
+    va_list ap;
+    va_start(ap, title_fmt);
+    vsnprintf(title, sizeof title, title_fmt, ap);
+    va_end(ap);
+    return po_figure_alloc(rows, cols, width, height, title, f);
+}
+
+po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st)
+{
+    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
+    po_figure_free(f);
+    return st;
+}
+
+po_status exp_panel(po_figure *f, size_t row, size_t col, const po_axes *ax,
+                    const exp_series *s, size_t n)
+{
+    po_panel *p = po_figure_panel(f, row, col, ax);
+    po_status st = PO_OK;
+    for (size_t i = 0; st == PO_OK && i < n; i++) {
+        const exp_series *e = &s[i];
+        switch (e->kind) {
+        case EXP_LINE: st = po_panel_line(p, e->x, e->y, e->n, &e->style); break;
+        case EXP_BAND: st = exp_band_line(p, e->x, e->y, e->sem, e->n, &e->style); break;
+        case EXP_POINTS: st = po_panel_points(p, e->x, e->y, e->n, &e->style); break;
+        case EXP_HLINE: st = po_panel_hline(p, e->level, &e->style); break;
+        }
+    }
+    return st;
+}
+
+po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel)
+{
+    po_axes a = po_axes_defaults();
+    a.title = title;
+    a.xlabel = xlabel;
+    a.ylabel = ylabel;
+    return a;
+}
+
+/* ---- plot snippets ---------------------------------------------------- */
 
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
                         size_t n, const po_style *s)

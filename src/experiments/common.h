@@ -1,7 +1,7 @@
 /* Pieces several experiments share: seeded teachers, simulation of a linear
  * teacher with the reference settings (SPEC.md §1), the MAP student
  * (SPEC.md §4.1), spectra, a parallel loop over independent teachers, d grids
- * and JSON/plot snippets. Private to src/experiments. */
+ * and plot snippets. Private to src/experiments. */
 #ifndef PO_EXPERIMENTS_COMMON_H
 #define PO_EXPERIMENTS_COMMON_H
 
@@ -58,9 +58,70 @@ po_status exp_log_grid(size_t dmin, size_t dmax, size_t npts, size_t **d, size_t
 /* Mean and standard error of the mean of x[0], x[stride], ... (k values). */
 void exp_mean_sem(const double *x, size_t k, size_t stride, double *mean, double *sem);
 
-/* {"re": [...], "im": [...], "tau": [...], "las": ...} of the top `top`
- * eigenvalues of s (all if top = 0). */
-cJSON *exp_spectrum_json(const po_spectrum *s, size_t top);
+/* ---- a figure as a description ------------------------------------------ */
+
+/* A figure's sizes are one table: each row names a size_t field of the
+ * figure's job, its value at the paper's (full) and at --quick sizes and the
+ * key it is recorded under in the JSON ("parameters" or the like). */
+typedef struct exp_size {
+    const char *key; /* NULL: a size the JSON does not record */
+    size_t offset;   /* of the size_t field in the job */
+    size_t full, quick;
+} exp_size;
+#define EXP_SIZE(key, job_type, field, full, quick) {key, offsetof(job_type, field), full, quick}
+/* As a table value: leave the field as the figure set it (a library default). */
+#define EXP_KEEP SIZE_MAX
+#define EXP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Set the job's fields from the table, at this run's sizes (EXP_KEEP: leave). */
+void exp_sizes_set(const po_exp_ctx *c, const exp_size *t, size_t n, void *job);
+
+/* A new object `key` in parent with the table's recorded sizes as the job
+ * holds them, in table order; the figure may add more keys to it. */
+cJSON *exp_sizes_json(cJSON *parent, const char *key, const exp_size *t, size_t n,
+                      const void *job);
+
+/* One allocation for several arrays of n doubles each: the NULL-terminated
+ * list of double * addresses receives block, block + n, block + 2 n, ...
+ * Returns the block (the first array; free that one only), or NULL. */
+double *exp_arrays(size_t n, double **first, ...);
+
+/* A new figure of rows x cols panels and width x height pixels titled by
+ * printf(title_fmt, ...). */
+po_status exp_figure(po_figure **f, size_t rows, size_t cols, int width, int height,
+                     const char *title_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* The end of drawing: when st is PO_OK, save f as the experiment's figure;
+ * free f; return the first failure. */
+po_status exp_figure_done(po_exp_ctx *c, po_figure *f, po_status st);
+
+/* Default axes with a title and axis labels (panels are data: the figure
+ * sets what differs from these). */
+po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel);
+
+/* One thing drawn in a panel: a figure lists its panels' contents as data. */
+typedef enum exp_kind {
+    EXP_LINE,   /* y against x */
+    EXP_BAND,   /* y against x in a translucent band y +- sem (exp_band_line) */
+    EXP_POINTS, /* markers at (x, y) */
+    EXP_HLINE   /* a horizontal line at level */
+} exp_kind;
+
+typedef struct exp_series {
+    exp_kind kind;
+    const double *x, *y, *sem;
+    size_t n;
+    double level;
+    po_style style; /* {color, width, dashed, marker, label} */
+} exp_series;
+
+/* Panel (row, col) of f with axes ax, drawing the n series in order. */
+po_status exp_panel(po_figure *f, size_t row, size_t col, const po_axes *ax,
+                    const exp_series *s, size_t n);
 
 /* A line of mean with a translucent band mean +- sem in the same colour. */
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,

@@ -14,6 +14,7 @@
 
 #include "partobs/experiments.h"
 #include "partobs/plot.h"
+#include "partobs/report.h"
 
 typedef struct po_exp_ctx po_exp_ctx;
 
@@ -43,9 +44,10 @@ po_status po_exp_save_figure(po_exp_ctx *c, po_figure *f, const char *suffix);
 /* Progress within the experiment: done of total units. */
 void po_exp_progress(po_exp_ctx *c, size_t done, size_t total);
 
-/* JSON helpers: a number array (NaN/Inf become null) and a row-major matrix. */
-cJSON *po_exp_json_array(const double *x, size_t n);
-cJSON *po_exp_json_matrix(const double *x, size_t rows, size_t cols, size_t ld);
+/* The old names of po_report_array and po_report_matrix, still used by
+ * fig1.c, figF5.c and lds_common.c (another helper's files this round). */
+#define po_exp_json_array po_report_array
+#define po_exp_json_matrix po_report_matrix
 
 /* An experiment: fills the context; returns non-OK on failure. */
 typedef po_status (*po_exp_fn)(po_exp_ctx *c);

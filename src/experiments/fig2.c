@@ -28,7 +28,7 @@ typedef struct f2_job {
     size_t D, d, T, k;
     uint64_t seed;
     /* per [type][teacher] */
-    double *t_max, *map_max, *lim_max, *map_las, *lim_las, *map_l1, *lim_l1, *t_l1;
+    double *t_max, *map_max, *lim_max, *map_las, *lim_las; /* max Re = lambda1 */
     /* example teacher (teacher 0) of each type */
     po_spectrum *ex_t[F2_TYPES], *ex_map[F2_TYPES], *ex_lim[F2_TYPES];
     exp_flow *flow_t[F2_TYPES], *flow_s[F2_TYPES];
@@ -67,9 +67,6 @@ static po_status f2_item(size_t item, void *user)
         J->lim_max[at] = si->re[0];
         J->map_las[at] = sm->las;
         J->lim_las[at] = si->las;
-        J->t_l1[at] = st_->re[0];
-        J->map_l1[at] = sm->re[0];
-        J->lim_l1[at] = si->re[0];
     }
     if (st == PO_OK && j == 0) {
         J->flow_t[type] = calloc(1, sizeof(exp_flow));
@@ -95,18 +92,23 @@ static po_status f2_item(size_t item, void *user)
     return st;
 }
 
+static const exp_size f2_sizes[] = {
+    EXP_SIZE("D", f2_job, D, 500, 200),
+    EXP_SIZE("d", f2_job, d, 25, 10), /* 5% */
+    EXP_SIZE("T", f2_job, T, 30000, 30000),
+    EXP_SIZE("teachers_per_type", f2_job, k, 20, 3),
+};
+
 static const char *const type_name[F2_TYPES] = {"symmetric", "symmetric + line attractor"};
 static const char *const type_short[F2_TYPES] = {"no LA", "with LA"};
 
 static po_status draw(po_exp_ctx *c, const f2_job *J)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig 2: symmetric teachers without (top) and with (bottom) a line attractor (LA), D "
-             "= %zu, d = %zu observed, MAP from T = %zu steps",
-             J->D, J->d, J->T);
-    po_status st = po_figure_alloc(F2_TYPES, 4, 2800, 1250, title, &f);
+    po_status st = exp_figure(&f, F2_TYPES, 4, 2800, 1250,
+                              "Fig 2: symmetric teachers without (top) and with (bottom) a line "
+                              "attractor (LA), D = %zu, d = %zu observed, MAP from T = %zu steps",
+                              J->D, J->d, J->T);
     char tt[F2_TYPES][4][120];
     for (size_t ty = 0; st == PO_OK && ty < F2_TYPES; ty++) {
         snprintf(tt[ty][0], sizeof tt[ty][0], "%s: eigenvalues, MAP student", type_short[ty]);
@@ -119,27 +121,19 @@ static po_status draw(po_exp_ctx *c, const f2_job *J)
         const po_spectrum *t = J->ex_t[ty];
         const po_spectrum *s[2] = {J->ex_map[ty], J->ex_lim[ty]};
         for (size_t q = 0; st == PO_OK && q < 2; q++) {
-            po_axes ax = po_axes_defaults();
-            ax.title = tt[ty][q];
-            ax.xlabel = "Re lambda";
-            ax.ylabel = "Im lambda";
+            po_axes ax = exp_axes(tt[ty][q], "Re lambda", "Im lambda");
             ax.equal_aspect = true;
             po_panel *p = po_figure_panel(f, ty, q, &ax);
             st = po_panel_eigenvalues(p, t->re, t->im, t->n, s[q]->re, s[q]->im, s[q]->n);
         }
         const exp_flow *fl[2] = {J->flow_t[ty], J->flow_s[ty]};
         for (size_t q = 0; st == PO_OK && q < 2; q++) {
-            po_axes ax = po_axes_defaults();
-            ax.title = tt[ty][2 + q];
-            ax.xlabel = "PC1";
-            ax.ylabel = "PC2";
+            po_axes ax = exp_axes(tt[ty][2 + q], "PC1", "PC2");
             po_panel *p = po_figure_panel(f, ty, 2 + q, &ax);
             st = exp_flow_panel(p, fl[q]);
         }
     }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 static void job_free(f2_job *J)
@@ -156,45 +150,37 @@ static void job_free(f2_job *J)
 
 po_status po_exp_fig2(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
     f2_job J;
     memset(&J, 0, sizeof J);
-    J.D = quick ? 200 : 500;
-    J.d = quick ? 10 : 25; /* 5% */
-    J.T = 30000;
-    J.k = quick ? 3 : 20;
+    exp_sizes_set(c, f2_sizes, EXP_COUNT(f2_sizes), &J);
     J.seed = po_exp_seed(c);
     size_t items = F2_TYPES * J.k;
-    J.t_max = malloc(8 * items * sizeof(double));
-    if (!J.t_max) return PO_ENOMEM;
-    J.map_max = J.t_max + items;
-    J.lim_max = J.t_max + 2 * items;
-    J.map_las = J.t_max + 3 * items;
-    J.lim_las = J.t_max + 4 * items;
-    J.map_l1 = J.t_max + 5 * items;
-    J.lim_l1 = J.t_max + 6 * items;
-    J.t_l1 = J.t_max + 7 * items;
+    if (!exp_arrays(items, &J.t_max, &J.map_max, &J.lim_max, &J.map_las, &J.lim_las, NULL))
+        return PO_ENOMEM;
     po_status st = exp_parallel(c, items, f2_item, &J);
     if (st == PO_OK) {
         cJSON *j = po_exp_json(c);
-        cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "d", (double)J.d);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "teachers_per_type", (double)J.k);
+        exp_sizes_json(j, "parameters", f2_sizes, EXP_COUNT(f2_sizes), &J);
         cJSON *types = cJSON_AddObjectToObject(j, "types");
         for (size_t ty = 0; ty < F2_TYPES; ty++) {
             size_t o = ty * J.k;
             cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
-            cJSON_AddItemToObject(q, "teacher_max_re", po_exp_json_array(J.t_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_max_re", po_exp_json_array(J.map_max + o, J.k));
-            cJSON_AddItemToObject(q, "limit_max_re", po_exp_json_array(J.lim_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_las", po_exp_json_array(J.map_las + o, J.k));
-            cJSON_AddItemToObject(q, "limit_las", po_exp_json_array(J.lim_las + o, J.k));
+            cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue",
+                                  po_report_array(J.t_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_max_real_eigenvalue",
+                                  po_report_array(J.map_max + o, J.k));
+            cJSON_AddItemToObject(q, "limit_max_real_eigenvalue",
+                                  po_report_array(J.lim_max + o, J.k));
+            cJSON_AddItemToObject(q, "map_line_attractor_score",
+                                  po_report_array(J.map_las + o, J.k));
+            cJSON_AddItemToObject(q, "limit_line_attractor_score",
+                                  po_report_array(J.lim_las + o, J.k));
             cJSON *ex = cJSON_AddObjectToObject(q, "example_teacher_0");
-            cJSON_AddItemToObject(ex, "teacher_eigenvalues", exp_spectrum_json(J.ex_t[ty], 0));
-            cJSON_AddItemToObject(ex, "map_eigenvalues", exp_spectrum_json(J.ex_map[ty], 0));
-            cJSON_AddItemToObject(ex, "limit_eigenvalues", exp_spectrum_json(J.ex_lim[ty], 0));
+            cJSON_AddItemToObject(ex, "teacher_eigenvalues",
+                                  po_report_spectrum_json(J.ex_t[ty], 0));
+            cJSON_AddItemToObject(ex, "map_eigenvalues", po_report_spectrum_json(J.ex_map[ty], 0));
+            cJSON_AddItemToObject(ex, "limit_eigenvalues",
+                                  po_report_spectrum_json(J.ex_lim[ty], 0));
             cJSON_AddItemToObject(ex, "teacher_flow", exp_flow_json(J.flow_t[ty]));
             cJSON_AddItemToObject(ex, "map_student_flow", exp_flow_json(J.flow_s[ty]));
         }
@@ -223,8 +209,8 @@ po_status po_exp_fig2(po_exp_ctx *c)
             las_map += J.map_las[i] > 1;
             las_lim += J.lim_las[i] > 1;
         }
-        exp_mean_sem(J.map_l1 + o, J.k, 1, &mm, &sm);
-        exp_mean_sem(J.lim_l1 + o, J.k, 1, &ml, &sl);
+        exp_mean_sem(J.map_max + o, J.k, 1, &mm, &sm);
+        exp_mean_sem(J.lim_max + o, J.k, 1, &ml, &sl);
         exp_mean_sem(J.map_las + o, J.k, 1, &mlm, &slm);
         exp_mean_sem(J.lim_las + o, J.k, 1, &mll, &sll);
         po_exp_claim(c, las_map == J.k && las_lim == J.k,

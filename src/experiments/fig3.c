@@ -109,15 +109,12 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
                       const double *tau1, const double *tau2)
 {
     po_figure *f = NULL;
-    po_status st = po_figure_alloc(1, 3, 1950, 620,
-                                   "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
-                                   "neurons, T -> infinity student",
-                                   &f);
+    po_status st = exp_figure(&f, 1, 3, 1950, 620,
+                              "Fig 3: feedforward chain (all eigenvalues 0) seen through d "
+                              "neurons, T -> infinity student");
     if (st != PO_OK) return st;
-    po_axes ax = po_axes_defaults();
-    ax.title = "(a) line attractor score of the student";
-    ax.xlabel = "subsampling fraction d/D";
-    ax.ylabel = "LAS = log2(tau1/tau2)";
+    po_axes ax = exp_axes("(a) line attractor score of the student", "subsampling fraction d/D",
+                          "LAS = log2(tau1/tau2)");
     ax.logx = true;
     ax.legend = true;
     po_panel *p = po_figure_panel(f, 0, 0, &ax);
@@ -138,37 +135,26 @@ static po_status draw(po_exp_ctx *c, const f3a *a, const double *re1, const doub
     }
     double Dx[N_SWEEP];
     for (size_t k = 0; k < N_SWEEP; k++) Dx[k] = (double)sweep_D[k];
-    ax = po_axes_defaults();
-    ax.title = "(b) top two eigenvalues, d = 25 student";
-    ax.xlabel = "teacher size D";
-    ax.ylabel = "Re eigenvalue";
+    const exp_series eig[] = {
+        {EXP_LINE, Dx, re1, NULL, N_SWEEP, 0, {PO_COLOR_BLUE, 2, false, 1, "Re lambda1 (student)"}},
+        {EXP_LINE, Dx, re2, NULL, N_SWEEP, 0, {PO_COLOR_ORANGE, 2, false, 1, "Re lambda2 (student)"}},
+        {EXP_POINTS, Dx + 1, table_re1 + 1, NULL, N_SWEEP - 1, 0,
+         {PO_COLOR_BLACK, 1, false, 0, "SPEC 4.3 table, lambda1"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "teacher: all 0; Re = 1"}},
+    };
+    const exp_series tau[] = {
+        {EXP_LINE, Dx, tau1, NULL, N_SWEEP, 0, {PO_COLOR_BLUE, 2, false, 1, "tau1 (student)"}},
+        {EXP_LINE, Dx, tau2, NULL, N_SWEEP, 0, {PO_COLOR_ORANGE, 2, false, 1, "tau2 (student)"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "teacher: tau = 1"}},
+    };
+    ax = exp_axes("(b) top two eigenvalues, d = 25 student", "teacher size D", "Re eigenvalue");
     ax.logx = true;
     ax.legend = true;
-    p = po_figure_panel(f, 0, 1, &ax);
-    po_style s1 = exp_style(PO_COLOR_BLUE, 2, "Re lambda1 (student)");
-    s1.marker = 1;
-    po_style s2 = exp_style(PO_COLOR_ORANGE, 2, "Re lambda2 (student)");
-    s2.marker = 1;
-    po_style sr = exp_style(PO_COLOR_BLACK, 1, "SPEC 4.3 table, lambda1");
-    po_style sl = exp_style(PO_COLOR_GREY, 1, "teacher: all 0; Re = 1");
-    sl.dashed = true;
-    if (st == PO_OK) st = po_panel_line(p, Dx, re1, N_SWEEP, &s1);
-    if (st == PO_OK) st = po_panel_line(p, Dx, re2, N_SWEEP, &s2);
-    if (st == PO_OK) st = po_panel_points(p, Dx + 1, table_re1 + 1, N_SWEEP - 1, &sr);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &sl);
+    if (st == PO_OK) st = exp_panel(f, 0, 1, &ax, eig, EXP_COUNT(eig));
     ax.title = "(c) top two time constants, d = 25 student";
     ax.ylabel = "tau = 1/(1 - Re lambda)";
-    p = po_figure_panel(f, 0, 2, &ax);
-    s1.label = "tau1 (student)";
-    s2.label = "tau2 (student)";
-    po_style st1 = exp_style(PO_COLOR_GREY, 1, "teacher: tau = 1");
-    st1.dashed = true;
-    if (st == PO_OK) st = po_panel_line(p, Dx, tau1, N_SWEEP, &s1);
-    if (st == PO_OK) st = po_panel_line(p, Dx, tau2, N_SWEEP, &s2);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &st1);
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    if (st == PO_OK) st = exp_panel(f, 0, 2, &ax, tau, EXP_COUNT(tau));
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_fig3(po_exp_ctx *c)
@@ -214,32 +200,20 @@ po_status po_exp_fig3(po_exp_ctx *c)
         cJSON_AddNumberToObject(pa, "grid_points_requested", (double)npts);
         cJSON *curves = cJSON_AddArrayToObject(pa, "curves");
         for (size_t k = 0; k < a.nD; k++) {
-            const po_curves *cv = a.curves[k];
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddItemToArray(curves, o);
-            cJSON_AddNumberToObject(o, "D", (double)a.D[k]);
-            double *dd = malloc(cv->n * sizeof *dd);
-            if (dd) {
-                for (size_t i = 0; i < cv->n; i++) dd[i] = (double)cv->d[i];
-                cJSON_AddItemToObject(o, "d", po_exp_json_array(dd, cv->n));
-                free(dd);
-            }
-            cJSON_AddItemToObject(o, "line_attractor_score", po_exp_json_array(cv->las, cv->n));
-            cJSON_AddItemToObject(o, "top_eigenvalues_re",
-                                  po_exp_json_matrix(cv->top_re, cv->n, cv->top_n, cv->top_n));
+            cJSON_AddItemToArray(curves, po_report_curves_json(a.curves[k], NULL, 1, a.D[k]));
         }
         cJSON *pb = cJSON_AddObjectToObject(j, "panels_bc_d25_student_vs_D");
         double Dd[N_SWEEP];
         for (size_t k = 0; k < N_SWEEP; k++) Dd[k] = (double)sweep_D[k];
         cJSON_AddNumberToObject(pb, "d", (double)d);
-        cJSON_AddItemToObject(pb, "D", po_exp_json_array(Dd, N_SWEEP));
-        cJSON_AddItemToObject(pb, "re_lambda1", po_exp_json_array(re1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "im_lambda1", po_exp_json_array(im1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "re_lambda2", po_exp_json_array(re2, N_SWEEP));
-        cJSON_AddItemToObject(pb, "tau1", po_exp_json_array(tau1, N_SWEEP));
-        cJSON_AddItemToObject(pb, "tau2", po_exp_json_array(tau2, N_SWEEP));
-        cJSON_AddItemToObject(pb, "line_attractor_score", po_exp_json_array(las, N_SWEEP));
-        cJSON_AddItemToObject(pb, "spec_table_re_lambda1", po_exp_json_array(table_re1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "D", po_report_array(Dd, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda1", po_report_array(re1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "im_lambda1", po_report_array(im1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "re_lambda2", po_report_array(re2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau1", po_report_array(tau1, N_SWEEP));
+        cJSON_AddItemToObject(pb, "tau2", po_report_array(tau2, N_SWEEP));
+        cJSON_AddItemToObject(pb, "line_attractor_score", po_report_array(las, N_SWEEP));
+        cJSON_AddItemToObject(pb, "spec_table_re_lambda1", po_report_array(table_re1, N_SWEEP));
     }
 
     if (st == PO_OK) {

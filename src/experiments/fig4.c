@@ -29,6 +29,18 @@ typedef struct f4_sizes {
     po_traj_opts traj;
 } f4_sizes;
 
+/* The paper's sizes at --quick too, but fewer, shorter noise-free
+ * trajectories (po_traj_opts_defaults() at full size). */
+static const exp_size f4_table[] = {
+    EXP_SIZE("D", f4_sizes, D, 500, 500),
+    EXP_SIZE("d", f4_sizes, d, 25, 25),
+    EXP_SIZE("d_50", f4_sizes, d50, 250, 250),
+    EXP_SIZE("T", f4_sizes, T, 30000, 30000),
+    EXP_SIZE(NULL, f4_sizes, trace_T, 4000, 4000),
+    EXP_SIZE(NULL, f4_sizes, traj.n_traj, EXP_KEEP, 6),
+    EXP_SIZE(NULL, f4_sizes, traj.steps, EXP_KEEP, 3000),
+};
+
 /* What one rank produces. */
 typedef struct f4_case {
     size_t rank;
@@ -224,12 +236,10 @@ static po_status traj_panel(po_panel *p, const po_mat *X, const po_traj_opts *o,
 static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig 4: null-overlap low-rank teachers (all eigenvalues 0), D = %zu, MAP students "
-             "from T = %zu steps",
-             z->D, z->T);
-    po_status st = po_figure_alloc(n, 5, 2900, 620 * (int)n, title, &f);
+    po_status st = exp_figure(&f, n, 5, 2900, 620 * (int)n,
+                              "Fig 4: null-overlap low-rank teachers (all eigenvalues 0), D = "
+                              "%zu, MAP students from T = %zu steps",
+                              z->D, z->T);
     char tt[5][2][140];
     for (size_t r = 0; st == PO_OK && r < n; r++) {
         f4_case *c = &cs[r];
@@ -243,19 +253,13 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
         snprintf(tt[3][r], sizeof tt[3][r], "rank %zu: noise-free student, d = %zu (50%%)", R,
                  z->d50);
         snprintf(tt[4][r], sizeof tt[4][r], "rank %zu: noise-free teacher, D = %zu", R, z->D);
-        po_axes ax = po_axes_defaults();
-        ax.title = tt[0][r];
-        ax.xlabel = "Re lambda";
-        ax.ylabel = "Im lambda";
+        po_axes ax = exp_axes(tt[0][r], "Re lambda", "Im lambda");
         ax.equal_aspect = true;
         po_panel *p = po_figure_panel(f, r, 0, &ax);
         st = po_panel_eigenvalues(p, c->st->re, c->st->im, c->st->n, c->ss->re, c->ss->im,
                                   c->ss->n);
 
-        ax = po_axes_defaults();
-        ax.title = tt[1][r];
-        ax.xlabel = "time (tau units)";
-        ax.ylabel = "0.7 x_i + 2.5 (i - 4)";
+        ax = exp_axes(tt[1][r], "time (tau units)", "0.7 x_i + 2.5 (i - 4)");
         ax.legend = true;
         p = po_figure_panel(f, r, 1, &ax);
         size_t T = z->trace_T;
@@ -275,27 +279,18 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
         }
         free(buf);
         for (size_t k = 0; st == PO_OK && k < 3; k++) {
-            ax = po_axes_defaults();
-            ax.title = tt[2 + k][r];
-            ax.xlabel = "PC1";
-            ax.ylabel = "PC2";
+            ax = exp_axes(tt[2 + k][r], "PC1", "PC2");
             p = po_figure_panel(f, r, 2 + k, &ax);
             st = traj_panel(p, c->traj[k], &z->traj, k == 2 ? 0.06 : 0.05);
         }
     }
-    if (st == PO_OK) st = po_exp_save_figure(ctx, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(ctx, f, st);
 }
 
 static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size_t n)
 {
     cJSON *j = po_exp_json(ctx);
-    cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-    cJSON_AddNumberToObject(p, "D", (double)z->D);
-    cJSON_AddNumberToObject(p, "d", (double)z->d);
-    cJSON_AddNumberToObject(p, "d_50", (double)z->d50);
-    cJSON_AddNumberToObject(p, "T", (double)z->T);
+    cJSON *p = exp_sizes_json(j, "parameters", f4_table, EXP_COUNT(f4_table), z);
     cJSON_AddNumberToObject(p, "scale", F4_SCALE);
     cJSON_AddNumberToObject(p, "trajectories", (double)z->traj.n_traj);
     cJSON_AddNumberToObject(p, "trajectory_steps", (double)z->traj.steps);
@@ -308,9 +303,9 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
             continue;
         }
         cJSON_AddNumberToObject(o, "rank", (double)c->rank);
-        cJSON_AddItemToObject(o, "teacher_eigenvalues", exp_spectrum_json(c->st, 10));
-        cJSON_AddItemToObject(o, "student_eigenvalues", exp_spectrum_json(c->ss, 0));
-        cJSON_AddItemToObject(o, "student_50_eigenvalues", exp_spectrum_json(c->ss50, 10));
+        cJSON_AddItemToObject(o, "teacher_eigenvalues", po_report_spectrum_json(c->st, 10));
+        cJSON_AddItemToObject(o, "student_eigenvalues", po_report_spectrum_json(c->ss, 0));
+        cJSON_AddItemToObject(o, "student_50_eigenvalues", po_report_spectrum_json(c->ss50, 10));
         cJSON_AddNumberToObject(o, "student_count_re_above_0.9", (double)exp_count_above(c->ss, F4_NEAR_ONE));
         cJSON_AddNumberToObject(o, "student_50_count_re_above_0.9",
                                 (double)exp_count_above(c->ss50, F4_NEAR_ONE));
@@ -318,10 +313,10 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
         /* Every 10th step (a row stride of 10 rows) keeps the file small. */
         size_t m = z->trace_T / 10;
         cJSON_AddItemToObject(o, "traces_teacher_every_10th_step",
-                              po_exp_json_matrix(c->tr_teacher->data, m, F4_NEURONS,
+                              po_report_matrix(c->tr_teacher->data, m, F4_NEURONS,
                                                  10 * c->tr_teacher->ld));
         cJSON_AddItemToObject(o, "traces_student_every_10th_step",
-                              po_exp_json_matrix(c->tr_student->data, m, F4_NEURONS,
+                              po_report_matrix(c->tr_student->data, m, F4_NEURONS,
                                                  10 * c->tr_student->ld));
         static const char *const who[3] = {"student", "student_50", "teacher"};
         cJSON *tj = cJSON_AddObjectToObject(o, "noise_free_trajectories");
@@ -336,18 +331,8 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
 
 po_status po_exp_fig4(po_exp_ctx *ctx)
 {
-    const bool quick = po_exp_opts(ctx)->quick;
-    f4_sizes z;
-    z.D = 500;
-    z.d = 25;
-    z.d50 = 250;
-    z.T = 30000;
-    z.trace_T = 4000;
-    z.traj = po_traj_opts_defaults();
-    if (quick) {
-        z.traj.n_traj = 6;
-        z.traj.steps = 3000;
-    }
+    f4_sizes z = {.traj = po_traj_opts_defaults()};
+    exp_sizes_set(ctx, f4_table, EXP_COUNT(f4_table), &z);
     f4_case cs[2];
     memset(cs, 0, sizeof cs);
     cs[0].rank = 2;

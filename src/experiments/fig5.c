@@ -34,21 +34,23 @@ typedef struct f5_sizes {
 /* Paper sizes (SPEC.md §6 Fig 5); issue 4 asks for >= 10 instances. */
 enum { F5_INSTANCES = 10, F5_SLOW_INSTANCES = 10 };
 
-static f5_sizes f5_sizes_for(bool quick, uint64_t seed)
-{
-    f5_sizes s = {500, 30000, 50, 250, 25, F5_INSTANCES, F5_SLOW_INSTANCES, 8000, 5000,
-                  po_nl_fit_cfg_defaults()};
-    if (quick) {
-        s = (f5_sizes){80, 3000, 8, 40, 4, 3, 2, 2000, 2000, po_nl_fit_cfg_defaults()};
-        s.fit.force_passes = 3;
-        s.fit.force_window = 1000;
-        s.fit.bptt_epochs = 2;
-        s.fit.bptt_window = 100;
-        s.fit.cornn_iters = 50;
-    }
-    s.fit.seed = seed;
-    return s;
-}
+/* The full sizes of the slow methods are po_nl_fit_cfg_defaults()'s. */
+static const exp_size f5_table[] = {
+    EXP_SIZE("D", f5_sizes, D, 500, 80),
+    EXP_SIZE("T", f5_sizes, T, 30000, 3000),
+    EXP_SIZE("instances", f5_sizes, instances, F5_INSTANCES, 3),
+    EXP_SIZE("slow_instances", f5_sizes, slow_instances, F5_SLOW_INSTANCES, 2),
+    EXP_SIZE("force_passes", f5_sizes, fit.force_passes, EXP_KEEP, 3),
+    EXP_SIZE("force_window", f5_sizes, fit.force_window, EXP_KEEP, 1000),
+    EXP_SIZE("bptt_epochs", f5_sizes, fit.bptt_epochs, EXP_KEEP, 2),
+    EXP_SIZE(NULL, f5_sizes, fit.bptt_window, EXP_KEEP, 100),
+    EXP_SIZE(NULL, f5_sizes, fit.cornn_iters, EXP_KEEP, 50),
+    EXP_SIZE(NULL, f5_sizes, d10, 50, 8),
+    EXP_SIZE(NULL, f5_sizes, d50, 250, 40),
+    EXP_SIZE(NULL, f5_sizes, d5, 25, 4),
+    EXP_SIZE(NULL, f5_sizes, plot_time, 8000, 2000),
+    EXP_SIZE(NULL, f5_sizes, panel_steps, 5000, 2000),
+};
 
 typedef struct f5_method {
     po_nl_method m;
@@ -123,15 +125,15 @@ static po_status draw_teacher_row(po_figure *f, const po_mat *W, const po_attrac
 {
     char title[128];
     snprintf(title, sizeof title, "Teacher (lowrank-osc, D = %zu): eigenvalues", s->D);
-    po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+    po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
     a.equal_aspect = true;
     a.legend = true;
     po_status st = po_nl_panel_eigs(po_figure_panel(f, 0, 0, &a), tc, NULL);
-    a = po_nl_axes("Teacher limit set, leaky-current (MAP, BPTT, FORCE)", "PC1", "PC2");
+    a = exp_axes("Teacher limit set, leaky-current (MAP, BPTT, FORCE)", "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, 0, 1, &a), W, PO_LEAKY_CURRENT,
                                    s->panel_steps, 0.06, seed, true);
-    a = po_nl_axes("Teacher limit set, leaky-rate (CORNN)", "PC1", "PC2");
+    a = exp_axes("Teacher limit set, leaky-rate (CORNN)", "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, 0, 2, &a), W, PO_LEAKY_RATE, s->panel_steps,
                                    0.06, seed, true);
@@ -154,7 +156,7 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
     po_nl_record *rec[2] = {NULL, NULL}; /* [0] leaky-current, [1] leaky-rate */
     po_attractor_report *trep[2] = {NULL, NULL};
     po_status st = po_teacher_generate(&to, &rng, &t);
-    cJSON_AddItemToObject(inst, "seed", po_nl_json_u64(seed));
+    cJSON_AddItemToObject(inst, "seed", po_report_u64(seed));
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_CURRENT, s->T, s->d50, seed, &rec[0]);
     if (!st) st = po_nl_record_run(t->W, PO_LEAKY_RATE, s->T, s->d5 > 9 ? s->d5 : 9, seed, &rec[1]);
     po_nl_attr_cfg acfg = po_nl_attr_cfg_for(quick, seed);
@@ -286,24 +288,16 @@ static void f5_claims(po_exp_ctx *c, const f5_sizes *s, const f5_tally tally[F5_
 
 po_status po_exp_fig5(po_exp_ctx *c)
 {
-    const po_repro_opts *o = po_exp_opts(c);
-    f5_sizes s = f5_sizes_for(o->quick, po_exp_seed(c));
+    f5_sizes s = {.fit = po_nl_fit_cfg_defaults()};
+    exp_sizes_set(c, f5_table, EXP_COUNT(f5_table), &s);
+    s.fit.seed = po_exp_seed(c);
     cJSON *root = po_exp_json(c);
-    cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
-    cJSON_AddNumberToObject(sz, "D", (double)s.D);
-    cJSON_AddNumberToObject(sz, "T", (double)s.T);
-    cJSON_AddNumberToObject(sz, "instances", (double)s.instances);
-    cJSON_AddNumberToObject(sz, "slow_instances", (double)s.slow_instances);
-    cJSON_AddNumberToObject(sz, "force_passes", (double)s.fit.force_passes);
-    cJSON_AddNumberToObject(sz, "force_window", (double)s.fit.force_window);
-    cJSON_AddNumberToObject(sz, "bptt_epochs", (double)s.fit.bptt_epochs);
+    exp_sizes_json(root, "sizes", f5_table, EXP_COUNT(f5_table), &s);
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
 
     po_figure *fig = NULL;
-    po_status st = po_figure_alloc(1 + F5_METHODS, 3, 1650, 2700,
-                                   "Fig 5: lowrank-osc tanh teacher, four fitting methods "
-                                   "(instance 0)",
-                                   &fig);
+    po_status st = exp_figure(&fig, 1 + F5_METHODS, 3, 1650, 2700,
+                              "Fig 5: lowrank-osc tanh teacher, four fitting methods (instance 0)");
     f5_tally tally[F5_METHODS];
     memset(tally, 0, sizeof tally);
     f5_teachers tk = {0, 0, 0, 0};
@@ -317,8 +311,7 @@ po_status po_exp_fig5(po_exp_ctx *c)
     }
     double seconds = exp_now() - t0;
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC; /* all threads of the process */
-    if (!st) st = po_exp_save_figure(c, fig, "");
-    po_figure_free(fig);
+    st = exp_figure_done(c, fig, st);
     if (st) return st;
 
     f5_method ms[F5_METHODS];

@@ -33,6 +33,13 @@ typedef struct f1_job {
     po_exp_ctx *ctx;
 } f1_job;
 
+static const exp_size f1_sizes[] = {
+    EXP_SIZE("D", f1_job, D, 500, 500),
+    EXP_SIZE("d", f1_job, d, F1_D_OBS, F1_D_OBS),
+    EXP_SIZE("T", f1_job, T, 30000, 30000),
+    EXP_SIZE("teachers_per_rank", f1_job, k, 20, 3),
+};
+
 /* A_inf of B = M N^T from the closed-form blocks above. */
 static po_status limit_student_lowrank(const po_teacher *t, size_t d, po_mat *A)
 {
@@ -125,56 +132,40 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
                       const double *mean_lim, const double *sem_lim, const f1_job *J)
 {
     po_figure *f = NULL;
-    char title[200];
-    snprintf(title, sizeof title,
-             "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T = %zu) vs T -> "
-             "inf, %zu per rank",
-             J->d, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(2, 2, 1700, 1150, title, &f);
+    po_status st = exp_figure(&f, 2, 2, 1700, 1150,
+                              "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T "
+                              "= %zu) vs T -> inf, %zu per rank",
+                              J->d, J->D, J->T, J->k);
     double idx[F1_TOP];
     for (size_t i = 0; i < F1_TOP; i++) idx[i] = (double)(i + 1);
     char pt[4][64];
     for (size_t ri = 1; st == PO_OK && ri < F1_RANKS; ri++) {
         snprintf(pt[ri - 1], sizeof pt[0], "rank r = %zu", ri + 1);
-        po_axes ax = po_axes_defaults();
-        ax.title = pt[ri - 1];
-        ax.xlabel = "eigenvalue index i (descending real part)";
-        ax.ylabel = "Re lambda_i of the student (mean +- SEM)";
+        po_axes ax = exp_axes(pt[ri - 1], "eigenvalue index i (descending real part)",
+                              "Re lambda_i of the student (mean +- SEM)");
         ax.xmin = 0.5;
         ax.xmax = F1_TOP + 0.5;
         ax.ymin = -0.2;
         ax.ymax = 1.1;
         ax.legend = true;
-        po_panel *p = po_figure_panel(f, (ri - 1) / 2, (ri - 1) % 2, &ax);
-        po_style sm = exp_style(PO_COLOR_BLUE, 2, "finite-T MAP");
-        sm.marker = 1;
-        po_style sl = exp_style(PO_COLOR_ORANGE, 2, "T -> infinity");
-        sl.marker = 1;
-        po_style one = exp_style(PO_COLOR_GREY, 1, "Re = 1");
-        po_style thr = exp_style(PO_COLOR_GREY, 1, "threshold 0.9");
-        thr.dashed = true;
-        po_style tch = exp_style(PO_COLOR_RED, 1, "teacher: all 0");
-        st = exp_band_line(p, idx, mean_map + ri * F1_TOP, sem_map + ri * F1_TOP, F1_TOP, &sm);
-        if (st == PO_OK)
-            st = exp_band_line(p, idx, mean_lim + ri * F1_TOP, sem_lim + ri * F1_TOP, F1_TOP, &sl);
-        if (st == PO_OK) st = po_panel_hline(p, 1.0, &one);
-        if (st == PO_OK) st = po_panel_hline(p, F1_NEAR_ONE, &thr);
-        if (st == PO_OK) st = po_panel_hline(p, 0.0, &tch);
+        size_t o = ri * F1_TOP;
+        const exp_series s[] = {
+            {EXP_BAND, idx, mean_map + o, sem_map + o, F1_TOP, 0, {PO_COLOR_BLUE, 2, false, 1, "finite-T MAP"}},
+            {EXP_BAND, idx, mean_lim + o, sem_lim + o, F1_TOP, 0, {PO_COLOR_ORANGE, 2, false, 1, "T -> infinity"}},
+            {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, false, 0, "Re = 1"}},
+            {EXP_HLINE, .level = F1_NEAR_ONE, .style = {PO_COLOR_GREY, 1, true, 0, "threshold 0.9"}},
+            {EXP_HLINE, .level = 0.0, .style = {PO_COLOR_RED, 1, false, 0, "teacher: all 0"}},
+        };
+        st = exp_panel(f, (ri - 1) / 2, (ri - 1) % 2, &ax, s, EXP_COUNT(s));
     }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF1(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
     f1_job J;
     memset(&J, 0, sizeof J);
-    J.D = 500;
-    J.d = F1_D_OBS;
-    J.T = 30000;
-    J.k = quick ? 3 : 20;
+    exp_sizes_set(c, f1_sizes, EXP_COUNT(f1_sizes), &J);
     J.seed = po_exp_seed(c);
     J.ctx = c;
     size_t items = F1_RANKS * J.k;
@@ -182,12 +173,11 @@ po_status po_exp_figF1(po_exp_ctx *c)
     J.lim_re = malloc(items * F1_TOP * sizeof(double));
     J.map_near = malloc(items * sizeof(size_t));
     J.lim_near = malloc(items * sizeof(size_t));
-    double *stats = malloc(4 * F1_RANKS * F1_TOP * sizeof(double));
+    double *mean_map, *sem_map, *mean_lim, *sem_lim;
+    double *stats = exp_arrays(F1_RANKS * F1_TOP, &mean_map, &sem_map, &mean_lim, &sem_lim, NULL);
     po_status st = J.map_re && J.lim_re && J.map_near && J.lim_near && stats ? PO_OK : PO_ENOMEM;
     if (st == PO_OK) st = exp_parallel(c, items, f1_item, &J);
 
-    double *mean_map = stats, *sem_map = stats + F1_RANKS * F1_TOP;
-    double *mean_lim = stats + 2 * F1_RANKS * F1_TOP, *sem_lim = stats + 3 * F1_RANKS * F1_TOP;
     size_t ok_map[F1_RANKS] = {0}, ok_lim[F1_RANKS] = {0};
     if (st == PO_OK) {
         cJSON *ranks = cJSON_AddArrayToObject(po_exp_json(c), "ranks");
@@ -212,19 +202,15 @@ po_status po_exp_figF1(po_exp_ctx *c)
             }
             cJSON_AddNumberToObject(o, "rank", (double)(ri + 1));
             cJSON_AddNumberToObject(o, "gamma2", (double)J.D / sqrt((double)(ri + 1)));
-            cJSON_AddItemToObject(o, "map_top_re_mean", po_exp_json_array(mean_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_top_re_sem", po_exp_json_array(sem_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_mean", po_exp_json_array(mean_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_sem", po_exp_json_array(sem_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_count_above_0.9", po_exp_json_array(nm, J.k < 64 ? J.k : 64));
-            cJSON_AddItemToObject(o, "limit_count_above_0.9", po_exp_json_array(nl, J.k < 64 ? J.k : 64));
+            cJSON_AddItemToObject(o, "map_top_re_mean", po_report_array(mean_map + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "map_top_re_sem", po_report_array(sem_map + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "limit_top_re_mean", po_report_array(mean_lim + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "limit_top_re_sem", po_report_array(sem_lim + ri * F1_TOP, F1_TOP));
+            cJSON_AddItemToObject(o, "map_count_above_0.9", po_report_array(nm, J.k < 64 ? J.k : 64));
+            cJSON_AddItemToObject(o, "limit_count_above_0.9", po_report_array(nl, J.k < 64 ? J.k : 64));
             cJSON_AddNumberToObject(o, "closed_form_vs_lyapunov_max_abs_diff", J.check_diff[ri]);
         }
-        cJSON *p = cJSON_AddObjectToObject(po_exp_json(c), "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "d", (double)J.d);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "teachers_per_rank", (double)J.k);
+        cJSON *p = exp_sizes_json(po_exp_json(c), "parameters", f1_sizes, EXP_COUNT(f1_sizes), &J);
         cJSON_AddNumberToObject(p, "near_one_threshold", F1_NEAR_ONE);
     }
     if (st == PO_OK) {

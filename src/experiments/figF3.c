@@ -14,8 +14,8 @@ static const char *const labels[F3_FAMILIES] = {"beta = 0.25", "beta = 0.5", "be
 
 po_status po_exp_figF3(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
-    const size_t D = quick ? 200 : 500, k = quick ? 4 : 20, npts = quick ? 14 : 30;
+    const sub_sizes z = sub_sizes_for(c);
+    const size_t D = z.D;
     sub_family fam[F3_FAMILIES];
     for (size_t f = 0; f < F3_FAMILIES; f++) {
         fam[f].label = labels[f];
@@ -28,7 +28,7 @@ po_status po_exp_figF3(po_exp_ctx *c)
     po_status st = sub_run(c,
                            "Fig F.3: feedforward chains with skips (orthogonally transformed; all "
                            "teacher eigenvalues 0), T -> infinity students",
-                           "families", fam, F3_FAMILIES, k, npts, r);
+                           "families", fam, F3_FAMILIES, z.k, z.npts, r);
     if (st != PO_OK) return st;
     size_t spurious = 0, exact = 0;
     for (size_t f = 0; f < F3_FAMILIES; f++) {

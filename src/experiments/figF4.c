@@ -13,8 +13,8 @@ static const char *const labels[F4_FAMILIES] = {"gamma^2 = 0.1 D", "gamma^2 = 0.
 
 po_status po_exp_figF4(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
-    const size_t D = quick ? 200 : 500, k = quick ? 4 : 20, npts = quick ? 14 : 30;
+    const sub_sizes z = sub_sizes_for(c);
+    const size_t D = z.D;
     sub_family fam[F4_FAMILIES];
     for (size_t f = 0; f < F4_FAMILIES; f++) {
         fam[f].label = labels[f];
@@ -26,7 +26,7 @@ po_status po_exp_figF4(po_exp_ctx *c)
     po_status st = sub_run(c,
                            "Fig F.4: rank-1 null-overlap teachers (all eigenvalues 0), T -> "
                            "infinity students",
-                           "families", fam, F4_FAMILIES, k, npts, r);
+                           "families", fam, F4_FAMILIES, z.k, z.npts, r);
     if (st != PO_OK) return st;
     size_t spurious = 0, exact = 0;
     for (size_t f = 0; f < F4_FAMILIES; f++) {

@@ -42,6 +42,13 @@ typedef struct f7_job {
     f7_curve *ex;               /* [net * F7_CELLS + cell], instance 0 */
 } f7_job;
 
+static const exp_size f7_sizes[] = {
+    EXP_SIZE("D", f7_job, D, 500, 100),
+    EXP_SIZE("d", f7_job, d, 25, 10), /* 5% */
+    EXP_SIZE("T", f7_job, T, 5000, 5000),
+    EXP_SIZE("instances_per_net", f7_job, k, 10, 2),
+};
+
 /* Embed Y with n delays of k steps; PCA (2 components) of every s-th row;
  * the variance shares of PC1, PC1 + PC2, |corr(PC1, ideal at the window
  * centre)| over all rows; and, if cv is not NULL, the PC1-PC2 curve. */
@@ -128,12 +135,11 @@ static po_status f7_item(size_t item, void *user)
 static po_status draw(po_exp_ctx *c, const f7_job *J)
 {
     po_figure *f = NULL;
-    char title[240];
-    snprintf(title, sizeof title,
-             "Fig F.7: delay embeddings of d = %zu observed neurons (D = %zu, T = %zu), PC1 vs "
-             "PC2 coloured by time; left: line attractor, right: feedforward (instance 0)",
-             J->d, J->D, J->T);
-    po_status st = po_figure_alloc(F7_GRID, F7_NETS * F7_GRID, 3300, 1500, title, &f);
+    po_status st = exp_figure(&f, F7_GRID, F7_NETS * F7_GRID, 3300, 1500,
+                              "Fig F.7: delay embeddings of d = %zu observed neurons (D = %zu, T "
+                              "= %zu), PC1 vs PC2 coloured by time; left: line attractor, right: "
+                              "feedforward (instance 0)",
+                              J->d, J->D, J->T);
     char tt[F7_NETS][F7_CELLS][120];
     for (size_t n = 0; st == PO_OK && n < F7_NETS; n++)
         for (size_t a = 0; st == PO_OK && a < F7_GRID; a++)
@@ -142,56 +148,38 @@ static po_status draw(po_exp_ctx *c, const f7_job *J)
                 snprintf(tt[n][cl], sizeof tt[n][cl], "%s: %zu delays x %zu steps (PC1 %.0f%%)",
                          net_short[n], delays[a], intervals[b],
                          100 * J->var1[n * J->k * F7_CELLS + cl]);
-                po_axes ax = po_axes_defaults();
-                ax.title = tt[n][cl];
-                ax.xlabel = "PC1";
-                ax.ylabel = "PC2";
+                po_axes ax = exp_axes(tt[n][cl], "PC1", "PC2");
                 po_panel *p = po_figure_panel(f, a, n * F7_GRID + b, &ax);
                 const f7_curve *cv = &J->ex[n * F7_CELLS + cl];
                 st = po_panel_line_colored(p, cv->x, cv->y, cv->t, cv->n,
                                            b + 1 == F7_GRID ? "time t/T" : NULL);
             }
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF7(po_exp_ctx *c)
 {
-    const bool quick = po_exp_opts(c)->quick;
     f7_job J;
     memset(&J, 0, sizeof J);
-    J.D = quick ? 100 : 500;
-    J.d = quick ? 10 : 25; /* 5% */
-    J.T = 5000;
-    J.k = quick ? 2 : 10;
+    exp_sizes_set(c, f7_sizes, EXP_COUNT(f7_sizes), &J);
     J.seed = po_exp_seed(c);
-    size_t items = F7_NETS * J.k, n = items * F7_CELLS;
-    J.var1 = malloc((3 * n + 6 * F7_CELLS) * sizeof(double));
+    size_t items = F7_NETS * J.k;
+    double *mean1, *sem1, *mcorr; /* [net * F7_CELLS + cell] */
+    double *stats = exp_arrays(F7_NETS * F7_CELLS, &mean1, &sem1, &mcorr, NULL);
+    exp_arrays(items * F7_CELLS, &J.var1, &J.var2, &J.corr, NULL);
     J.ex = malloc(F7_NETS * F7_CELLS * sizeof *J.ex);
-    if (!J.var1 || !J.ex) {
-        free(J.var1);
-        free(J.ex);
-        return po_error(PO_ENOMEM, "figF7");
-    }
-    J.var2 = J.var1 + n;
-    J.corr = J.var2 + n;
-    double *mean1 = J.corr + n, *sem1 = mean1 + 2 * F7_CELLS, *mcorr = sem1 + 2 * F7_CELLS;
-    po_status st = exp_parallel(c, items, f7_item, &J);
+    po_status st = stats && J.var1 && J.ex ? PO_OK : po_error(PO_ENOMEM, "figF7");
+    if (st == PO_OK) st = exp_parallel(c, items, f7_item, &J);
     if (st == PO_OK) {
         cJSON *j = po_exp_json(c);
-        cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "d", (double)J.d);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "instances_per_net", (double)J.k);
+        cJSON *p = exp_sizes_json(j, "parameters", f7_sizes, EXP_COUNT(f7_sizes), &J);
         double dv[F7_GRID], iv[F7_GRID];
         for (size_t i = 0; i < F7_GRID; i++) {
             dv[i] = (double)delays[i];
             iv[i] = (double)intervals[i];
         }
-        cJSON_AddItemToObject(p, "delays", po_exp_json_array(dv, F7_GRID));
-        cJSON_AddItemToObject(p, "interval_steps", po_exp_json_array(iv, F7_GRID));
+        cJSON_AddItemToObject(p, "delays", po_report_array(dv, F7_GRID));
+        cJSON_AddItemToObject(p, "interval_steps", po_report_array(iv, F7_GRID));
         cJSON_AddStringToObject(p, "cells", "row-major: cell = delays index * 3 + interval index");
         cJSON_AddStringToObject(p, "measures",
                                 "pc1_variance_fraction: PC1 share of the embedding's variance; "
@@ -204,11 +192,11 @@ po_status po_exp_figF7(po_exp_ctx *c)
             cJSON *o = cJSON_AddObjectToObject(nets, net_name[q]);
             size_t o0 = q * J.k * F7_CELLS;
             cJSON_AddItemToObject(o, "pc1_variance_fraction",
-                                  po_exp_json_matrix(J.var1 + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.var1 + o0, J.k, F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc12_variance_fraction",
-                                  po_exp_json_matrix(J.var2 + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.var2 + o0, J.k, F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation",
-                                  po_exp_json_matrix(J.corr + o0, J.k, F7_CELLS, F7_CELLS));
+                                  po_report_matrix(J.corr + o0, J.k, F7_CELLS, F7_CELLS));
             for (size_t cl = 0; cl < F7_CELLS; cl++) {
                 double sc;
                 exp_mean_sem(J.var1 + o0 + cl, J.k, F7_CELLS, &mean1[q * F7_CELLS + cl],
@@ -216,11 +204,11 @@ po_status po_exp_figF7(po_exp_ctx *c)
                 exp_mean_sem(J.corr + o0 + cl, J.k, F7_CELLS, &mcorr[q * F7_CELLS + cl], &sc);
             }
             cJSON_AddItemToObject(o, "pc1_variance_fraction_mean",
-                                  po_exp_json_array(mean1 + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(mean1 + q * F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_variance_fraction_sem",
-                                  po_exp_json_array(sem1 + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(sem1 + q * F7_CELLS, F7_CELLS));
             cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation_mean",
-                                  po_exp_json_array(mcorr + q * F7_CELLS, F7_CELLS));
+                                  po_report_array(mcorr + q * F7_CELLS, F7_CELLS));
         }
         double lo[F7_NETS] = {HUGE_VAL, HUGE_VAL}, hi[F7_NETS] = {-HUGE_VAL, -HUGE_VAL};
         for (size_t cl = 0; cl < F7_CELLS; cl++) {
@@ -243,6 +231,7 @@ po_status po_exp_figF7(po_exp_ctx *c)
                      cells_ok, F7_CELLS, worst_gap, min_corr, lo[0], hi[0], lo[1], hi[1]);
         st = draw(c, &J);
     }
+    free(stats);
     free(J.var1);
     free(J.ex);
     return st;

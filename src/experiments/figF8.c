@@ -42,6 +42,13 @@ typedef struct f8_job {
     double *las, *tau1, *re1, *ev, *iters_run, *secs;
 } f8_job;
 
+static const exp_size f8_sizes[] = {
+    EXP_SIZE("D", f8_job, D, 500, 60),
+    EXP_SIZE("T", f8_job, T, 5000, 5000),
+    EXP_SIZE("instances", f8_job, k, 10, 2),
+    EXP_SIZE("em_iterations_max", f8_job, iters, 200, 10),
+};
+
 static po_status sim_item(size_t j, void *user)
 {
     f8_job *J = user;
@@ -109,12 +116,10 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
                       const double *mb, const double *sb, const double *me, const double *se)
 {
     po_figure *f = NULL;
-    char title[240];
-    snprintf(title, sizeof title,
-             "Fig F.8: LDS (orthonormal C, input u, <= %zu EM iterations), feedforward "
-             "integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
-             J->iters, J->D, J->T, J->k);
-    po_status st = po_figure_alloc(1, 3, 2300, 720, title, &f);
+    po_status st = exp_figure(&f, 1, 3, 2300, 720,
+                              "Fig F.8: LDS (orthonormal C, input u, <= %zu EM iterations), "
+                              "feedforward integrator D = %zu, T = %zu; mean +- SEM, %zu instances",
+                              J->iters, J->D, J->T, J->k);
     double xa[F8_MAX_GRID], xk[F8_NK];
     for (size_t g = 0; g < J->nd; g++) xa[g] = (double)J->dgrid[g] / (double)J->D;
     for (size_t q = 0; q < F8_NK; q++) xk[q] = (double)(F8_KMIN + q);
@@ -125,30 +130,21 @@ static po_status draw(po_exp_ctx *c, const f8_job *J, const double *ma, const do
     const char *tt[3] = {ta, tb, "(c) explained variance vs latents K, d = D"};
     const char *xl[3] = {"fraction observed d/D", "latent dimension K", "latent dimension K"};
     const char *yl[3] = {"LAS", "LAS", "explained variance"};
-    po_panel *p[3];
+    const po_style fits = {PO_COLOR_BLUE, 2.0, false, 1.0, "LDS fits, mean +- SEM"};
+    const po_style ev = {PO_COLOR_BLUE, 2.0, false, 1.0, NULL};
+    const po_style ref = {PO_COLOR_GREEN, 1.0, true, 0.0, "LAS = 1"};
+    const exp_series series[3][2] = {
+        {{EXP_BAND, xa, ma, sa, J->nd, 0, fits}, {EXP_HLINE, .level = 1.0, .style = ref}},
+        {{EXP_BAND, xk, mb, sb, F8_NK, 0, fits}, {EXP_HLINE, .level = 1.0, .style = ref}},
+        {{EXP_BAND, xk, me, se, F8_NK, 0, ev}},
+    };
     for (size_t q = 0; st == PO_OK && q < 3; q++) {
-        po_axes ax = po_axes_defaults();
-        ax.title = tt[q];
-        ax.xlabel = xl[q];
-        ax.ylabel = yl[q];
+        po_axes ax = exp_axes(tt[q], xl[q], yl[q]);
         ax.logx = q == 0;
         ax.legend = q < 2;
-        p[q] = po_figure_panel(f, 0, q, &ax);
+        st = exp_panel(f, 0, q, &ax, series[q], q < 2 ? 2 : 1);
     }
-    po_style s = exp_style(PO_COLOR_BLUE, 2.0, "LDS fits, mean +- SEM");
-    s.marker = 1.0;
-    po_style ref = exp_style(PO_COLOR_GREEN, 1.0, "LAS = 1");
-    ref.dashed = true;
-    po_style se_ = s;
-    se_.label = NULL;
-    if (st == PO_OK) st = exp_band_line(p[0], xa, ma, sa, J->nd, &s);
-    if (st == PO_OK) st = po_panel_hline(p[0], 1.0, &ref);
-    if (st == PO_OK) st = exp_band_line(p[1], xk, mb, sb, F8_NK, &s);
-    if (st == PO_OK) st = po_panel_hline(p[1], 1.0, &ref);
-    if (st == PO_OK) st = exp_band_line(p[2], xk, me, se, F8_NK, &se_);
-    if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    po_figure_free(f);
-    return st;
+    return exp_figure_done(c, f, st);
 }
 
 po_status po_exp_figF8(po_exp_ctx *c)
@@ -156,26 +152,16 @@ po_status po_exp_figF8(po_exp_ctx *c)
     const bool quick = po_exp_opts(c)->quick;
     f8_job J;
     memset(&J, 0, sizeof J);
-    J.D = quick ? 60 : 500;
-    J.T = 5000;
-    J.k = quick ? 2 : 10;
-    J.iters = quick ? 10 : 200;
+    exp_sizes_set(c, f8_sizes, EXP_COUNT(f8_sizes), &J);
     J.dgrid = quick ? d_quick : d_full;
-    J.nd = quick ? sizeof d_quick / sizeof d_quick[0] : sizeof d_full / sizeof d_full[0];
+    J.nd = quick ? EXP_COUNT(d_quick) : EXP_COUNT(d_full);
     J.seed = po_exp_seed(c);
     size_t fits = (J.nd + F8_NK) * J.k;
     J.task = calloc(J.k, sizeof *J.task);
     J.U = calloc(J.k, sizeof *J.U);
-    J.las = malloc(6 * fits * sizeof(double));
+    exp_arrays(fits, &J.las, &J.tau1, &J.re1, &J.ev, &J.iters_run, &J.secs, NULL);
     po_status st = J.task && J.U && J.las ? PO_OK : po_error(PO_ENOMEM, "figF8");
-    if (st == PO_OK) {
-        J.tau1 = J.las + fits;
-        J.re1 = J.tau1 + fits;
-        J.ev = J.re1 + fits;
-        J.iters_run = J.ev + fits;
-        J.secs = J.iters_run + fits;
-        st = exp_parallel(c, J.k, sim_item, &J);
-    }
+    if (st == PO_OK) st = exp_parallel(c, J.k, sim_item, &J);
     double t0 = exp_now();
     if (st == PO_OK) st = exp_parallel(c, fits, fit_item, &J);
     double fit_wall = exp_now() - t0;
@@ -196,11 +182,7 @@ po_status po_exp_figF8(po_exp_ctx *c)
         for (size_t i = J.nd * J.k; i < fits; i++) secs_b += J.secs[i];
 
         cJSON *j = po_exp_json(c);
-        cJSON *p = cJSON_AddObjectToObject(j, "parameters");
-        cJSON_AddNumberToObject(p, "D", (double)J.D);
-        cJSON_AddNumberToObject(p, "T", (double)J.T);
-        cJSON_AddNumberToObject(p, "instances", (double)J.k);
-        cJSON_AddNumberToObject(p, "em_iterations_max", (double)J.iters);
+        cJSON *p = exp_sizes_json(j, "parameters", f8_sizes, EXP_COUNT(f8_sizes), &J);
         cJSON_AddNumberToObject(p, "em_tol", F8_TOL);
         cJSON_AddStringToObject(p, "emissions", "orthonormal");
         cJSON_AddStringToObject(p, "d_grid_choice",
@@ -212,31 +194,32 @@ po_status po_exp_figF8(po_exp_ctx *c)
         for (size_t g = 0; g < J.nd; g++) dg[g] = (double)J.dgrid[g];
         for (size_t q = 0; q < F8_NK; q++) kg[q] = (double)(F8_KMIN + q);
         cJSON *a = cJSON_AddObjectToObject(j, "a_subsampling");
-        cJSON_AddItemToObject(a, "d", po_exp_json_array(dg, J.nd));
-        cJSON_AddItemToObject(a, "las", po_exp_json_matrix(J.las, J.nd, J.k, J.k));
-        cJSON_AddItemToObject(a, "tau1", po_exp_json_matrix(J.tau1, J.nd, J.k, J.k));
-        cJSON_AddItemToObject(a, "re_lambda1", po_exp_json_matrix(J.re1, J.nd, J.k, J.k));
+        cJSON_AddItemToObject(a, "d", po_report_array(dg, J.nd));
+        cJSON_AddItemToObject(a, "line_attractor_score", po_report_matrix(J.las, J.nd, J.k, J.k));
+        cJSON_AddItemToObject(a, "tau1", po_report_matrix(J.tau1, J.nd, J.k, J.k));
+        cJSON_AddItemToObject(a, "re_lambda1", po_report_matrix(J.re1, J.nd, J.k, J.k));
         cJSON_AddItemToObject(a, "em_iterations_run",
-                              po_exp_json_matrix(J.iters_run, J.nd, J.k, J.k));
-        cJSON_AddItemToObject(a, "las_mean", po_exp_json_array(ma, J.nd));
-        cJSON_AddItemToObject(a, "las_sem", po_exp_json_array(sa, J.nd));
-        cJSON_AddItemToObject(a, "tau1_mean", po_exp_json_array(mt, J.nd));
+                              po_report_matrix(J.iters_run, J.nd, J.k, J.k));
+        cJSON_AddItemToObject(a, "line_attractor_score_mean", po_report_array(ma, J.nd));
+        cJSON_AddItemToObject(a, "line_attractor_score_sem", po_report_array(sa, J.nd));
+        cJSON_AddItemToObject(a, "tau1_mean", po_report_array(mt, J.nd));
         cJSON_AddNumberToObject(a, "cpu_seconds", secs_a);
         cJSON *b = cJSON_AddObjectToObject(j, "b_latents");
-        cJSON_AddItemToObject(b, "K", po_exp_json_array(kg, F8_NK));
-        cJSON_AddItemToObject(b, "las", po_exp_json_matrix(J.las + J.nd * J.k, F8_NK, J.k, J.k));
-        cJSON_AddItemToObject(b, "tau1", po_exp_json_matrix(J.tau1 + J.nd * J.k, F8_NK, J.k, J.k));
+        cJSON_AddItemToObject(b, "K", po_report_array(kg, F8_NK));
+        cJSON_AddItemToObject(b, "line_attractor_score",
+                              po_report_matrix(J.las + J.nd * J.k, F8_NK, J.k, J.k));
+        cJSON_AddItemToObject(b, "tau1", po_report_matrix(J.tau1 + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "re_lambda1",
-                              po_exp_json_matrix(J.re1 + J.nd * J.k, F8_NK, J.k, J.k));
+                              po_report_matrix(J.re1 + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "em_iterations_run",
-                              po_exp_json_matrix(J.iters_run + J.nd * J.k, F8_NK, J.k, J.k));
+                              po_report_matrix(J.iters_run + J.nd * J.k, F8_NK, J.k, J.k));
         cJSON_AddItemToObject(b, "explained_variance",
-                              po_exp_json_matrix(J.ev + J.nd * J.k, F8_NK, J.k, J.k));
-        cJSON_AddItemToObject(b, "las_mean", po_exp_json_array(mb, F8_NK));
-        cJSON_AddItemToObject(b, "las_sem", po_exp_json_array(sb, F8_NK));
-        cJSON_AddItemToObject(b, "tau1_mean", po_exp_json_array(mbt, F8_NK));
-        cJSON_AddItemToObject(b, "explained_variance_mean", po_exp_json_array(me, F8_NK));
-        cJSON_AddItemToObject(b, "explained_variance_sem", po_exp_json_array(se, F8_NK));
+                              po_report_matrix(J.ev + J.nd * J.k, F8_NK, J.k, J.k));
+        cJSON_AddItemToObject(b, "line_attractor_score_mean", po_report_array(mb, F8_NK));
+        cJSON_AddItemToObject(b, "line_attractor_score_sem", po_report_array(sb, F8_NK));
+        cJSON_AddItemToObject(b, "tau1_mean", po_report_array(mbt, F8_NK));
+        cJSON_AddItemToObject(b, "explained_variance_mean", po_report_array(me, F8_NK));
+        cJSON_AddItemToObject(b, "explained_variance_sem", po_report_array(se, F8_NK));
         cJSON_AddNumberToObject(b, "cpu_seconds", secs_b);
         cJSON_AddNumberToObject(j, "fit_wall_seconds", fit_wall);
 

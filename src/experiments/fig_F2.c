@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "experiments/common.h"
 #include "experiments/exp.h"
 #include "experiments/nl_pipeline.h"
 
@@ -17,18 +18,18 @@ typedef struct f2_sizes {
     po_nl_fit_cfg fit;
 } f2_sizes;
 
-static f2_sizes f2_sizes_for(bool quick, uint64_t seed)
-{
-    /* SPEC.md §6 F.2: D 500, nt 30000, d 50, 200 hidden, plot_time 16000. */
-    f2_sizes s = {500, 30000, 50, 200, 16000, 5000, po_nl_fit_cfg_defaults()};
-    if (quick) {
-        s = (f2_sizes){80, 3000, 8, 16, 2000, 2000, po_nl_fit_cfg_defaults()};
-        s.fit.bptt_epochs = 2;
-        s.fit.bptt_window = 100;
-    }
-    s.fit.seed = seed;
-    return s;
-}
+/* SPEC.md §6 F.2: D 500, nt 30000, d 50, 200 hidden, plot_time 16000; BPTT
+ * at po_nl_fit_cfg_defaults()'s sizes. */
+static const exp_size f2_table[] = {
+    EXP_SIZE("D", f2_sizes, D, 500, 80),
+    EXP_SIZE("T", f2_sizes, T, 30000, 3000),
+    EXP_SIZE("d", f2_sizes, d, 50, 8),
+    EXP_SIZE("hidden", f2_sizes, hidden, 200, 16),
+    EXP_SIZE("bptt_epochs", f2_sizes, fit.bptt_epochs, EXP_KEEP, 2),
+    EXP_SIZE(NULL, f2_sizes, fit.bptt_window, EXP_KEEP, 100),
+    EXP_SIZE(NULL, f2_sizes, plot_time, 16000, 2000),
+    EXP_SIZE(NULL, f2_sizes, panel_steps, 5000, 2000),
+};
 
 /* Top panel: each network's largest Re lambda, the teacher's as a line. */
 static po_status draw_max_re(po_panel *p, double teacher, const double *students)
@@ -55,7 +56,9 @@ po_status po_exp_figF2(po_exp_ctx *c)
 {
     const po_repro_opts *o = po_exp_opts(c);
     uint64_t seed = po_exp_seed(c);
-    f2_sizes s = f2_sizes_for(o->quick, seed);
+    f2_sizes s = {.fit = po_nl_fit_cfg_defaults()};
+    exp_sizes_set(c, f2_table, EXP_COUNT(f2_table), &s);
+    s.fit.seed = seed;
     po_teacher_opts to = po_teacher_opts_defaults(PO_NET_TRIANGULAR, s.D);
     to.scale = 2.8;
     to.use_schur = true;
@@ -87,21 +90,21 @@ po_status po_exp_figF2(po_exp_ctx *c)
     }
 
     if (!st)
-        st = po_figure_alloc(1 + F2_METHODS, 3, 1650, 1900,
-                             "Fig F.2: triangular (non-normal) tanh teacher, 10% observed", &fig);
+        st = exp_figure(&fig, 1 + F2_METHODS, 3, 1650, 1900,
+                        "Fig F.2: triangular (non-normal) tanh teacher, 10%% observed");
     double max_re[F2_METHODS] = {0, 0, 0};
     for (size_t i = 0; i < F2_METHODS && !st; i++) max_re[i] = srep[i]->eig_re[0];
     if (!st) {
         char title[128];
         snprintf(title, sizeof title, "Teacher (triangular, D = %zu): eigenvalues", s.D);
-        po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+        po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
         a.equal_aspect = true;
         st = po_nl_panel_eigs(po_figure_panel(fig, 0, 0, &a), trep, NULL);
-        a = po_nl_axes("Teacher limit set", "PC1", "PC2");
+        a = exp_axes("Teacher limit set", "PC1", "PC2");
         if (!st)
             st = po_nl_panel_limit_set(po_figure_panel(fig, 0, 1, &a), t->W, PO_LEAKY_CURRENT,
                                        s.panel_steps, 0.06, seed, true);
-        a = po_nl_axes("Largest Re(lambda): eigenvalue overestimation", "method", "max Re(lambda)");
+        a = exp_axes("Largest Re(lambda): eigenvalue overestimation", "method", "max Re(lambda)");
         a.xmin = 0.5;
         a.xmax = 4.0;
         a.legend = true;
@@ -112,16 +115,11 @@ po_status po_exp_figF2(po_exp_ctx *c)
                          trep, srep[i]};
         st = po_nl_draw_student_row(fig, 1 + i, &row, s.plot_time, s.panel_steps, seed);
     }
-    if (!st) st = po_exp_save_figure(c, fig, "");
+    st = exp_figure_done(c, fig, st);
 
     if (!st) {
         cJSON *root = po_exp_json(c);
-        cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
-        cJSON_AddNumberToObject(sz, "D", (double)s.D);
-        cJSON_AddNumberToObject(sz, "T", (double)s.T);
-        cJSON_AddNumberToObject(sz, "d", (double)s.d);
-        cJSON_AddNumberToObject(sz, "hidden", (double)s.hidden);
-        cJSON_AddNumberToObject(sz, "bptt_epochs", (double)s.fit.bptt_epochs);
+        exp_sizes_json(root, "sizes", f2_table, EXP_COUNT(f2_table), &s);
         cJSON_AddItemToObject(root, "teacher", po_nl_report_json(trep));
         cJSON *js = cJSON_AddObjectToObject(root, "students");
         for (size_t i = 0; i < F2_METHODS; i++) {
@@ -139,7 +137,6 @@ po_status po_exp_figF2(po_exp_ctx *c)
                          "student max Re lambda %.3f vs teacher %.3f (%zu-unit student, %zu hidden)",
                          max_re[i], tmax, W_hat[i]->rows, W_hat[i]->rows - s.d);
     }
-    po_figure_free(fig);
     for (size_t i = 0; i < F2_METHODS; i++) {
         po_attractor_report_free(srep[i]);
         po_mat_free(W_hat[i]);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "experiments/common.h"
 #include "experiments/exp.h"
 #include "experiments/nl_pipeline.h"
 
@@ -15,11 +16,13 @@ typedef struct f6_sizes {
     size_t D, T, d[F6_FRACS], panel_steps;
 } f6_sizes;
 
-static f6_sizes f6_sizes_for(bool quick)
-{
-    if (quick) return (f6_sizes){80, 3000, {4, 40}, 2000};
-    return (f6_sizes){500, 30000, {25, 250}, 5000}; /* 5% and 50% of D = 500 */
-}
+static const exp_size f6_table[] = {
+    EXP_SIZE("D", f6_sizes, D, 500, 80),
+    EXP_SIZE("T", f6_sizes, T, 30000, 3000),
+    EXP_SIZE(NULL, f6_sizes, d[0], 25, 4),   /* 5% */
+    EXP_SIZE(NULL, f6_sizes, d[1], 250, 40), /* 50% */
+    EXP_SIZE(NULL, f6_sizes, panel_steps, 5000, 2000),
+};
 
 typedef struct f6_counts {
     size_t teacher, student[F6_FRACS];     /* stable fixed points */
@@ -46,11 +49,11 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
     char title[160];
     if (!st) {
         counts->teacher = trep->n_stable_fp;
-        cJSON_AddItemToObject(inst, "seed", po_nl_json_u64(seed));
+        cJSON_AddItemToObject(inst, "seed", po_report_u64(seed));
         cJSON_AddItemToObject(inst, "teacher", po_nl_report_json(trep));
         snprintf(title, sizeof title, "%zu: teacher limit set, %zu stable fp", k + 1,
                  trep->n_stable_fp);
-        po_axes a = po_nl_axes(title, "PC1", "PC2");
+        po_axes a = exp_axes(title, "PC1", "PC2");
         st = po_nl_panel_limit_set(po_figure_panel(fig, k, 2, &a), t->W, PO_LEAKY_CURRENT,
                                    s->panel_steps, 0.06, seed, true);
     }
@@ -73,12 +76,12 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
             cJSON_AddItemToObject(js, j == 0 ? "MAP 5%" : "MAP 50%", so);
             snprintf(title, sizeof title, "%zu: MAP %s (d = %zu) eigenvalues", k + 1,
                      j == 0 ? "5%" : "50%", s->d[j]);
-            po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+            po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
             a.equal_aspect = true;
             st = po_nl_panel_eigs(po_figure_panel(fig, k, j, &a), trep, srep);
             snprintf(title, sizeof title, "%zu: MAP %s limit set, %zu stable fp", k + 1,
                      j == 0 ? "5%" : "50%", srep->n_stable_fp);
-            a = po_nl_axes(title, "PC1", "PC2");
+            a = exp_axes(title, "PC1", "PC2");
             if (!st)
                 st = po_nl_panel_limit_set(po_figure_panel(fig, k, 3 + j, &a), W_hat,
                                            PO_LEAKY_CURRENT, s->panel_steps, 0.05, seed, false);
@@ -95,19 +98,17 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
 
 po_status po_exp_figF6(po_exp_ctx *c)
 {
-    f6_sizes s = f6_sizes_for(po_exp_opts(c)->quick);
+    f6_sizes s;
+    exp_sizes_set(c, f6_table, EXP_COUNT(f6_table), &s);
     cJSON *root = po_exp_json(c);
-    cJSON *sz = cJSON_AddObjectToObject(root, "sizes");
-    cJSON_AddNumberToObject(sz, "D", (double)s.D);
-    cJSON_AddNumberToObject(sz, "T", (double)s.T);
+    cJSON *sz = exp_sizes_json(root, "sizes", f6_table, EXP_COUNT(f6_table), &s);
     cJSON_AddItemToObject(sz, "d", cJSON_CreateDoubleArray((const double[]){(double)s.d[0],
                                                                             (double)s.d[1]}, 2));
     cJSON *insts = cJSON_AddArrayToObject(root, "instances");
     po_figure *fig = NULL;
-    po_status st = po_figure_alloc(F6_INSTANCES, 5, 2600, 1100,
-                                   "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5% and 50% (rows: teacher "
-                                   "instances 1 and 2)",
-                                   &fig);
+    po_status st = exp_figure(&fig, F6_INSTANCES, 5, 2600, 1100,
+                              "Fig F.6: rank-3 null-overlap tanh teacher, MAP at 5%% and 50%% "
+                              "(rows: teacher instances 1 and 2)");
     f6_counts counts[F6_INSTANCES];
     memset(counts, 0, sizeof counts);
     for (size_t k = 0; k < F6_INSTANCES && !st; k++) {
@@ -115,8 +116,7 @@ po_status po_exp_figF6(po_exp_ctx *c)
         cJSON_AddItemToArray(insts, inst);
         st = run_instance(c, &s, k, fig, inst, &counts[k]);
     }
-    if (!st) st = po_exp_save_figure(c, fig, "");
-    po_figure_free(fig);
+    st = exp_figure_done(c, fig, st);
     if (st) return st;
     size_t spurious = 0, missed = 0, differ = 0;
     for (size_t k = 0; k < F6_INSTANCES; k++)

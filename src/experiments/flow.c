@@ -100,15 +100,15 @@ cJSON *exp_flow_json(const exp_flow *fl)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    cJSON_AddItemToObject(o, "pc_variance_fraction", po_exp_json_array(fl->var_frac, 2));
-    cJSON_AddItemToObject(o, "grid_pc1", po_exp_json_array(fl->xs, EXP_FLOW_SHADE));
-    cJSON_AddItemToObject(o, "grid_pc2", po_exp_json_array(fl->ys, EXP_FLOW_SHADE));
+    cJSON_AddItemToObject(o, "pc_variance_fraction", po_report_array(fl->var_frac, 2));
+    cJSON_AddItemToObject(o, "grid_pc1", po_report_array(fl->xs, EXP_FLOW_SHADE));
+    cJSON_AddItemToObject(o, "grid_pc2", po_report_array(fl->ys, EXP_FLOW_SHADE));
     cJSON_AddItemToObject(o, "speed_pow_0.1_normalised",
-                          po_exp_json_matrix(fl->speed, EXP_FLOW_SHADE, EXP_FLOW_SHADE, EXP_FLOW_SHADE));
-    cJSON_AddItemToObject(o, "arrow_pc1", po_exp_json_array(fl->ax, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_pc2", po_exp_json_array(fl->ay, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_u", po_exp_json_array(fl->au, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
-    cJSON_AddItemToObject(o, "arrow_v", po_exp_json_array(fl->av, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
+                          po_report_matrix(fl->speed, EXP_FLOW_SHADE, EXP_FLOW_SHADE, EXP_FLOW_SHADE));
+    cJSON_AddItemToObject(o, "arrow_pc1", po_report_array(fl->ax, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_pc2", po_report_array(fl->ay, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_u", po_report_array(fl->au, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
+    cJSON_AddItemToObject(o, "arrow_v", po_report_array(fl->av, EXP_FLOW_ARROWS * EXP_FLOW_ARROWS));
     return o;
 }
 

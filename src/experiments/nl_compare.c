@@ -1,7 +1,6 @@
 /* Attractors of teacher and student and their comparison in the terms of
  * issue 4's claims (SPEC.md §5 "Limit sets", §9 item 8); see nl_pipeline.h. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "experiments/nl_pipeline.h"
@@ -25,13 +24,6 @@ po_status po_nl_analyse(const po_mat *W, po_leaky leaky, const po_nl_attr_cfg *c
 /* The origin is a fixed point of every tanh network (F(0) = 0); a stable
  * point within this distance of it is the origin. */
 #define NL_ORIGIN_TOL 1e-6
-
-static double vec_norm(const double *x, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += x[i] * x[i];
-    return sqrt(s);
-}
 
 po_nl_kind po_nl_classify(const po_attractor_report *r)
 {
@@ -59,6 +51,7 @@ po_status po_nl_compare_reports(const po_attractor_report *teacher,
     po_status st = po_attractor_compare(teacher, student, obs, &cmp, out->verdict,
                                         sizeof out->verdict);
     if (st) return st;
+    out->counts = cmp;
     out->match = cmp.match;
     out->spurious_fp = cmp.spurious_fp > 0;
     out->missing_fp = cmp.missed_fp > 0;
@@ -75,65 +68,27 @@ po_status po_nl_compare_reports(const po_attractor_report *teacher,
     return PO_OK;
 }
 
-cJSON *po_nl_json_u64(uint64_t v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    return cJSON_CreateRaw(buf); /* exact: a double would round above 2^53 */
-}
-
+/* The figures' reports are the CLI's (partobs/report.h) with the top 6
+ * eigenvalues and no state vectors, plus the network's own kind. */
 cJSON *po_nl_report_json(const po_attractor_report *r)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = po_report_attractors_json(r, 0, 6, false);
     if (!o) return NULL;
-    cJSON_AddNumberToObject(o, "n", (double)r->n);
-    size_t top = r->n < 6 ? r->n : 6;
-    cJSON *ev = cJSON_AddArrayToObject(o, "top_eigenvalues");
-    for (size_t i = 0; ev && i < top; i++) {
-        double z[2] = {r->eig_re[i], r->eig_im[i]};
-        cJSON_AddItemToArray(ev, cJSON_CreateDoubleArray(z, 2));
-    }
-    cJSON_AddNumberToObject(o, "line_attractor_score", isfinite(r->las) ? r->las : 0.0);
-    cJSON_AddNumberToObject(o, "stable_fixed_points", (double)r->n_stable_fp);
-    cJSON_AddNumberToObject(o, "limit_cycles", (double)r->n_cycles);
-    cJSON *fps = cJSON_AddArrayToObject(o, "fixed_points");
-    const po_fixed_points *f = r->fixed_points;
-    for (size_t i = 0; fps && f && i < f->count; i++) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "kind", po_fp_kind_name(f->fp[i].kind));
-        cJSON_AddNumberToObject(p, "norm", f->fp[i].norm_x);
-        cJSON_AddNumberToObject(p, "max_re_jacobian", f->n ? f->fp[i].eig_re[0] : 0.0);
-        cJSON_AddNumberToObject(p, "hits", (double)f->fp[i].hits);
-        cJSON_AddItemToArray(fps, p);
-    }
-    cJSON *ls = cJSON_AddArrayToObject(o, "limit_sets");
-    const po_limit_sets *l = r->limit_sets;
-    for (size_t i = 0; ls && l && i < l->count; i++) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "kind", po_limit_kind_name(l->set[i].kind));
-        cJSON_AddNumberToObject(p, "norm", vec_norm(l->set[i].x, l->n));
-        cJSON_AddNumberToObject(p, "period", l->set[i].period);
-        cJSON_AddNumberToObject(p, "amplitude", l->set[i].amplitude);
-        cJSON_AddNumberToObject(p, "hits", (double)l->set[i].hits);
-        cJSON_AddItemToArray(ls, p);
-    }
     po_nl_kind k = po_nl_classify(r);
     cJSON_AddBoolToObject(o, "plain_stable_focus", k.plain_focus);
     cJSON_AddNumberToObject(o, "nonzero_stable_fixed_points", (double)k.nonzero_fp);
     return o;
 }
 
+/* As `partobs compare --json` writes them: match, verdict and the counts. */
 cJSON *po_nl_compare_json(const po_nl_compare *c)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddBoolToObject(o, "match", c->match);
     cJSON_AddStringToObject(o, "verdict", c->verdict);
-    cJSON_AddBoolToObject(o, "spurious_fixed_points", c->spurious_fp);
-    cJSON_AddBoolToObject(o, "missing_fixed_points", c->missing_fp);
-    cJSON_AddBoolToObject(o, "spurious_cycle", c->spurious_cycle);
-    cJSON_AddBoolToObject(o, "missing_cycle", c->missing_cycle);
-    cJSON_AddNumberToObject(o, "max_re", c->max_re);
+    cJSON_AddItemToObject(o, "comparison", po_report_comparison_json(&c->counts));
+    cJSON_AddItemToObject(o, "max_real_eigenvalue", po_report_number(c->max_re));
     cJSON_AddBoolToObject(o, "re_gt1_real", c->re_gt1_real);
     cJSON_AddBoolToObject(o, "re_gt1_complex", c->re_gt1_complex);
     return o;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "experiments/common.h"
 #include "experiments/nl_pipeline.h"
 #include "partobs/dyn.h"
 
@@ -99,22 +100,13 @@ po_status po_nl_panel_eigs(po_panel *p, const po_attractor_report *teacher,
                                 student ? student->n : 0);
 }
 
-po_axes po_nl_axes(const char *title, const char *xl, const char *yl)
-{
-    po_axes a = po_axes_defaults();
-    a.title = title;
-    a.xlabel = xl;
-    a.ylabel = yl;
-    return a;
-}
-
 po_status po_nl_draw_student_row(po_figure *f, size_t row, const po_nl_row *r, size_t plot_time,
                                  size_t panel_steps, uint64_t seed)
 {
     size_t n = r->W_hat->rows, d = n < r->rec->dmax ? n : r->rec->dmax;
     char title[200];
     snprintf(title, sizeof title, "%s (%zu units): eigenvalues", r->label, n);
-    po_axes a = po_nl_axes(title, "Re(lambda)", "Im(lambda)");
+    po_axes a = exp_axes(title, "Re(lambda)", "Im(lambda)");
     a.equal_aspect = true;
     po_status st = po_nl_panel_eigs(po_figure_panel(f, row, 0, &a), r->teacher, r->student);
 
@@ -124,14 +116,14 @@ po_status po_nl_draw_student_row(po_figure *f, size_t row, const po_nl_row *r, s
     size_t last = first + NL_TRACES - 1 < d ? first + NL_TRACES - 1 : d - 1;
     snprintf(title, sizeof title, "%s traces, neurons %zu-%zu (same IC%s)", r->label, first, last,
              r->noise ? " and noise" : ", no noise");
-    a = po_nl_axes(title, "time (tau)", "activity (scaled, offset)");
+    a = exp_axes(title, "time (tau)", "activity (scaled, offset)");
     a.legend = true;
     if (!st)
         st = po_nl_panel_traces(po_figure_panel(f, row, 1, &a), r->rec->Y, Xs, first, plot_time,
                                 0.01);
     po_mat_free(Xs);
     snprintf(title, sizeof title, "%s student limit set", r->label);
-    a = po_nl_axes(title, "PC1", "PC2");
+    a = exp_axes(title, "PC1", "PC2");
     if (!st)
         st = po_nl_panel_limit_set(po_figure_panel(f, row, 2, &a), r->W_hat, r->leaky, panel_steps,
                                    0.05, seed, false);

@@ -17,6 +17,7 @@
 #include "partobs/fit.h"
 #include "partobs/mat.h"
 #include "partobs/plot.h"
+#include "partobs/report.h"
 #include "partobs/sim.h"
 #include "partobs/teacher.h"
 
@@ -88,6 +89,7 @@ po_status po_nl_analyse(const po_mat *W, po_leaky leaky, const po_nl_attr_cfg *c
 /* Teacher vs student on their first obs (observed) neurons, in the terms of
  * issue 4's claims. */
 typedef struct po_nl_compare {
+    po_attractor_comparison counts; /* po_attractor_compare's */
     bool match;            /* no spurious and no missed attractor (po_attractor_compare) */
     char verdict[320];
     bool spurious_fp, missing_fp;       /* a student / teacher stable fixed point unmatched */
@@ -112,15 +114,11 @@ typedef struct po_nl_kind {
 
 po_nl_kind po_nl_classify(const po_attractor_report *r);
 
-/* JSON summaries; a seed as an exact integer. */
-cJSON *po_nl_json_u64(uint64_t v);
+/* JSON summaries (partobs/report.h's writers, with the figures' extras). */
 cJSON *po_nl_report_json(const po_attractor_report *r);
 cJSON *po_nl_compare_json(const po_nl_compare *c);
 
 /* ---- panels --------------------------------------------------------------- */
-
-/* Default axes with a title and axis labels. */
-po_axes po_nl_axes(const char *title, const char *xlabel, const char *ylabel);
 
 /* Traces (SPEC.md §5): neurons first..first+4 of the teacher (Yt, rows = time)
  * in red and of the student (Xs) in blue, scaled by 0.7 and offset by 2.5,

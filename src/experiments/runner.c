@@ -20,6 +20,7 @@
 
 #include "experiments/exp.h"
 #include "io/atomic.h"
+#include "partobs/report.h"
 #include "partobs/rng.h"
 #include "partobs/version.h"
 
@@ -218,34 +219,6 @@ po_status po_exp_save_figure(po_exp_ctx *c, po_figure *f, const char *suffix)
     return PO_OK;
 }
 
-cJSON *po_exp_json_array(const double *x, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < n; i++) {
-        cJSON *v = isfinite(x[i]) ? cJSON_CreateNumber(x[i]) : cJSON_CreateNull();
-        if (!v || !cJSON_AddItemToArray(a, v)) {
-            cJSON_Delete(v);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-cJSON *po_exp_json_matrix(const double *x, size_t rows, size_t cols, size_t ld)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < rows; i++) {
-        cJSON *row = po_exp_json_array(x + i * ld, cols);
-        if (!row || !cJSON_AddItemToArray(a, row)) {
-            cJSON_Delete(row);
-            cJSON_Delete(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
 /* ---- writing ---------------------------------------------------------------- */
 
 static po_status fill_text(FILE *f, const char *path, void *ctx)
@@ -287,13 +260,6 @@ static po_status make_dirs(const char *dir, bool *created)
     return PO_OK;
 }
 
-static cJSON *u64_json(uint64_t v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    return cJSON_CreateRaw(buf); /* exact: a double would round above 2^53 */
-}
-
 /* The document's header keys, before the experiment adds its panels. */
 static cJSON *new_document(const po_exp_ctx *c)
 {
@@ -302,8 +268,8 @@ static cJSON *new_document(const po_exp_ctx *c)
     cJSON_AddStringToObject(j, "figure", c->entry->name);
     cJSON_AddStringToObject(j, "summary", c->entry->summary);
     cJSON_AddStringToObject(j, "partobs_version", po_version());
-    cJSON_AddItemToObject(j, "seed", u64_json(c->seed));
-    cJSON_AddItemToObject(j, "run_seed", u64_json(c->opts->seed));
+    cJSON_AddItemToObject(j, "seed", po_report_u64(c->seed));
+    cJSON_AddItemToObject(j, "run_seed", po_report_u64(c->opts->seed));
     cJSON_AddBoolToObject(j, "quick", c->opts->quick);
     return j;
 }

@@ -9,6 +9,19 @@
 
 #include "linalg/linalg.h"
 
+static const exp_size sub_table[] = {
+    EXP_SIZE(NULL, sub_sizes, D, 500, 200),
+    EXP_SIZE(NULL, sub_sizes, k, 20, 4),
+    EXP_SIZE(NULL, sub_sizes, npts, 30, 14),
+};
+
+sub_sizes sub_sizes_for(const po_exp_ctx *c)
+{
+    sub_sizes z;
+    exp_sizes_set(c, sub_table, EXP_COUNT(sub_table), &z);
+    return z;
+}
+
 /* The log grid from 2 to D with D/20 (5% observation) inserted. */
 static po_status make_grid(size_t D, size_t npts, size_t **grid, size_t *n, size_t *ref)
 {
@@ -67,31 +80,6 @@ static void fam_free(fam_curves *f, size_t k)
     free(f->sigma2);
 }
 
-static cJSON *curves_json(const po_curves *m, const po_curves *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    double *dd = malloc(m->n * sizeof *dd);
-    if (dd) {
-        for (size_t i = 0; i < m->n; i++) dd[i] = (double)m->d[i];
-        cJSON_AddItemToObject(o, "d", po_exp_json_array(dd, m->n));
-        free(dd);
-    }
-    cJSON_AddItemToObject(o, "line_attractor_score_mean", po_exp_json_array(m->las, m->n));
-    cJSON_AddItemToObject(o, "line_attractor_score_sem", po_exp_json_array(s->las, m->n));
-    cJSON_AddItemToObject(o, "top_singular_values_mean",
-                          po_exp_json_matrix(m->top_sv, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "top_singular_values_sem",
-                          po_exp_json_matrix(s->top_sv, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "top_eigenvalues_re_mean",
-                          po_exp_json_matrix(m->top_re, m->n, m->top_n, m->top_n));
-    cJSON_AddItemToObject(o, "u_overlap_mean", po_exp_json_array(m->u_overlap, m->n));
-    cJSON_AddItemToObject(o, "u_overlap_sem", po_exp_json_array(s->u_overlap, m->n));
-    cJSON_AddItemToObject(o, "v_overlap_mean", po_exp_json_array(m->v_overlap, m->n));
-    cJSON_AddItemToObject(o, "v_overlap_sem", po_exp_json_array(s->v_overlap, m->n));
-    return o;
-}
-
 /* Column i of an n x top_n matrix into out. */
 static void column(const double *m, size_t n, size_t top_n, size_t i, double *out)
 {
@@ -103,61 +91,52 @@ static po_status draw_row(po_figure *f, size_t row, const sub_family *fam, const
 {
     const po_curves *m = fc->mean, *s = fc->sem;
     size_t n = m->n, D = fam->opts.D;
-    double *buf = malloc(5 * n * sizeof *buf);
+    double *x, *a, *b, *a2, *b2, *chance;
+    double *buf = exp_arrays(n, &x, &a, &b, &a2, &b2, &chance, NULL);
     if (!buf) return po_error(PO_ENOMEM, "figure data");
-    double *x = buf, *a = buf + n, *b = buf + 2 * n, *a2 = buf + 3 * n, *b2 = buf + 4 * n;
     for (size_t i = 0; i < n; i++) x[i] = (double)m->d[i] / (double)D;
     char title[3][160];
     snprintf(title[0], sizeof title[0], "%s: line attractor score", fam->label);
     snprintf(title[1], sizeof title[1], "%s: top singular values of the student", fam->label);
     snprintf(title[2], sizeof title[2], "%s: singular-vector overlaps", fam->label);
 
-    po_axes ax = po_axes_defaults();
-    ax.xlabel = "subsampling fraction d/D";
-    ax.logx = true;
-    ax.legend = true;
-    ax.title = title[0];
-    ax.ylabel = "LAS (mean +- SEM)";
-    ax.ymin = -0.3;
-    ax.ymax = 7;
-    po_panel *p = po_figure_panel(f, row, 0, &ax);
-    po_style sl = exp_style(PO_COLOR_BLUE, 2, "student LAS");
-    po_style g = exp_style(PO_COLOR_GREEN, 1.5, "LAS = 1");
-    po_status st = exp_band_line(p, x, m->las, s->las, n, &sl);
-    if (st == PO_OK) st = po_panel_hline(p, 1.0, &g);
-
-    ax.title = title[1];
-    ax.ylabel = "singular value (mean +- SEM)";
-    ax.ymin = ax.ymax = (double)NAN;
-    p = po_figure_panel(f, row, 1, &ax);
     column(m->top_sv, n, m->top_n, 0, a);
     column(s->top_sv, n, m->top_n, 0, b);
     column(m->top_sv, n, m->top_n, 1, a2);
     column(s->top_sv, n, m->top_n, 1, b2);
-    po_style s1 = exp_style(PO_COLOR_BLUE, 2, "sigma1 of student");
-    po_style s2 = exp_style(PO_COLOR_ORANGE, 2, "sigma2 of student");
-    if (st == PO_OK) st = exp_band_line(p, x, a, b, n, &s1);
-    if (st == PO_OK) st = exp_band_line(p, x, a2, b2, n, &s2);
+    for (size_t i = 0; i < n; i++) chance[i] = 1.0 / sqrt((double)m->d[i]);
     double one[2] = {1.0, 1.0}, sig[2], sem_unused;
     exp_mean_sem(fc->sigma1, k, 1, &sig[0], &sem_unused);
     exp_mean_sem(fc->sigma2, k, 1, &sig[1], &sem_unused);
-    po_style tm = exp_style(PO_COLOR_RED, 1, "teacher sigma1, sigma2");
-    tm.marker = 2;
-    if (st == PO_OK) st = po_panel_points(p, one, sig, 2, &tm);
-
+    const exp_series las[] = {
+        {EXP_BAND, x, m->las, s->las, n, 0, {PO_COLOR_BLUE, 2, false, 0, "student LAS"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREEN, 1.5, false, 0, "LAS = 1"}},
+    };
+    const exp_series sv[] = {
+        {EXP_BAND, x, a, b, n, 0, {PO_COLOR_BLUE, 2, false, 0, "sigma1 of student"}},
+        {EXP_BAND, x, a2, b2, n, 0, {PO_COLOR_ORANGE, 2, false, 0, "sigma2 of student"}},
+        {EXP_POINTS, one, sig, NULL, 2, 0, {PO_COLOR_RED, 1, false, 2, "teacher sigma1, sigma2"}},
+    };
+    const exp_series ov[] = {
+        {EXP_BAND, x, m->u_overlap, s->u_overlap, n, 0, {PO_COLOR_BLUE, 2, false, 0, "left (u1)"}},
+        {EXP_BAND, x, m->v_overlap, s->v_overlap, n, 0, {PO_COLOR_PURPLE, 2, false, 0, "right (v1)"}},
+        {EXP_LINE, x, chance, NULL, n, 0, {PO_COLOR_GREY, 1.5, true, 0, "chance 1/sqrt(d)"}},
+    };
+    po_axes ax = exp_axes(title[0], "subsampling fraction d/D", "LAS (mean +- SEM)");
+    ax.logx = true;
+    ax.legend = true;
+    ax.ymin = -0.3;
+    ax.ymax = 7;
+    po_status st = exp_panel(f, row, 0, &ax, las, EXP_COUNT(las));
+    ax.title = title[1];
+    ax.ylabel = "singular value (mean +- SEM)";
+    ax.ymin = ax.ymax = (double)NAN;
+    if (st == PO_OK) st = exp_panel(f, row, 1, &ax, sv, EXP_COUNT(sv));
     ax.title = title[2];
     ax.ylabel = "overlap with teacher's (mean +- SEM)";
     ax.ymin = 0;
     ax.ymax = 1.05;
-    p = po_figure_panel(f, row, 2, &ax);
-    po_style su = exp_style(PO_COLOR_BLUE, 2, "left (u1)");
-    po_style sv = exp_style(PO_COLOR_PURPLE, 2, "right (v1)");
-    po_style ch = exp_style(PO_COLOR_GREY, 1.5, "chance 1/sqrt(d)");
-    ch.dashed = true;
-    for (size_t i = 0; i < n; i++) a[i] = 1.0 / sqrt((double)m->d[i]);
-    if (st == PO_OK) st = exp_band_line(p, x, m->u_overlap, s->u_overlap, n, &su);
-    if (st == PO_OK) st = exp_band_line(p, x, m->v_overlap, s->v_overlap, n, &sv);
-    if (st == PO_OK) st = po_panel_line(p, x, a, n, &ch);
+    if (st == PO_OK) st = exp_panel(f, row, 2, &ax, ov, EXP_COUNT(ov));
     free(buf);
     return st;
 }
@@ -235,25 +214,21 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
             if (e2 > r->full_sv_err) r->full_sv_err = e2;
         }
 
-        cJSON *o = curves_json(fc[f].mean, fc[f].sem);
+        cJSON *o = po_report_curves_json(fc[f].mean, fc[f].sem, k, D);
         if (o) {
             cJSON_AddStringToObject(o, "family", fam[f].label);
-            cJSON_AddNumberToObject(o, "D", (double)D);
-            cJSON_AddNumberToObject(o, "teachers", (double)k);
-            cJSON_AddItemToObject(o, "teacher_sigma1", po_exp_json_array(fc[f].sigma1, k));
-            cJSON_AddItemToObject(o, "teacher_sigma2", po_exp_json_array(fc[f].sigma2, k));
+            cJSON_AddItemToObject(o, "teacher_sigma1", po_report_array(fc[f].sigma1, k));
+            cJSON_AddItemToObject(o, "teacher_sigma2", po_report_array(fc[f].sigma2, k));
             cJSON_AddNumberToObject(o, "d_ref", (double)ref);
             if (!cJSON_AddItemToObject(root, fam[f].label, o)) cJSON_Delete(o);
         }
     }
     if (st == PO_OK) {
         po_figure *fig = NULL;
-        char full[256];
-        snprintf(full, sizeof full, "%s; D = %zu, %zu teachers each", title, fam[0].opts.D, k);
-        st = po_figure_alloc(n, 3, 1950, 560 * (int)n, full, &fig);
+        st = exp_figure(&fig, n, 3, 1950, 560 * (int)n, "%s; D = %zu, %zu teachers each", title,
+                        fam[0].opts.D, k);
         for (size_t f = 0; st == PO_OK && f < n; f++) st = draw_row(fig, f, &fam[f], &fc[f], k);
-        if (st == PO_OK) st = po_exp_save_figure(c, fig, "");
-        po_figure_free(fig);
+        st = exp_figure_done(c, fig, st);
     }
     for (size_t f = 0; f < n; f++) fam_free(&fc[f], k);
     return st;

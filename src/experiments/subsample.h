@@ -16,6 +16,13 @@ typedef struct sub_family {
     po_teacher_opts opts; /* D included */
 } sub_family;
 
+/* The sizes both figures use: D = 500, k = 20 teachers per family, a grid
+ * of npts = 30 points (--quick: 200, 4, 14). */
+typedef struct sub_sizes {
+    size_t D, k, npts;
+} sub_sizes;
+sub_sizes sub_sizes_for(const po_exp_ctx *c);
+
 /* Per family, what the curves say (for the caller's claims). */
 typedef struct sub_result {
     size_t k;            /* teachers */

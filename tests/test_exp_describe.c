@@ -1,0 +1,162 @@
+/* A figure as a description (issue 10 item 12): sizes from one table at full
+ * and --quick sizes (EXP_KEEP leaves a default), recorded in the JSON in
+ * table order; one allocation split into arrays; a figure set up, drawn from
+ * panels given as data and saved by one path, and not saved after a failure.
+ * Fake experiments run through po_exp_run as in test_experiments.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "experiments/common.h"
+#include "experiments/exp.h"
+#include "harness.h"
+
+typedef struct fake_job {
+    size_t D, k, kept, unrecorded;
+} fake_job;
+
+static const exp_size fake_sizes[] = {
+    EXP_SIZE("D", fake_job, D, 500, 50),
+    EXP_SIZE("teachers", fake_job, k, 20, 3),
+    EXP_SIZE("kept", fake_job, kept, EXP_KEEP, 7),
+    EXP_SIZE(NULL, fake_job, unrecorded, 11, 12),
+};
+
+static fake_job seen;
+
+static po_status fake_sizes_fn(po_exp_ctx *c)
+{
+    fake_job J = {0, 0, 99, 0};
+    exp_sizes_set(c, fake_sizes, EXP_COUNT(fake_sizes), &J);
+    seen = J;
+    cJSON *p = exp_sizes_json(po_exp_json(c), "parameters", fake_sizes, EXP_COUNT(fake_sizes), &J);
+    cJSON_AddStringToObject(p, "extra", "added after the table");
+    double *a, *b, *m;
+    double *block = exp_arrays(4, &a, &b, &m, NULL);
+    if (!block) return PO_ENOMEM;
+    for (size_t i = 0; i < 4; i++) {
+        a[i] = (double)i;
+        b[i] = 0.5 * (double)i;
+        m[i] = 0.1;
+    }
+    /* The arrays are consecutive blocks of the one allocation. */
+    po_exp_claim(c, a == block && b == block + 4 && m == block + 8, "arrays split", "-");
+    po_figure *f = NULL;
+    po_status st = exp_figure(&f, 1, 2, 400, 200, "fake %s, D = %zu", "figure", J.D);
+    const exp_series s[] = {
+        {EXP_LINE, a, b, NULL, 4, 0, {PO_COLOR_BLUE, 2, false, 0, "line"}},
+        {EXP_BAND, a, b, m, 4, 0, {PO_COLOR_ORANGE, 1, false, 1, "band"}},
+        {EXP_POINTS, a, a, NULL, 4, 0, {PO_COLOR_RED, 1, false, 2, "points"}},
+        {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "level"}},
+    };
+    po_axes ax = exp_axes("panel", "x", "y");
+    if (st == PO_OK) st = exp_panel(f, 0, 0, &ax, s, EXP_COUNT(s));
+    if (st == PO_OK) st = exp_panel(f, 0, 1, &ax, s, 1);
+    st = exp_figure_done(c, f, st);
+    free(block);
+    return st;
+}
+
+/* A panel that cannot be drawn (a line with no points is refused): the
+ * figure must not be saved. */
+static po_status fake_bad_panel(po_exp_ctx *c)
+{
+    po_figure *f = NULL;
+    po_status st = exp_figure(&f, 1, 1, 400, 200, "bad");
+    double x[1] = {0};
+    const exp_series s[] = {{EXP_LINE, x, x, NULL, 0, 0, {PO_COLOR_BLUE, 2, false, 0, NULL}}};
+    po_axes ax = exp_axes("panel", "x", "y");
+    if (st == PO_OK) st = exp_panel(f, 0, 0, &ax, s, 1);
+    st = exp_figure_done(c, f, st);
+    return st == PO_OK ? po_error(PO_EINVAL, "the empty line was accepted") : st;
+}
+
+static const po_exp_entry table[] = {
+    {"sizes", "sizes from a table", fake_sizes_fn},
+    {"bad", "a panel that fails", fake_bad_panel},
+};
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s) s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void run_sizes(bool quick, const char *dir)
+{
+    po_repro_opts o = po_repro_opts_defaults();
+    o.out_dir = po_test_tmp(dir);
+    o.quick = quick;
+    o.threads = 1;
+    size_t idx = 0;
+    po_repro_result res;
+    CHECK_OK(po_exp_run(table, 2, &idx, 1, &o, &res));
+    CHECK(res.claims == 1 && res.held == 1);
+}
+
+static void test_sizes_full(void)
+{
+    run_sizes(false, "full");
+    CHECK(seen.D == 500 && seen.k == 20 && seen.kept == 99 && seen.unrecorded == 11);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sizes.json", po_test_tmp("full"));
+    char *text = slurp(path);
+    CHECK(text != NULL);
+    if (!text) return;
+    cJSON *j = cJSON_Parse(text);
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "parameters");
+    /* Recorded keys in table order, unrecorded ones absent, extras after. */
+    const char *want[] = {"D", "teachers", "kept", "extra"};
+    size_t i = 0;
+    for (const cJSON *e = p ? p->child : NULL; e; e = e->next, i++)
+        CHECK(i < 4 && strcmp(e->string, want[i]) == 0);
+    CHECK(i == 4);
+    CHECK(cJSON_GetObjectItem(p, "kept")->valuedouble == 99.0);
+    cJSON_Delete(j);
+    free(text);
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/sizes.png", po_test_tmp("full"));
+    CHECK(stat(path, &sb) == 0 && sb.st_size > 0);
+    snprintf(path, sizeof path, "%s/sizes.svg", po_test_tmp("full"));
+    CHECK(stat(path, &sb) == 0 && sb.st_size > 0);
+}
+
+static void test_sizes_quick(void)
+{
+    run_sizes(true, "quick");
+    CHECK(seen.D == 50 && seen.k == 3 && seen.kept == 7 && seen.unrecorded == 12);
+}
+
+static void test_failed_panel_not_saved(void)
+{
+    po_repro_opts o = po_repro_opts_defaults();
+    o.out_dir = po_test_tmp("bad");
+    size_t idx = 1;
+    CHECK(po_exp_run(table, 2, &idx, 1, &o, NULL) != PO_OK);
+    char path[1024];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/bad.png", po_test_tmp("bad"));
+    CHECK(stat(path, &sb) != 0);
+    snprintf(path, sizeof path, "%s/bad.json", po_test_tmp("bad"));
+    CHECK(stat(path, &sb) != 0);
+}
+
+int main(void)
+{
+    PO_RUN(test_sizes_full);
+    PO_RUN(test_sizes_quick);
+    PO_RUN(test_failed_panel_not_saved);
+    return po_test_finish();
+}
