@@ -15,7 +15,6 @@
 /* Eigenvalues and attractors shown per side in the table. */
 enum { TOP_EIG = 5, TOP_ROWS = 6, CELL = 128, WIDTH = 40 };
 
-}
 
 static double norm_head(const double *x, size_t k)
 {

@@ -24,8 +24,6 @@ static void multi_update(void *user, size_t done, size_t total)
     cli_progress_update(&p->bar, p->k * p->n + done, p->K * p->n);
 }
 
-}
-
 /* Header or values of one block of columns for c (a row k, or the header when k == n). */
 static void csv_block(FILE *t, const po_curves *c, size_t k, const char *suffix)
 {
