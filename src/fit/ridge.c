@@ -197,17 +197,17 @@ static po_status check_args(const po_mat *Y, const po_ridge_opts *opts, const po
 {
     if (!Y || !opts || !W_hat) return po_error(PO_EINVAL, "fit ridge: NULL argument");
     const char *why = po_ridge_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "fit ridge: invalid options: %s", why);
-    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit ridge: Y has no columns (T x 0)");
+    if (why) return po_error(PO_EINVAL, "ridge: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "ridge: Y has no columns (T x 0)");
     if (Y->rows < 2)
-        return po_error(PO_ESHAPE, "fit ridge: Y has %zu rows, need at least 2 time steps",
+        return po_error(PO_ESHAPE, "ridge: Y has %zu rows, need at least 2 time steps",
                         Y->rows);
     if (opts->burn_in >= Y->rows - 1)
         return po_error(PO_EINVAL,
-                        "fit ridge: burn_in %zu leaves fewer than 2 of the %zu rows of Y",
+                        "ridge: burn_in %zu leaves fewer than 2 of the %zu rows of Y",
                         opts->burn_in, Y->rows);
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
-        return po_error(PO_ESHAPE, "fit ridge: W_hat is %zux%zu, expected %zux%zu for Y of %zu columns",
+        return po_error(PO_ESHAPE, "ridge: W_hat is %zux%zu, expected %zux%zu for Y of %zu columns",
                         W_hat->rows, W_hat->cols, Y->cols, Y->cols, Y->cols);
     return PO_OK;
 }
@@ -244,7 +244,7 @@ po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat
     st = accumulate(Y, opts, opts->burn_in, opts->block ? opts->block : auto_block(d), &s);
     if (st != PO_OK) goto done;
     if (!all_finite(s.C) || !all_finite(s.G)) {
-        st = po_error(PO_ENONFINITE, "fit ridge: Y: values too large: the sums overflow "
+        st = po_error(PO_ENONFINITE, "ridge: Y: values too large: the sums overflow "
                                      "(rescale the data)");
         goto done;
     }

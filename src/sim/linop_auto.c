@@ -83,7 +83,7 @@ static po_status try_lowrank(const po_mat *W, po_rng *rng, po_linop **out)
     if (st) goto done;
     if (res <= AUTO_RESIDUAL_TOL * po_mat_norm_fro(W)) st = po_linop_lowrank(Q, N, out);
 done:
-    if (st == PO_ENOMEM) po_error(PO_ENOMEM, "po_linop_auto: no memory for the rank test (D = %zu)", D);
+    if (st == PO_ENOMEM) po_error(PO_ENOMEM, "no memory for the rank test (D = %zu)", D);
     po_mat_free(G);
     po_mat_free(Y);
     po_mat_free(Q);
@@ -97,9 +97,9 @@ po_status po_linop_auto(const po_mat *W, po_rng *rng, po_linop **out)
 {
     *out = NULL;
     if (!W || !W->data || W->rows == 0)
-        return po_error(PO_EINVAL, "po_linop_auto: connectivity matrix is missing or empty");
+        return po_error(PO_EINVAL, "connectivity matrix is missing or empty");
     if (W->rows != W->cols)
-        return po_error(PO_ESHAPE, "po_linop_auto: connectivity must be square, got %zux%zu",
+        return po_error(PO_ESHAPE, "connectivity must be square, got %zux%zu",
                         W->rows, W->cols);
     po_status st = po_mat_check_finite(W, "connectivity");
     if (st) return st;
