@@ -22,6 +22,7 @@
 #include "io/atomic.h"
 #include "partobs/rng.h"
 #include "partobs/version.h"
+#include "core/alloc.h"
 
 po_repro_opts po_repro_opts_defaults(void)
 {
@@ -473,7 +474,9 @@ po_status po_exp_run(const po_exp_entry *table, size_t n_table, const size_t *in
     if (!recs) return po_error(PO_ENOMEM, "no memory for the experiment records");
     size_t done = 0;
     for (; done < n; done++) {
-        st = run_one(&table[indices[done]], opts, &recs[done]);
+        /* at least the BLAS buffers; each figure's arrays are small at --quick */
+        st = po_mem_reserve_check(0, table[indices[done]].name);
+        if (st == PO_OK) st = run_one(&table[indices[done]], opts, &recs[done]);
         if (st != PO_OK) break;
     }
     if (st == PO_OK) {

@@ -278,6 +278,11 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
                        po_mat *W_hat, po_mat *W_in, po_cornn_info *info)
 {
     po_status st = check_args(Y, U, opts, W_hat, W_in);
+    if (st == PO_OK) {
+        double n = (double)(Y->cols + (U ? U->cols : 0)) + 4.0;
+        st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)Y->rows * n + 4.0 * n * n),
+                                  "cornn workspace");
+    }
     if (st != PO_OK) return st;
     const po_cornn_opts *o = opts;
     size_t d = Y->cols, m = U ? U->cols : 0, n = d + m, dp = (d + 3) / 4 * 4;

@@ -142,6 +142,11 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
 {
     size_t t1 = 0;
     po_status st = check_args(Y, opts, W_hat, &t1);
+    if (st == PO_OK) {
+        double d = (double)Y->cols;
+        st = po_mem_reserve_check(po_mem_doubles((double)(t1 - opts->t0) * d + 2.0 * d * d + 8.0 * d),
+                                  "FORCE workspace");
+    }
     if (st != PO_OK) return st;
     const po_force_opts *o = opts;
     size_t d = Y->cols, n = t1 - o->t0, total = o->passes + o->free_passes;

@@ -102,6 +102,9 @@ static double gradient(const po_mat *W, const po_mat *S, const po_mat *C, double
 po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_gd_info *info)
 {
     po_status st = check_args(Y, opts, W_hat);
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(5.0 * (double)Y->cols * (double)Y->cols),
+                                  "gradient-descent workspace");
     if (st != PO_OK) return st;
     size_t d = Y->cols, nn = d * d;
     po_mat *S = po_mat_alloc(d, d), *C = po_mat_alloc(d, d), *W = po_mat_alloc(d, d),

@@ -280,7 +280,17 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
     *out = NULL;
     double *mean_y = NULL, *var_y = NULL;
     po_status st = check_inputs(Y, U, opts, &mean_y, &var_y);
-    if (st != PO_OK) return st;
+    if (st == PO_OK) {
+        /* the smoother keeps a mean and two K x K covariances per time step */
+        double K = (double)opts->latents + (double)(U ? U->cols : 0);
+        st = po_mem_reserve_check(po_mem_doubles((double)Y->rows * ((double)Y->cols + 4.0 * K + 3.0 * K * K)),
+                                  "LDS smoother");
+    }
+    if (st != PO_OK) {
+        free(mean_y);
+        free(var_y);
+        return st;
+    }
     size_t T = Y->rows, d = Y->cols, K = opts->latents, m = U ? U->cols : 0, iters = opts->iters;
     /* The BLAS products here are thin (K + m + 1 columns): OpenBLAS threads
      * cost more in synchronisation than they save, and on a busy machine

@@ -16,6 +16,7 @@
 
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
+#include "core/alloc.h"
 
 /* CORNN's clipping bound for the leaky-rate targets (SPEC.md §4.5). */
 #define PO_RATE_CLIP (1.0 - 1e-6)
@@ -233,6 +234,9 @@ po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat
                        po_ridge_info *info)
 {
     po_status st = check_args(Y, opts, W_hat);
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(4.0 * (double)Y->cols * (double)Y->cols),
+                                  "ridge sums");
     if (st != PO_OK) return st;
     size_t d = Y->cols;
     double alpha = opts->alpha, rho = opts->rho;

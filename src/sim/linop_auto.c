@@ -18,6 +18,7 @@
 
 #include "linalg/linalg.h"
 #include "linop.h"
+#include "core/alloc.h"
 
 #define AUTO_SPARSE_FRACTION 0.1
 #define AUTO_RANK_FRACTION 10 /* r_max = D / 10 */
@@ -102,6 +103,9 @@ po_status po_linop_auto(const po_mat *W, po_rng *rng, po_linop **out)
         return po_error(PO_ESHAPE, "connectivity must be square, got %zux%zu",
                         W->rows, W->cols);
     po_status st = po_mat_check_finite(W, "connectivity");
+    if (!st)
+        st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)W->rows * (double)W->rows),
+                                  "the operator and its rank test");
     if (st) return st;
     size_t D = W->rows, nnz = po_linop_count_nonzeros_(W);
     if ((double)nnz <= AUTO_SPARSE_FRACTION * (double)D * (double)D)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "core/alloc.h"
 
 po_sim_opts po_sim_opts_defaults(void)
 {
@@ -170,6 +171,7 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
                      po_mat *X)
 {
     po_status st = check_inputs(W, opts, in, X);
+    if (!st) st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)W->D), "the simulation");
     if (st) return st;
     static const po_sim_inputs none = {NULL, NULL, NULL, NULL};
     if (!in) in = &none;

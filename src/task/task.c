@@ -14,6 +14,7 @@
 
 #include "partobs/task.h"
 #include "partobs/teacher.h"
+#include "core/alloc.h"
 
 po_task_opts po_task_opts_defaults(void)
 {
@@ -159,12 +160,17 @@ po_status po_task_make(const po_task_opts *opts, po_task **out)
     const char *why = po_task_opts_check(opts);
     if (why) return po_error(PO_EINVAL, "%s", why);
     size_t D = opts->D, T = opts->T;
+    /* The signals here and the T x D activity of po_task_simulate: a task too
+     * big is refused before anything is drawn (issue 10 item 6). */
+    po_status st = po_mem_reserve_check(
+        po_mem_doubles((double)T * (4.0 + (double)D) + 5.0 * (double)D * (double)D), "the task");
+    if (st != PO_OK) return st;
 
     po_teacher_opts to = teacher_opts(opts);
     po_rng rng;
     po_rng_init(&rng, opts->seed, PO_STREAM_CONNECTIVITY);
     po_teacher *teacher = NULL;
-    po_status st = po_teacher_generate(&to, &rng, &teacher);
+    st = po_teacher_generate(&to, &rng, &teacher);
     if (st != PO_OK) return st;
 
     po_task *task = calloc(1, sizeof *task);
@@ -232,8 +238,11 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts)
     so.progress_user = opts->progress_user;
 
     /* W = S diag(e) S^{-1} and O T O^T are dense and of (nearly) full rank. */
+    po_status st = po_mem_reserve_check(po_mem_doubles((double)T * (1.0 + (double)D)),
+                                        "the T x D activity");
+    if (st != PO_OK) return st;
     po_linop *op = NULL;
-    po_status st = po_linop_dense(task->W, &op);
+    st = po_linop_dense(task->W, &op);
     if (st != PO_OK) return st;
     po_mat *X = po_mat_alloc(T, D);
     po_mat *r = po_mat_alloc(T, 1);

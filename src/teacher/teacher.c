@@ -6,6 +6,7 @@
 
 #include "linalg/linalg.h"
 #include "teacher_internal.h"
+#include "core/alloc.h"
 
 static const po_teacher_gen_fn generators[PO_NET_COUNT_] = {
     [PO_NET_GAUSSIAN] = po_teacher_gen_gaussian,
@@ -26,11 +27,15 @@ po_status po_teacher_generate(const po_teacher_opts *opts, po_rng *rng, po_teach
     if (!opts || !rng) return po_error(PO_EINVAL, "po_teacher_generate: NULL options or rng");
     const char *why = po_teacher_opts_check(opts);
     if (why) return po_error(PO_EINVAL, "teacher options (%s): %s", po_net_name(opts->net), why);
+    /* W, the transform and the factorisation workspaces */
+    po_status st = po_mem_reserve_check(po_mem_doubles(5.0 * (double)opts->D * (double)opts->D),
+                                        "the D x D teacher");
+    if (st != PO_OK) return st;
 
     po_teacher *t = calloc(1, sizeof *t);
     if (!t) return po_error(PO_ENOMEM, "cannot allocate the teacher");
     t->W = po_mat_alloc(opts->D, opts->D);
-    po_status st = t->W ? generators[opts->net](opts, rng, t) : PO_ENOMEM;
+    st = t->W ? generators[opts->net](opts, rng, t) : PO_ENOMEM;
     if (st == PO_OK) st = po_teacher_check_overflow(opts, t, NULL);
     if (st == PO_OK) st = po_teacher_apply_transforms(opts, rng, t);
     if (st != PO_OK) {

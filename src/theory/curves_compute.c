@@ -27,6 +27,7 @@
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
 #include "theory_internal.h"
+#include "core/alloc.h"
 
 typedef struct curve_job {
     const po_curves_opts *opts;
@@ -205,6 +206,9 @@ po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curv
         return po_error(PO_ESHAPE, "teacher W must be square and non-empty, got %zux%zu",
                         B->rows, B->cols);
     po_status st = po_mat_check_finite(B, "teacher W");
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(6.0 * (double)D * (double)D),
+                                  "covariance and student workspace");
     if (st != PO_OK) return st;
     size_t n = po_curves_count(opts, D);
     if (n == 0)
