@@ -24,6 +24,9 @@ double *po_alloc_doubles(size_t n, bool zero)
     if (n > SIZE_MAX / sizeof(double) - HUGE_ALIGN) return NULL;
     size_t bytes = n * sizeof(double);
     if (bytes < HUGE_THRESHOLD) return zero ? calloc(n, sizeof(double)) : malloc(bytes);
+    /* Overcommit would grant more than the machine has, and zero-filling it
+     * would then take minutes before failing (issue 10 item 6). */
+    if (po_mem_reserve_check(bytes, "an array") != PO_OK) return NULL;
     void *p = NULL;
     size_t rounded = (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
     if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) return NULL;
