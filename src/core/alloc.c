@@ -18,25 +18,6 @@
 #define HUGE_THRESHOLD ((size_t)4 << 20)
 #define HUGE_ALIGN ((size_t)2 << 20)
 
-double *po_alloc_doubles(size_t n, bool zero)
-{
-    if (n == 0) n = 1;
-    if (n > SIZE_MAX / sizeof(double) - HUGE_ALIGN) return NULL;
-    size_t bytes = n * sizeof(double);
-    if (bytes < HUGE_THRESHOLD) return zero ? calloc(n, sizeof(double)) : malloc(bytes);
-    /* Overcommit would grant more than the machine has, and zero-filling it
-     * would then take minutes before failing (issue 10 item 6). */
-    if (po_mem_reserve_check(bytes, "an array") != PO_OK) return NULL;
-    void *p = NULL;
-    size_t rounded = (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
-    if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, rounded, MADV_HUGEPAGE); /* advisory: failure only means small pages */
-#endif
-    if (zero) memset(p, 0, bytes);
-    return p;
-}
-
 /* The "<key>: N kB" line of a /proc file, in bytes; SIZE_MAX if absent. */
 static size_t proc_kb(const char *path, const char *key)
 {
@@ -74,10 +55,39 @@ static po_status too_big(size_t need, size_t avail, const char *what)
     return po_error(PO_ENOMEM, "needs %s, %s available (%s)", n, a, what);
 }
 
+double *po_alloc_doubles(size_t n, bool zero)
+{
+    if (n == 0) n = 1;
+    if (n > SIZE_MAX / sizeof(double) - HUGE_ALIGN) return NULL;
+    size_t bytes = n * sizeof(double);
+    void *p = NULL;
+    if (bytes < HUGE_THRESHOLD) {
+        p = zero ? calloc(n, sizeof(double)) : malloc(bytes);
+        if (!p) too_big(bytes, 0, "the allocation failed");
+        return p;
+    }
+    /* Overcommit would grant more than the machine has, and zero-filling it
+     * would then take minutes before failing (issue 10 item 6). */
+    if (po_mem_reserve_check(bytes, "an array") != PO_OK) return NULL;
+    size_t rounded = (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
+    if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) {
+        too_big(bytes, 0, "the allocation failed");
+        return NULL;
+    }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE); /* advisory: failure only means small pages */
+#endif
+    if (zero) memset(p, 0, bytes);
+    return p;
+}
+
 po_status po_mem_reserve_check(size_t bytes, const char *what)
 {
-    /* Physical memory: what the arrays will touch. */
+    /* Physical memory: what the arrays will touch. A tenth of MemAvailable
+     * stays free: filling all of it invites the OOM killer, which would stop
+     * the run without a message. */
     size_t mem = proc_kb("/proc/meminfo", "MemAvailable:");
+    if (mem != SIZE_MAX) mem -= mem / 10;
     if (mem != SIZE_MAX && bytes > mem) return too_big(bytes, mem, what);
     /* Address space (ulimit -v): the arrays plus one BLAS buffer per BLAS
      * thread, which OpenBLAS maps at its first call in each thread and, when
@@ -87,13 +97,15 @@ po_status po_mem_reserve_check(size_t bytes, const char *what)
     size_t used = proc_kb("/proc/self/status", "VmSize:");
     size_t limit = rl.rlim_cur > SIZE_MAX ? SIZE_MAX : (size_t)rl.rlim_cur;
     size_t room = used == SIZE_MAX ? limit : (used < limit ? limit - used : 0);
-    /* Once a check in this thread has passed, the buffers are mapped (or about
-     * to be) and already counted in VmSize by the next check. */
+    /* The first check in a thread that passes maps the thread's buffer at
+     * once, so that later checks see it in VmSize and the arrays allocated
+     * in between cannot take its room. */
     static _Thread_local bool blas_mapped = false;
     int threads = po_la_blas_threads();
     size_t blas = blas_mapped ? 0 : (size_t)(threads > 0 ? threads : 1) * PO_BLAS_BUFFER_BYTES;
     size_t need = bytes > SIZE_MAX - blas ? SIZE_MAX : bytes + blas;
     if (need > room) return too_big(need, room, what);
+    if (!blas_mapped) po_la_blas_map_buffer();
     blas_mapped = true;
     return PO_OK;
 }

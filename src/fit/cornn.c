@@ -175,7 +175,7 @@ static size_t pick_threads(const po_cornn_opts *o, size_t nblocks)
 static po_status check_args(const po_mat *Y, const po_mat *U, const po_cornn_opts *o,
                             const po_mat *W_hat, const po_mat *W_in)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit cornn: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "cornn: NULL argument");
     const char *why = po_cornn_opts_check(o);
     if (why) return po_error(PO_EINVAL, "cornn: invalid options: %s", why);
     if (Y->cols == 0) return po_error(PO_ESHAPE, "cornn: Y has no columns (T x 0)");

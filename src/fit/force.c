@@ -101,7 +101,7 @@ static double run_pass(force_state *s, const po_force_opts *o, bool train, doubl
 static po_status check_args(const po_mat *Y, const po_force_opts *o, const po_mat *W_hat,
                             size_t *t1)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit force: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "force: NULL argument");
     const char *why = po_force_opts_check(o);
     if (why) return po_error(PO_EINVAL, "force: invalid options: %s", why);
     if (Y->cols == 0) return po_error(PO_ESHAPE, "force: Y has no columns (T x 0)");

@@ -40,7 +40,7 @@ const char *po_gd_opts_check(const po_gd_opts *o)
 
 static po_status check_args(const po_mat *Y, const po_gd_opts *o, const po_mat *W_hat)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit gd: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "gd: NULL argument");
     const char *why = po_gd_opts_check(o);
     if (why) return po_error(PO_EINVAL, "gd: invalid options: %s", why);
     if (Y->cols == 0) return po_error(PO_ESHAPE, "gd: Y has no columns (T x 0)");

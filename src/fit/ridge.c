@@ -196,7 +196,7 @@ static size_t auto_block(size_t d)
 
 static po_status check_args(const po_mat *Y, const po_ridge_opts *opts, const po_mat *W_hat)
 {
-    if (!Y || !opts || !W_hat) return po_error(PO_EINVAL, "fit ridge: NULL argument");
+    if (!Y || !opts || !W_hat) return po_error(PO_EINVAL, "ridge: NULL argument");
     const char *why = po_ridge_opts_check(opts);
     if (why) return po_error(PO_EINVAL, "ridge: invalid options: %s", why);
     if (Y->cols == 0) return po_error(PO_ESHAPE, "ridge: Y has no columns (T x 0)");
