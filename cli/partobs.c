@@ -2,7 +2,6 @@
  * Each subcommand lives in cmd_<name>.c and uses only the public header. */
 #define _POSIX_C_SOURCE 200809L /* execve */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>

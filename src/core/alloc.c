@@ -55,25 +55,30 @@ static po_status too_big(size_t need, size_t avail, const char *what)
     return po_error(PO_ENOMEM, "needs %s, %s available (%s)", n, a, what);
 }
 
+/* NULL with the reason a request for `bytes` failed. */
+static void *refused(double bytes)
+{
+    char b[32];
+    human_bytes(b, sizeof b, bytes);
+    po_error(PO_ENOMEM, "cannot allocate %s", b);
+    return NULL;
+}
+
 double *po_alloc_doubles(size_t n, bool zero)
 {
     if (n == 0) n = 1;
-    if (n > SIZE_MAX / sizeof(double) - HUGE_ALIGN) return NULL;
+    if (n > SIZE_MAX / sizeof(double) - HUGE_ALIGN) return refused((double)n * sizeof(double));
     size_t bytes = n * sizeof(double);
     void *p = NULL;
     if (bytes < HUGE_THRESHOLD) {
         p = zero ? calloc(n, sizeof(double)) : malloc(bytes);
-        if (!p) too_big(bytes, 0, "the allocation failed");
-        return p;
+        return p ? p : refused((double)bytes);
     }
     /* Overcommit would grant more than the machine has, and zero-filling it
      * would then take minutes before failing (issue 10 item 6). */
     if (po_mem_reserve_check(bytes, "an array") != PO_OK) return NULL;
     size_t rounded = (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
-    if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) {
-        too_big(bytes, 0, "the allocation failed");
-        return NULL;
-    }
+    if (posix_memalign(&p, HUGE_ALIGN, rounded) != 0) return refused((double)bytes);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     madvise(p, rounded, MADV_HUGEPAGE); /* advisory: failure only means small pages */
 #endif

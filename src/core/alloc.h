@@ -15,8 +15,8 @@
 
 /* n doubles (at least one, so empty arrays have a valid pointer), zero-filled
  * if `zero`; NULL if n * sizeof(double) overflows or memory is short, with
- * po_errmsg() "needs N MiB, M MiB available (...)" in the latter case. Arrays
- * of 4 MiB and more are checked with po_mem_reserve_check() first. */
+ * the reason in po_errmsg(): arrays of 4 MiB and more are checked with
+ * po_mem_reserve_check() first ("needs N GiB, M GiB available"). */
 double *po_alloc_doubles(size_t n, bool zero);
 
 /* Address space OpenBLAS maps per thread for its level-3 work buffer
