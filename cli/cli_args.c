@@ -43,10 +43,11 @@ bool cli_parse_size(const char *s, size_t *out)
 bool cli_parse_double(const char *s, double *out)
 {
     if (*s == '\0' || isspace((unsigned char)*s)) return false;
-    errno = 0;
     char *end = NULL;
     double v = strtod(s, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v)) return false;
+    /* Overflow gives Inf. ERANGE alone is underflow: the subnormal (or 0)
+     * value is accepted, as NumPy's float() does (issue 10 item 7). */
+    if (*end != '\0' || !isfinite(v)) return false;
     *out = v;
     return true;
 }

@@ -240,6 +240,9 @@ int cmd_curves(cli_run *run, int argc, char **argv)
     if (a.w_path && cli_opt_get(&spec, "teachers")->seen)
         return cli_usage(run, "--teachers needs generated teachers (--net), not --W");
     if (a.teachers < 1) return cli_usage(run, "--teachers must be at least 1");
+    /* dmax = 0 means "D" in the library; given explicitly it is a mistake (issue 10 item 7). */
+    if (cli_opt_get(&spec, "dmax")->seen && a.o.dmax == 0)
+        return cli_usage(run, "--dmax must be at least 1");
     const char *why = po_curves_opts_check(&a.o);
     if (why) return cli_usage(run, "%s", why);
     po_teacher_opts to;

@@ -3,9 +3,39 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_output.h"
+
+/* Under an address-space limit (ulimit -v) OpenBLAS's start-up threads can
+ * fail to get their stacks and buffers, and it then aborts before main() with
+ * its own two-line message. .preinit_array runs before any shared library's
+ * constructor, but before libc's too, so setenv() would not last: re-execute
+ * with OPENBLAS_NUM_THREADS=1 added (unless the user chose a count). The
+ * library then checks the room for the BLAS buffer (issue 10 item 6). */
+static void one_blas_thread_under_ulimit(int argc, char **argv, char **envp)
+{
+    (void)argc;
+    static const char var[] = "OPENBLAS_NUM_THREADS=";
+    static char one[] = "OPENBLAS_NUM_THREADS=1";
+    static char *env[1024];
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return;
+    size_t n = 0;
+    for (; envp[n]; n++) {
+        if (strncmp(envp[n], var, sizeof var - 1) == 0 || n + 2 >= sizeof env / sizeof *env)
+            return;
+        env[n] = envp[n];
+    }
+    env[n] = one;
+    env[n + 1] = NULL;
+    execve("/proc/self/exe", argv, env); /* if it fails, run as we are */
+}
+__attribute__((section(".preinit_array"), used)) static void (*const preinit)(int, char **,
+                                                                           char **) =
+    one_blas_thread_under_ulimit;
 
 static const cli_cmd commands[] = {
     {"teacher", "draw a teacher connectivity matrix W (SPEC.md §2)", cmd_teacher},

@@ -80,7 +80,8 @@ typedef struct po_teacher {
 
 /* Draw a teacher. On error *out is NULL and nothing is leaked: PO_EINVAL with
  * the po_teacher_opts_check() reason for invalid options, PO_ENOMEM,
- * PO_ELINALG / PO_ESINGULAR if a factorisation fails.
+ * PO_ELINALG / PO_ESINGULAR if a factorisation fails, PO_ENONFINITE naming
+ * the option (scale, shift_scale, ...) if finite options overflow W.
  *
  * Order of random draws (part of what a seed reproduces). "Gaussian a x b"
  * means a*b calls of po_rng_normal filling the matrix row by row (NumPy's C

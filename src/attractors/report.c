@@ -7,6 +7,7 @@
 #include "attractors_internal.h"
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
+#include "core/alloc.h"
 
 void po_attractor_report_free(po_attractor_report *r)
 {
@@ -47,6 +48,9 @@ po_status po_attractor_analyse(const po_network *net, const po_fp_opts *fp, cons
     if (why) return po_error(PO_EINVAL, "attractors: fixed points: %s", why);
     if ((why = po_limit_opts_check(lim))) return po_error(PO_EINVAL, "attractors: limit sets: %s", why);
     size_t n = net->W->rows;
+    st = po_mem_reserve_check(po_mem_doubles(8.0 * (double)n * (double)n),
+                              "attractor search workspace");
+    if (st != PO_OK) return st;
     if (fp->starts && fp->starts->cols != n)
         return po_error(PO_ESHAPE, "attractors: starts have %zu columns, W is %zux%zu",
                         fp->starts->cols, n, n);

@@ -35,7 +35,7 @@ static po_status list_fixed(const po_attractor_report *r, size_t obs, att_list *
 {
     l->n = 0;
     l->a = calloc(r->fixed_points->count + 1, sizeof *l->a);
-    if (!l->a) return po_error(PO_ENOMEM, "compare: cannot allocate");
+    if (!l->a) return po_error(PO_ENOMEM, "cannot allocate the attractor lists");
     for (size_t i = 0; i < r->fixed_points->count; i++) {
         const po_fixed_point *fp = &r->fixed_points->fp[i];
         if (fp->kind != PO_FP_STABLE) continue;
@@ -51,7 +51,7 @@ static po_status list_cycles(const po_attractor_report *r, size_t obs, att_list 
 {
     l->n = 0;
     l->a = calloc(r->limit_sets->count + 1, sizeof *l->a);
-    if (!l->a) return po_error(PO_ENOMEM, "compare: cannot allocate");
+    if (!l->a) return po_error(PO_ENOMEM, "cannot allocate the attractor lists");
     for (size_t i = 0; i < r->limit_sets->count; i++) {
         const po_limit_set *ls = &r->limit_sets->set[i];
         if (ls->kind != PO_LIMIT_CYCLE || !ls->orbit || ls->orbit->rows == 0) continue;
@@ -59,7 +59,7 @@ static po_status list_cycles(const po_attractor_report *r, size_t obs, att_list 
         a->match = -1;
         a->period = ls->period;
         if (!(a->centre = calloc(obs, sizeof *a->centre)))
-            return po_error(PO_ENOMEM, "compare: cannot allocate");
+            return po_error(PO_ENOMEM, "cannot allocate the attractor lists");
         const po_mat *o = ls->orbit;
         for (size_t k = 0; k < o->rows; k++)
             for (size_t j = 0; j < obs; j++) a->centre[j] += PO_MAT_AT(o, k, j);
@@ -210,10 +210,10 @@ po_status po_attractor_compare(const po_attractor_report *teacher,
                                po_attractor_comparison *cmp, char *buf, size_t size)
 {
     if (buf && size) buf[0] = '\0';
-    if (!teacher || !student || !cmp) return po_error(PO_EINVAL, "compare: missing report");
+    if (!teacher || !student || !cmp) return po_error(PO_EINVAL, "missing report");
     if (obs == 0 || obs > teacher->n || obs > student->n)
         return po_error(PO_EINVAL,
-                        "compare: obs = %zu must be in 1 .. min(teacher n = %zu, student n = %zu)",
+                        "obs = %zu must be in 1 .. min(teacher n = %zu, student n = %zu)",
                         obs, teacher->n, student->n);
     memset(cmp, 0, sizeof *cmp);
     cmp->obs = obs;

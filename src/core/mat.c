@@ -20,10 +20,10 @@ po_mat *po_mat_alloc(size_t rows, size_t cols)
     size_t n = rows * cols;
     double *data = po_alloc_doubles(n, true);
     if (!m || !data) {
+        /* po_alloc_doubles said why ("needs N GiB, M GiB available") */
+        if (data) po_error(PO_ENOMEM, "cannot allocate a %zu x %zu matrix", rows, cols);
         free(m);
         free(data);
-        po_error(PO_ENOMEM, "cannot allocate a %zu x %zu matrix (%zu MiB)", rows, cols,
-                 n * sizeof(double) >> 20);
         return NULL;
     }
     *m = (po_mat){.data = data, .rows = rows, .cols = cols, .ld = cols ? cols : 1, .owns = true};

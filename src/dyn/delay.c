@@ -15,22 +15,22 @@ size_t po_delay_embed_rows(size_t T, size_t delays, size_t interval)
 po_status po_delay_embed(const po_mat *Y, size_t delays, size_t interval, po_mat *E)
 {
     if (!Y || !E || !Y->data || !E->data)
-        return po_error(PO_EINVAL, "po_delay_embed: Y and E are required");
+        return po_error(PO_EINVAL, "Y and E are required");
     if (delays == 0 || interval == 0)
         return po_error(PO_EINVAL,
-                        "po_delay_embed: delays and interval must be at least 1, got %zu and %zu",
+                        "delay embedding: delays and interval must be at least 1, got %zu and %zu",
                         delays, interval);
     size_t T = Y->rows, d = Y->cols;
     size_t rows = po_delay_embed_rows(T, delays, interval);
     if (rows == 0)
         return po_error(PO_ESHAPE,
-                        "po_delay_embed: %zu time steps are too few for %zu delays %zu steps "
+                        "delay embedding: %zu time steps are too few for %zu delays %zu steps "
                         "apart (one row spans (delays-1)*interval+1 steps)",
                         T, delays, interval);
     if (d != 0 && delays > ((size_t)-1) / d)
-        return po_error(PO_ESHAPE, "po_delay_embed: %zu delays of %zu columns overflow", delays, d);
+        return po_error(PO_ESHAPE, "delay embedding: %zu delays of %zu columns overflow", delays, d);
     if (E->rows != rows || E->cols != delays * d)
-        return po_error(PO_ESHAPE, "po_delay_embed: E is %zux%zu, expected %zux%zu", E->rows,
+        return po_error(PO_ESHAPE, "delay embedding: E is %zux%zu, expected %zux%zu", E->rows,
                         E->cols, rows, delays * d);
     for (size_t t = 0; t < rows; t++)
         for (size_t j = 0; j < delays; j++)

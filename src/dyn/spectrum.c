@@ -4,6 +4,7 @@
 
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
+#include "core/alloc.h"
 
 po_spectrum *po_spectrum_alloc(size_t n)
 {
@@ -79,6 +80,9 @@ po_status po_spectrum_compute(const po_mat *W, po_spectrum *s)
         return po_error(PO_ESHAPE, "spectrum: matrix is %zux%zu but the spectrum holds n = %zu",
                         W->rows, W->cols, s->n);
     po_status st = po_mat_check_finite(W, "spectrum: W");
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(4.0 * (double)W->rows * (double)W->rows),
+                                  "eigenvalue and SVD workspace");
     if (st != PO_OK) return st;
     size_t n = s->n;
     if ((st = po_la_eig(W, s->re, s->im, NULL)) != PO_OK) return st;

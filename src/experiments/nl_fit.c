@@ -43,13 +43,13 @@ po_status po_nl_fit(const po_nl_record *r, po_nl_method m, size_t d, const po_nl
 {
     *W_hat = NULL;
     if (d == 0 || d > r->dmax)
-        return po_error(PO_ESHAPE, "po_nl_fit: d = %zu outside 1..%zu", d, r->dmax);
+        return po_error(PO_ESHAPE, "d = %zu outside 1..%zu", d, r->dmax);
     size_t n = m == PO_NL_BPTT ? d + cfg->bptt_hidden : d;
     /* A contiguous copy of the observed columns: the learners see plain T x d data. */
     po_mat view = po_mat_block(r->Y, 0, 0, r->T, d);
     po_mat *Y = po_mat_dup(&view);
     po_mat *W = po_mat_alloc(n, n);
-    po_status st = (Y && W) ? PO_OK : po_error(PO_ENOMEM, "po_nl_fit: no memory");
+    po_status st = (Y && W) ? PO_OK : po_error(PO_ENOMEM, "no memory");
     if (!st) switch (m) {
         case PO_NL_MAP: {
             po_ridge_opts o = po_ridge_opts_defaults();

@@ -21,10 +21,10 @@ po_status po_nl_panel_traces(po_panel *p, const po_mat *Yt, const po_mat *Xs, si
     if (Xs->rows < n) n = Xs->rows;
     size_t ncol = Yt->cols < Xs->cols ? Yt->cols : Xs->cols;
     if (n < 2 || first >= ncol)
-        return po_error(PO_ESHAPE, "po_nl_panel_traces: %zu steps, neuron %zu of %zu", n, first,
+        return po_error(PO_ESHAPE, "%zu steps, neuron %zu of %zu", n, first,
                         ncol);
     double *t = malloc(3 * n * sizeof *t);
-    if (!t) return po_error(PO_ENOMEM, "po_nl_panel_traces: no memory");
+    if (!t) return po_error(PO_ENOMEM, "no memory");
     double *yt = t + n, *ys = t + 2 * n;
     for (size_t k = 0; k < n; k++) t[k] = (double)k * alpha;
     po_status st = PO_OK;
@@ -61,10 +61,10 @@ po_status po_nl_panel_limit_set(po_panel *p, const po_mat *W, po_leaky leaky, si
     po_mat *Z = po_mat_alloc(o.n_traj * rows, 2);
     double *c = malloc(rows * sizeof *c);
     po_pca *pca = NULL;
-    po_status st = (X && Z && c) ? PO_OK : po_error(PO_ENOMEM, "po_nl_panel_limit_set: no memory");
+    po_status st = (X && Z && c) ? PO_OK : po_error(PO_ENOMEM, "no memory");
     if (!st) st = po_noise_free_trajectories(W, &o, X);
     if (!st) st = po_pca_fit(X, n < 2 ? 1 : 2, &pca);
-    if (!st && n < 2) st = po_error(PO_ESHAPE, "po_nl_panel_limit_set: a 1-unit network");
+    if (!st && n < 2) st = po_error(PO_ESHAPE, "a 1-unit network");
     if (!st) st = po_pca_project(pca, X, Z);
     size_t skip = (size_t)(transient_frac * (double)rows);
     for (size_t k = skip; c && k < rows; k++) c[k] = (double)k / (double)(rows - 1);
@@ -73,7 +73,7 @@ po_status po_nl_panel_limit_set(po_panel *p, const po_mat *W, po_leaky leaky, si
         /* columns of the block, gathered for the line call */
         double *xy = malloc(2 * (rows - skip) * sizeof *xy);
         if (!xy) {
-            st = po_error(PO_ENOMEM, "po_nl_panel_limit_set: no memory");
+            st = po_error(PO_ENOMEM, "no memory");
             break;
         }
         for (size_t k = 0; k < rows - skip; k++) {

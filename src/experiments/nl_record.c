@@ -23,7 +23,7 @@ void po_nl_record_free(po_nl_record *r)
 static po_status draw_noise(uint64_t seed, size_t D, size_t T, po_mat *xi)
 {
     double *row = malloc(D * sizeof *row);
-    if (!row) return po_error(PO_ENOMEM, "po_nl_record_run: no memory for a noise row");
+    if (!row) return po_error(PO_ENOMEM, "no memory for a noise row");
     po_rng rng;
     po_rng_init(&rng, seed, PO_STREAM_PROCESS_NOISE);
     for (size_t t = 0; t + 1 < T; t++) {
@@ -40,10 +40,10 @@ po_status po_nl_record_run(const po_mat *W, po_leaky leaky, size_t T, size_t dma
     *out = NULL;
     size_t D = W->rows;
     if (dmax == 0 || dmax > D || T < 2)
-        return po_error(PO_ESHAPE, "po_nl_record_run: need 1 <= dmax <= D = %zu and T >= 2 "
+        return po_error(PO_ESHAPE, "need 1 <= dmax <= D = %zu and T >= 2 "
                         "(dmax %zu, T %zu)", D, dmax, T);
     po_nl_record *r = calloc(1, sizeof *r);
-    if (!r) return po_error(PO_ENOMEM, "po_nl_record_run: no memory");
+    if (!r) return po_error(PO_ENOMEM, "no memory");
     r->D = D;
     r->T = T;
     r->dmax = dmax;
@@ -55,7 +55,7 @@ po_status po_nl_record_run(const po_mat *W, po_leaky leaky, size_t T, size_t dma
     po_mat *X = po_mat_alloc(T, D);
     po_linop *op = NULL;
     po_status st = PO_OK;
-    if (!r->x0 || !r->Y || !r->xi || !X) st = po_error(PO_ENOMEM, "po_nl_record_run: no memory "
+    if (!r->x0 || !r->Y || !r->xi || !X) st = po_error(PO_ENOMEM, "no memory "
                                                        "for a %zu x %zu recording", T, D);
     if (!st) {
         /* As `partobs simulate` does: the connectivity stream drives the rank test. */
@@ -96,7 +96,7 @@ po_status po_nl_student_run(const po_nl_record *r, const po_mat *W_hat, po_leaky
     *X = NULL;
     size_t n = W_hat->rows;
     if (n > r->D || (noise && n > r->dmax) || steps < 2 || steps > r->T)
-        return po_error(PO_ESHAPE, "po_nl_student_run: a %zu-unit student needs the teacher's "
+        return po_error(PO_ESHAPE, "a %zu-unit student needs the teacher's "
                         "first %zu ICs%s (D %zu, recorded %zu), steps %zu of %zu", n, n,
                         noise ? " and noise" : "", r->D, r->dmax, steps, r->T);
     po_linop *op = NULL;
@@ -105,7 +105,7 @@ po_status po_nl_student_run(const po_nl_record *r, const po_mat *W_hat, po_leaky
     po_mat *out = po_mat_alloc(steps, n);
     if (!out) {
         po_linop_free(op);
-        return po_error(PO_ENOMEM, "po_nl_student_run: no memory");
+        return po_error(PO_ENOMEM, "no memory");
     }
     po_sim_opts so = po_sim_opts_defaults();
     so.T = steps;

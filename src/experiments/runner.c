@@ -23,6 +23,7 @@
 #include "partobs/report.h"
 #include "partobs/rng.h"
 #include "partobs/version.h"
+#include "core/alloc.h"
 
 po_repro_opts po_repro_opts_defaults(void)
 {
@@ -427,19 +428,21 @@ po_status po_exp_run(const po_exp_entry *table, size_t n_table, const size_t *in
     if (res) res->claims = res->held = 0;
     if (!table || !indices || n == 0) return po_error(PO_EINVAL, "reproduce: no experiment given");
     const char *why = po_repro_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "reproduce: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     for (size_t i = 0; i < n; i++)
         if (indices[i] >= n_table)
-            return po_error(PO_EINVAL, "reproduce: experiment index %zu out of range (%zu known)",
+            return po_error(PO_EINVAL, "experiment index %zu out of range (%zu known)",
                             indices[i], n_table);
     bool created = false;
     po_status st = make_dirs(opts->out_dir, &created);
     if (st != PO_OK) return st;
     exp_record *recs = calloc(n, sizeof *recs);
-    if (!recs) return po_error(PO_ENOMEM, "reproduce: records");
+    if (!recs) return po_error(PO_ENOMEM, "no memory for the experiment records");
     size_t done = 0;
     for (; done < n; done++) {
-        st = run_one(&table[indices[done]], opts, &recs[done]);
+        /* at least the BLAS buffers; each figure's arrays are small at --quick */
+        st = po_mem_reserve_check(0, table[indices[done]].name);
+        if (st == PO_OK) st = run_one(&table[indices[done]], opts, &recs[done]);
         if (st != PO_OK) break;
     }
     if (st == PO_OK) {
@@ -448,7 +451,7 @@ po_status po_exp_run(const po_exp_entry *table, size_t n_table, const size_t *in
         claims_doc doc = {recs, n, opts};
         if (path) snprintf(path, cap, "%s/claims.md", opts->out_dir);
         st = path ? po_atomic_write(path, fill_claims, &doc)
-                  : po_error(PO_ENOMEM, "reproduce: claims.md path");
+                  : po_error(PO_ENOMEM, "no memory for the claims.md path");
         free(path);
     }
     if (st == PO_OK && res)

@@ -190,6 +190,11 @@ po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
                       po_bptt_info *info)
 {
     po_status st = check_common(Y, opts, W_hat, "W_hat");
+    if (st == PO_OK) {
+        double n = (double)(Y->cols + opts->hidden);
+        st = po_mem_reserve_check(po_mem_doubles((double)Y->rows * n * 4.0 + 8.0 * n * n),
+                                  "BPTT workspace");
+    }
     if (st != PO_OK) return st;
     size_t t1 = opts->t1 ? opts->t1 : Y->rows;
     if (t1 > Y->rows)

@@ -175,29 +175,35 @@ static size_t pick_threads(const po_cornn_opts *o, size_t nblocks)
 static po_status check_args(const po_mat *Y, const po_mat *U, const po_cornn_opts *o,
                             const po_mat *W_hat, const po_mat *W_in)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit cornn: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "cornn: NULL argument");
     const char *why = po_cornn_opts_check(o);
-    if (why) return po_error(PO_EINVAL, "fit cornn: invalid options: %s", why);
-    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit cornn: Y has no columns (T x 0)");
+    if (why) return po_error(PO_EINVAL, "cornn: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "cornn: Y has no columns (T x 0)");
     if (Y->rows < 2)
-        return po_error(PO_ESHAPE, "fit cornn: Y has %zu rows, need at least 2 time steps",
+        return po_error(PO_ESHAPE, "cornn: Y has %zu rows, need at least 2 time steps",
                         Y->rows);
-    size_t d = Y->cols;
+    size_t d = Y->cols, n = d + (U ? U->cols : 0), T = (Y->rows - 2) / o->subsample + 1;
+    /* Thinning must leave the fit over-determined (issue 10 item 7). */
+    if (o->subsample > 1 && T < 2 * n)
+        return po_error(PO_ESHAPE,
+                        "cornn: subsample %zu leaves %zu of the %zu transitions of Y; need at "
+                        "least %zu (twice the %zu regressors)",
+                        o->subsample, T, Y->rows - 1, 2 * n, n);
     if (W_hat->rows != d || W_hat->cols != d)
-        return po_error(PO_ESHAPE, "fit cornn: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
+        return po_error(PO_ESHAPE, "cornn: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
                         W_hat->cols, d, d);
     if (!U != !W_in)
-        return po_error(PO_EINVAL, "fit cornn: inputs U and their weights W_in must be given together");
+        return po_error(PO_EINVAL, "cornn: inputs U and their weights W_in must be given together");
     if (U) {
         if (U->rows != Y->rows)
-            return po_error(PO_ESHAPE, "fit cornn: U has %zu rows, Y has %zu (one input row per time step)",
+            return po_error(PO_ESHAPE, "cornn: U has %zu rows, Y has %zu (one input row per time step)",
                             U->rows, Y->rows);
         if (W_in->rows != d || W_in->cols != U->cols)
-            return po_error(PO_ESHAPE, "fit cornn: W_in is %zux%zu, expected %zux%zu", W_in->rows,
+            return po_error(PO_ESHAPE, "cornn: W_in is %zux%zu, expected %zux%zu", W_in->rows,
                             W_in->cols, d, U->cols);
     }
-    po_status st = po_mat_check_finite(Y, "fit cornn: Y");
-    if (st == PO_OK && U) st = po_mat_check_finite(U, "fit cornn: U");
+    po_status st = po_mat_check_finite(Y, "cornn: Y");
+    if (st == PO_OK && U) st = po_mat_check_finite(U, "cornn: U");
     return st;
 }
 
@@ -241,6 +247,13 @@ static po_status inverse_gram(const po_mat *x, double lambda, po_mat *Hinv)
     if (!H) return PO_ENOMEM;
     po_la_syrk_t(1.0, x, 0.0, H);
     for (size_t i = 0; i < n; i++) PO_MAT_AT(H, i, i) += lambda;
+    /* Overflowed sums would reach LAPACK, whose NaN check says only "invalid
+     * argument" (issue 10 item 7). */
+    if (po_mat_check_finite(H, "x^T x") != PO_OK) {
+        po_mat_free(H);
+        return po_error(PO_ENONFINITE,
+                        "cornn: Y: values too large: x^T x overflows (rescale the data)");
+    }
     double anorm = po_la_sym_norm1(H), rcond = 0.0;
     po_status st = po_la_cholesky(H);
     if (st == PO_OK) st = po_la_cholesky_rcond(H, anorm, &rcond);
@@ -251,7 +264,7 @@ static po_status inverse_gram(const po_mat *x, double lambda, po_mat *Hinv)
     if (st != PO_OK || rcond < PO_SPD_RCOND_MIN) {
         po_mat_free(H);
         return po_error(PO_ESINGULAR,
-                        "fit cornn: x^T x + lambda I is singular or ill-conditioned (lambda = %g, "
+                        "cornn: x^T x + lambda I is singular or ill-conditioned (lambda = %g, "
                         "rcond %.3g): the regressors are linearly dependent; use l2 > 0",
                         lambda, rcond);
     }
@@ -265,6 +278,11 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
                        po_mat *W_hat, po_mat *W_in, po_cornn_info *info)
 {
     po_status st = check_args(Y, U, opts, W_hat, W_in);
+    if (st == PO_OK) {
+        double n = (double)(Y->cols + (U ? U->cols : 0)) + 4.0;
+        st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)Y->rows * n + 4.0 * n * n),
+                                  "cornn workspace");
+    }
     if (st != PO_OK) return st;
     const po_cornn_opts *o = opts;
     size_t d = Y->cols, m = U ? U->cols : 0, n = d + m, dp = (d + 3) / 4 * 4;
@@ -293,7 +311,7 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     bool barriers = false;
     if ((copy_x && !xbuf) || !delta || (weighted && !w) || !partial || !zbuf || !loss ||
         !counts || !Hinv || !theta || !R) {
-        st = po_error(PO_ENOMEM, "fit cornn: cannot allocate the workspace for %zu x %zu data", T,
+        st = po_error(PO_ENOMEM, "cornn: cannot allocate the workspace for %zu x %zu data", T,
                       n);
         goto done;
     }
@@ -361,7 +379,7 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
         po_la_gemm(false, false, 1.0, Hinv, R, 1.0, theta);
         if (!po_learn_all_finite(th, n * dp)) {
             st = po_error(PO_EDIVERGED,
-                          "fit cornn: the weights became non-finite at iteration %zu of %zu", it + 1,
+                          "cornn: the weights became non-finite at iteration %zu of %zu", it + 1,
                           o->iters);
             goto done;
         }

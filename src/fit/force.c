@@ -101,24 +101,24 @@ static double run_pass(force_state *s, const po_force_opts *o, bool train, doubl
 static po_status check_args(const po_mat *Y, const po_force_opts *o, const po_mat *W_hat,
                             size_t *t1)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit force: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "force: NULL argument");
     const char *why = po_force_opts_check(o);
-    if (why) return po_error(PO_EINVAL, "fit force: invalid options: %s", why);
-    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit force: Y has no columns (T x 0)");
+    if (why) return po_error(PO_EINVAL, "force: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "force: Y has no columns (T x 0)");
     if (Y->rows < 2)
-        return po_error(PO_ESHAPE, "fit force: Y has %zu rows, need at least 2 time steps",
+        return po_error(PO_ESHAPE, "force: Y has %zu rows, need at least 2 time steps",
                         Y->rows);
     *t1 = o->t1 ? o->t1 : Y->rows;
     if (*t1 > Y->rows || *t1 < o->t0 + 2)
         return po_error(PO_EINVAL,
-                        "fit force: window %zu:%zu does not fit in the %zu rows of Y (need "
+                        "force: window %zu:%zu does not fit in the %zu rows of Y (need "
                         "t0 + 2 <= t1 <= T)",
                         o->t0, *t1, Y->rows);
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
-        return po_error(PO_ESHAPE, "fit force: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
+        return po_error(PO_ESHAPE, "force: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
                         W_hat->cols, Y->cols, Y->cols);
     po_mat win = po_mat_block(Y, o->t0, 0, *t1 - o->t0, Y->cols);
-    return po_mat_check_finite(&win, "fit force: Y (window)");
+    return po_mat_check_finite(&win, "force: Y (window)");
 }
 
 /* Population standard deviation of the window (numpy's std, ddof 0). */
@@ -142,6 +142,11 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
 {
     size_t t1 = 0;
     po_status st = check_args(Y, opts, W_hat, &t1);
+    if (st == PO_OK) {
+        double d = (double)Y->cols;
+        st = po_mem_reserve_check(po_mem_doubles((double)(t1 - opts->t0) * d + 2.0 * d * d + 8.0 * d),
+                                  "FORCE workspace");
+    }
     if (st != PO_OK) return st;
     const po_force_opts *o = opts;
     size_t d = Y->cols, n = t1 - o->t0, total = o->passes + o->free_passes;
@@ -149,7 +154,7 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
     double *mats = po_alloc_doubles(2 * d * d, false);
     double *vecs = po_alloc_doubles(8 * d, true);
     if (!phi || !mats || !vecs) {
-        st = po_error(PO_ENOMEM, "fit force: cannot allocate the workspace for a %zu x %zu window",
+        st = po_error(PO_ENOMEM, "force: cannot allocate the workspace for a %zu x %zu window",
                       n, d);
         goto done;
     }
@@ -176,13 +181,13 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
         if (!isfinite(chi2) || !po_learn_all_finite(s.JT, d * d)) {
             if (isnan(last_finite))
                 st = po_error(PO_EDIVERGED,
-                              "fit force: training diverged in pass 1 of %zu (chi2 = %g, or "
+                              "force: training diverged in pass 1 of %zu (chi2 = %g, or "
                               "non-finite weights); no pass finished with a finite chi2 "
                               "(lower g or p0)",
                               total, chi2);
             else
                 st = po_error(PO_EDIVERGED,
-                              "fit force: training diverged in pass %zu of %zu (chi2 = %g, or "
+                              "force: training diverged in pass %zu of %zu (chi2 = %g, or "
                               "non-finite weights); last finite chi2 %.6g in pass %zu "
                               "(lower g or p0)",
                               p + 1, total, chi2, last_finite, last_pass);

@@ -40,16 +40,16 @@ const char *po_gd_opts_check(const po_gd_opts *o)
 
 static po_status check_args(const po_mat *Y, const po_gd_opts *o, const po_mat *W_hat)
 {
-    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "fit gd: NULL argument");
+    if (!Y || !o || !W_hat) return po_error(PO_EINVAL, "gd: NULL argument");
     const char *why = po_gd_opts_check(o);
-    if (why) return po_error(PO_EINVAL, "fit gd: invalid options: %s", why);
-    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit gd: Y has no columns (T x 0)");
+    if (why) return po_error(PO_EINVAL, "gd: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "gd: Y has no columns (T x 0)");
     if (Y->rows < 2)
-        return po_error(PO_ESHAPE, "fit gd: Y has %zu rows, need at least 2 time steps", Y->rows);
+        return po_error(PO_ESHAPE, "gd: Y has %zu rows, need at least 2 time steps", Y->rows);
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
-        return po_error(PO_ESHAPE, "fit gd: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
+        return po_error(PO_ESHAPE, "gd: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
                         W_hat->cols, Y->cols, Y->cols);
-    return po_mat_check_finite(Y, "fit gd: Y");
+    return po_mat_check_finite(Y, "gd: Y");
 }
 
 /* S (full), C and ssq = ||X+ - (1-alpha) X||^2 from Y. */
@@ -61,7 +61,7 @@ static po_status data_sums(const po_mat *Y, const po_gd_opts *o, po_mat *S, po_m
     if (!del || !phi) {
         free(del);
         free(phi);
-        return po_error(PO_ENOMEM, "fit gd: cannot allocate the %zu x %zu workspace", T, d);
+        return po_error(PO_ENOMEM, "gd: cannot allocate the %zu x %zu workspace", T, d);
     }
     double s = 0.0;
     for (size_t t = 0; t < T; t++) {
@@ -82,7 +82,7 @@ static po_status data_sums(const po_mat *Y, const po_gd_opts *o, po_mat *S, po_m
     *ssq = s;
     if (!isfinite(s) || !po_learn_all_finite(S->data, d * d) ||
         !po_learn_all_finite(C->data, d * d))
-        return po_error(PO_ENONFINITE, "fit gd: Y: values too large: the sums overflow (rescale the data)");
+        return po_error(PO_ENONFINITE, "gd: Y: values too large: the sums overflow (rescale the data)");
     return PO_OK;
 }
 
@@ -102,6 +102,9 @@ static double gradient(const po_mat *W, const po_mat *S, const po_mat *C, double
 po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_gd_info *info)
 {
     po_status st = check_args(Y, opts, W_hat);
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(5.0 * (double)Y->cols * (double)Y->cols),
+                                  "gradient-descent workspace");
     if (st != PO_OK) return st;
     size_t d = Y->cols, nn = d * d;
     po_mat *S = po_mat_alloc(d, d), *C = po_mat_alloc(d, d), *W = po_mat_alloc(d, d),
@@ -118,7 +121,7 @@ po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_g
         loss = gradient(W, S, C, ssq, opts, WS, G);
         if (!isfinite(loss)) {
             st = po_error(PO_EDIVERGED,
-                          "fit gd: the loss became non-finite at iteration %zu of %zu; last finite "
+                          "gd: the loss became non-finite at iteration %zu of %zu; last finite "
                           "loss %.6g (lower the learning rate)",
                           it + 1, opts->iters, last);
             goto done;
@@ -131,7 +134,7 @@ po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_g
     loss = gradient(W, S, C, ssq, opts, WS, G);
     if (!isfinite(loss) || !po_learn_all_finite(W->data, nn)) {
         st = po_error(PO_EDIVERGED,
-                      "fit gd: the loss became non-finite after the last iteration (%zu); last "
+                      "gd: the loss became non-finite after the last iteration (%zu); last "
                       "finite loss %.6g (lower the learning rate)",
                       opts->iters, last);
         goto done;

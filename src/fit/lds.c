@@ -122,12 +122,12 @@ po_lds *po_lds_alloc(size_t K, size_t d, size_t m)
 
 po_status po_lds_continuous(const po_lds *lds, double alpha, po_mat *A_cont)
 {
-    if (!lds || !lds->A || !A_cont) return po_error(PO_EINVAL, "po_lds_continuous: NULL argument");
+    if (!lds || !lds->A || !A_cont) return po_error(PO_EINVAL, "LDS: NULL argument");
     if (!(alpha > 0.0 && alpha <= 1.0))
-        return po_error(PO_EINVAL, "po_lds_continuous: alpha = %g must be in (0, 1]", alpha);
+        return po_error(PO_EINVAL, "LDS: alpha = %g must be in (0, 1]", alpha);
     size_t K = lds->K;
     if (A_cont->rows != K || A_cont->cols != K || lds->A->rows != K || lds->A->cols != K)
-        return po_error(PO_ESHAPE, "po_lds_continuous: A_cont is %zux%zu, need %zux%zu",
+        return po_error(PO_ESHAPE, "LDS: A_cont is %zux%zu, need %zux%zu",
                         A_cont->rows, A_cont->cols, K, K);
     for (size_t i = 0; i < K; i++)
         for (size_t j = 0; j < K; j++)
@@ -253,13 +253,19 @@ static po_status check_inputs(const po_mat *Y, const po_mat *U, const po_lds_opt
             constant = PO_MAT_AT(Y, t, i) == PO_MAT_AT(Y, 0, i);
         v[i] /= (double)T;
         if (constant || !(v[i] > 0.0) || !isfinite(v[i])) {
+            /* Say which: a varying channel can still overflow or underflow (issue 10 item 7). */
+            bool small = isfinite(v[i]);
             free(v);
             free(mean);
-            return po_error(PO_ESINGULAR,
-                            "LDS: channel %zu of Y is constant (or its variance overflows): its "
-                            "observation noise variance would be 0 and the innovation "
-                            "covariance singular",
-                            i);
+            if (constant)
+                return po_error(PO_ESINGULAR,
+                                "LDS: channel %zu of Y is constant: its observation noise variance "
+                                "would be 0 and the innovation covariance singular",
+                                i);
+            return po_error(PO_ENONFINITE,
+                            "LDS: Y: values too %s: the variance of channel %zu %s (rescale the "
+                            "data)",
+                            small ? "small" : "large", i, small ? "underflows to 0" : "overflows");
         }
     }
     *mean_y = mean;
@@ -274,7 +280,17 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
     *out = NULL;
     double *mean_y = NULL, *var_y = NULL;
     po_status st = check_inputs(Y, U, opts, &mean_y, &var_y);
-    if (st != PO_OK) return st;
+    if (st == PO_OK) {
+        /* the smoother keeps a mean and two K x K covariances per time step */
+        double K = (double)opts->latents + (double)(U ? U->cols : 0);
+        st = po_mem_reserve_check(po_mem_doubles((double)Y->rows * ((double)Y->cols + 4.0 * K + 3.0 * K * K)),
+                                  "LDS smoother");
+    }
+    if (st != PO_OK) {
+        free(mean_y);
+        free(var_y);
+        return st;
+    }
     size_t T = Y->rows, d = Y->cols, K = opts->latents, m = U ? U->cols : 0, iters = opts->iters;
     /* The BLAS products here are thin (K + m + 1 columns): OpenBLAS threads
      * cost more in synchronisation than they save, and on a busy machine

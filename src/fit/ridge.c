@@ -16,6 +16,7 @@
 
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
+#include "core/alloc.h"
 
 /* CORNN's clipping bound for the leaky-rate targets (SPEC.md §4.5). */
 #define PO_RATE_CLIP (1.0 - 1e-6)
@@ -195,19 +196,19 @@ static size_t auto_block(size_t d)
 
 static po_status check_args(const po_mat *Y, const po_ridge_opts *opts, const po_mat *W_hat)
 {
-    if (!Y || !opts || !W_hat) return po_error(PO_EINVAL, "fit ridge: NULL argument");
+    if (!Y || !opts || !W_hat) return po_error(PO_EINVAL, "ridge: NULL argument");
     const char *why = po_ridge_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "fit ridge: invalid options: %s", why);
-    if (Y->cols == 0) return po_error(PO_ESHAPE, "fit ridge: Y has no columns (T x 0)");
+    if (why) return po_error(PO_EINVAL, "ridge: invalid options: %s", why);
+    if (Y->cols == 0) return po_error(PO_ESHAPE, "ridge: Y has no columns (T x 0)");
     if (Y->rows < 2)
-        return po_error(PO_ESHAPE, "fit ridge: Y has %zu rows, need at least 2 time steps",
+        return po_error(PO_ESHAPE, "ridge: Y has %zu rows, need at least 2 time steps",
                         Y->rows);
     if (opts->burn_in >= Y->rows - 1)
         return po_error(PO_EINVAL,
-                        "fit ridge: burn_in %zu leaves fewer than 2 of the %zu rows of Y",
+                        "ridge: burn_in %zu leaves fewer than 2 of the %zu rows of Y",
                         opts->burn_in, Y->rows);
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
-        return po_error(PO_ESHAPE, "fit ridge: W_hat is %zux%zu, expected %zux%zu for Y of %zu columns",
+        return po_error(PO_ESHAPE, "ridge: W_hat is %zux%zu, expected %zux%zu for Y of %zu columns",
                         W_hat->rows, W_hat->cols, Y->cols, Y->cols, Y->cols);
     return PO_OK;
 }
@@ -233,6 +234,9 @@ po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat
                        po_ridge_info *info)
 {
     po_status st = check_args(Y, opts, W_hat);
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(4.0 * (double)Y->cols * (double)Y->cols),
+                                  "ridge sums");
     if (st != PO_OK) return st;
     size_t d = Y->cols;
     double alpha = opts->alpha, rho = opts->rho;
@@ -244,7 +248,7 @@ po_status po_fit_ridge(const po_mat *Y, const po_ridge_opts *opts, po_mat *W_hat
     st = accumulate(Y, opts, opts->burn_in, opts->block ? opts->block : auto_block(d), &s);
     if (st != PO_OK) goto done;
     if (!all_finite(s.C) || !all_finite(s.G)) {
-        st = po_error(PO_ENONFINITE, "fit ridge: Y: values too large: the sums overflow "
+        st = po_error(PO_ENONFINITE, "ridge: Y: values too large: the sums overflow "
                                      "(rescale the data)");
         goto done;
     }

@@ -137,4 +137,11 @@ po_status po_la_qr(po_mat *a, double *rdiag)
 
 int po_la_blas_threads(void) { return openblas_get_num_threads(); }
 
+void po_la_blas_map_buffer(void)
+{
+    /* OpenBLAS maps a thread's level-3 buffer at its first GEMM, whatever the size. */
+    double a = 0.0, c = 0.0;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0, &a, 1, &a, 1, 0.0, &c, 1);
+}
+
 const char *po_la_blas_name(void) { return openblas_get_config(); }

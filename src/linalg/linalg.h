@@ -51,6 +51,10 @@ po_status po_la_qr(po_mat *a, double *rdiag);
 /* Number of threads the BLAS uses. */
 int po_la_blas_threads(void);
 
+/* Make the BLAS map the calling thread's work buffer now (a 1 x 1 GEMM), so
+ * that it counts in VmSize (core/alloc.c: po_mem_reserve_check). */
+void po_la_blas_map_buffer(void);
+
 /* BLAS identification string (e.g. OpenBLAS config), for manifests. */
 const char *po_la_blas_name(void);
 

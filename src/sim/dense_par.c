@@ -126,7 +126,7 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     size_t D = W->D;
     par_run r = {.W = W, .opts = opts, .X = X, .nthreads = nthreads, .steps = opts->T - 1};
     double *work = calloc(5 * D, sizeof *work);
-    if (!work) return po_error(PO_ENOMEM, "po_sim_run: no memory for %zu-neuron workspace", D);
+    if (!work) return po_error(PO_ENOMEM, "no memory for %zu-neuron workspace", D);
     r.p[0] = work;
     r.p[1] = work + D;
     r.v[0] = work + 2 * D;
@@ -160,6 +160,6 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     for (size_t k = 1; k < started; k++) pthread_join(tid[k], NULL);
     size_t bad = atomic_load(&r.bad_step);
     free(work);
-    if (!ok) return po_error(PO_ENOMEM, "po_sim_run: cannot start simulation thread %zu", started);
+    if (!ok) return po_error(PO_ENOMEM, "cannot start simulation thread %zu", started);
     return bad ? po_sim_nonfinite_(bad, r.steps) : PO_OK;
 }

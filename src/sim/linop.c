@@ -38,7 +38,7 @@ static po_status check_square(const po_mat *W, const char *who)
 po_status po_linop_dense(const po_mat *W, po_linop **out)
 {
     *out = NULL;
-    po_status st = check_square(W, "po_linop_dense");
+    po_status st = check_square(W, "dense operator");
     if (st) return st;
     po_linop *op = po_linop_new_(PO_LINOP_DENSE, W->rows);
     if (!op) return PO_ENOMEM;
@@ -51,9 +51,9 @@ po_status po_linop_lowrank(const po_mat *M, const po_mat *N, po_linop **out)
 {
     *out = NULL;
     if (!M || !N || !M->data || !N->data || M->rows == 0 || M->cols == 0)
-        return po_error(PO_EINVAL, "po_linop_lowrank: factors are missing or empty");
+        return po_error(PO_EINVAL, "low-rank operator: factors are missing or empty");
     if (N->rows != M->rows || N->cols != M->cols)
-        return po_error(PO_ESHAPE, "po_linop_lowrank: M is %zux%zu but N is %zux%zu (want equal D x r)",
+        return po_error(PO_ESHAPE, "low-rank operator: M is %zux%zu but N is %zux%zu (want equal D x r)",
                         M->rows, M->cols, N->rows, N->cols);
     size_t D = M->rows, r = M->cols;
     po_linop *op = po_linop_new_(PO_LINOP_LOWRANK, D);
@@ -64,7 +64,7 @@ po_status po_linop_lowrank(const po_mat *M, const po_mat *N, po_linop **out)
     op->scratch = malloc(r * sizeof *op->scratch);
     if (!op->Mt || !op->Nt || !op->scratch) {
         po_linop_free(op);
-        return po_error(PO_ENOMEM, "po_linop_lowrank: cannot copy %zux%zu factors", D, r);
+        return po_error(PO_ENOMEM, "cannot copy %zux%zu factors", D, r);
     }
     for (size_t i = 0; i < D; i++)
         for (size_t k = 0; k < r; k++) {
@@ -116,7 +116,7 @@ size_t po_linop_count_nonzeros_(const po_mat *W)
 po_status po_linop_sparse(const po_mat *W, po_linop **out)
 {
     *out = NULL;
-    po_status st = check_square(W, "po_linop_sparse");
+    po_status st = check_square(W, "sparse operator");
     if (st) return st;
     return po_linop_sparse_build_(W, po_linop_count_nonzeros_(W), out);
 }

@@ -18,6 +18,7 @@
 
 #include "linalg/linalg.h"
 #include "linop.h"
+#include "core/alloc.h"
 
 #define AUTO_SPARSE_FRACTION 0.1
 #define AUTO_RANK_FRACTION 10 /* r_max = D / 10 */
@@ -83,7 +84,7 @@ static po_status try_lowrank(const po_mat *W, po_rng *rng, po_linop **out)
     if (st) goto done;
     if (res <= AUTO_RESIDUAL_TOL * po_mat_norm_fro(W)) st = po_linop_lowrank(Q, N, out);
 done:
-    if (st == PO_ENOMEM) po_error(PO_ENOMEM, "po_linop_auto: no memory for the rank test (D = %zu)", D);
+    if (st == PO_ENOMEM) po_error(PO_ENOMEM, "no memory for the rank test (D = %zu)", D);
     po_mat_free(G);
     po_mat_free(Y);
     po_mat_free(Q);
@@ -97,11 +98,14 @@ po_status po_linop_auto(const po_mat *W, po_rng *rng, po_linop **out)
 {
     *out = NULL;
     if (!W || !W->data || W->rows == 0)
-        return po_error(PO_EINVAL, "po_linop_auto: connectivity matrix is missing or empty");
+        return po_error(PO_EINVAL, "connectivity matrix is missing or empty");
     if (W->rows != W->cols)
-        return po_error(PO_ESHAPE, "po_linop_auto: connectivity must be square, got %zux%zu",
+        return po_error(PO_ESHAPE, "connectivity must be square, got %zux%zu",
                         W->rows, W->cols);
     po_status st = po_mat_check_finite(W, "connectivity");
+    if (!st)
+        st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)W->rows * (double)W->rows),
+                                  "the operator and its rank test");
     if (st) return st;
     size_t D = W->rows, nnz = po_linop_count_nonzeros_(W);
     if ((double)nnz <= AUTO_SPARSE_FRACTION * (double)D * (double)D)

@@ -25,18 +25,18 @@ po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y)
     if (!X || !opts || !Y || !X->data || !Y->data)
         return po_error(PO_EINVAL, "po_observe: activity, options and output are required");
     const char *why = po_observe_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "po_observe: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     size_t T = X->rows, D = X->cols, d = opts->d;
     if (d > D)
-        return po_error(PO_EINVAL, "po_observe: d = %zu observed neurons, need 1 <= d <= D = %zu",
+        return po_error(PO_EINVAL, "d = %zu observed neurons, need 1 <= d <= D = %zu",
                         d, D);
     if (Y->rows != T || Y->cols != d)
-        return po_error(PO_ESHAPE, "po_observe: output Y is %zux%zu, expected T x d = %zux%zu",
+        return po_error(PO_ESHAPE, "output Y is %zux%zu, expected T x d = %zux%zu",
                         Y->rows, Y->cols, T, d);
     if (opts->index)
         for (size_t k = 0; k < d; k++)
             if (opts->index[k] >= D)
-                return po_error(PO_EINVAL, "po_observe: index[%zu] = %zu is not a neuron (D = %zu)",
+                return po_error(PO_EINVAL, "index[%zu] = %zu is not a neuron (D = %zu)",
                                 k, opts->index[k], D);
     po_rng rng;
     po_rng_init(&rng, opts->seed, PO_STREAM_OBS_NOISE);
@@ -46,6 +46,16 @@ po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y)
         for (size_t k = 0; k < d; k++) y[k] = x[opts->index ? opts->index[k] : k];
         if (opts->obs_noise > 0.0)
             for (size_t k = 0; k < d; k++) y[k] += opts->obs_noise * po_rng_normal(&rng);
+        /* A finite but huge obs_noise overflows y; never hand back Inf (issue 10 item 5). */
+        for (size_t k = 0; k < d; k++)
+            if (!isfinite(y[k]))
+                return opts->obs_noise > 0.0
+                           ? po_error(PO_ENONFINITE,
+                                      "obs_noise = %g makes the observations overflow (Y[%zu][%zu] "
+                                      "is not finite); use a smaller obs_noise",
+                                      opts->obs_noise, t, k)
+                           : po_error(PO_ENONFINITE, "the activity X[%zu][%zu] is not finite", t,
+                                      opts->index ? opts->index[k] : k);
     }
     return PO_OK;
 }

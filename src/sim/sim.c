@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "core/alloc.h"
 
 po_sim_opts po_sim_opts_defaults(void)
 {
@@ -60,7 +61,7 @@ static po_status check_vec_finite(const double *x, size_t n, const char *what)
 {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]))
-            return po_error(PO_ENONFINITE, "po_sim_run: %s[%zu] is not finite", what, i);
+            return po_error(PO_ENONFINITE, "%s[%zu] is not finite", what, i);
     return PO_OK;
 }
 
@@ -70,10 +71,10 @@ static po_status check_inputs(const po_linop *W, const po_sim_opts *o, const po_
     if (!W || !o || !X || !X->data)
         return po_error(PO_EINVAL, "po_sim_run: operator, options and output are required");
     const char *why = po_sim_opts_check(o);
-    if (why) return po_error(PO_EINVAL, "po_sim_run: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     size_t D = W->D, T = o->T;
     if (X->rows != T || X->cols != D)
-        return po_error(PO_ESHAPE, "po_sim_run: output X is %zux%zu, expected T x D = %zux%zu",
+        return po_error(PO_ESHAPE, "output X is %zux%zu, expected T x D = %zux%zu",
                         X->rows, X->cols, T, D);
     if (!in) return PO_OK;
     if (in->x0) {
@@ -83,7 +84,7 @@ static po_status check_inputs(const po_linop *W, const po_sim_opts *o, const po_
     if (in->xi) {
         if (in->xi->rows < T - 1 || in->xi->cols != D)
             return po_error(PO_ESHAPE,
-                            "po_sim_run: noise xi is %zux%zu, expected at least %zu rows and %zu columns",
+                            "noise xi is %zux%zu, expected at least %zu rows and %zu columns",
                             in->xi->rows, in->xi->cols, T - 1, D);
         po_mat used = po_mat_block(in->xi, 0, 0, T - 1, D);
         po_status st = po_mat_check_finite(&used, "noise xi");
@@ -91,10 +92,10 @@ static po_status check_inputs(const po_linop *W, const po_sim_opts *o, const po_
     }
     if (in->signal) {
         if (!in->w_in)
-            return po_error(PO_EINVAL, "po_sim_run: an input signal needs input weights w_in");
+            return po_error(PO_EINVAL, "an input signal needs input weights w_in");
         if (in->signal->rows < T - 1 || in->signal->cols != 1)
             return po_error(PO_ESHAPE,
-                            "po_sim_run: input signal is %zux%zu, expected at least %zu rows and 1 column",
+                            "input signal is %zux%zu, expected at least %zu rows and 1 column",
                             in->signal->rows, in->signal->cols, T - 1);
         po_mat used = po_mat_block(in->signal, 0, 0, T - 1, 1);
         po_status st = po_mat_check_finite(&used, "input signal");
@@ -154,7 +155,7 @@ void po_sim_drive_fill_(po_sim_drive *dr, size_t t, double *v)
 po_status po_sim_nonfinite_(size_t step, size_t steps)
 {
     return po_error(PO_ENONFINITE,
-                    "po_sim_run: the state became non-finite at step %zu of %zu "
+                    "the state became non-finite at step %zu of %zu "
                     "(unstable dynamics or too large alpha/g/noise)",
                     step, steps);
 }
@@ -170,19 +171,25 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
                      po_mat *X)
 {
     po_status st = check_inputs(W, opts, in, X);
+    if (!st) st = po_mem_reserve_check(po_mem_doubles(3.0 * (double)W->D), "the simulation");
     if (st) return st;
     static const po_sim_inputs none = {NULL, NULL, NULL, NULL};
     if (!in) in = &none;
     size_t D = W->D, steps = opts->T - 1;
     if (in->x0) memcpy(X->data, in->x0, D * sizeof *X->data);
     else po_sim_draw_ic(opts->seed, opts->ic_scale, X->data, D);
+    /* A finite but huge ic_scale can overflow x0 (issue 10 item 5). */
+    if (!in->x0 && check_vec_finite(X->data, D, "x0") != PO_OK)
+        return po_error(PO_ENONFINITE,
+                        "ic_scale = %g makes the initial state overflow; use a smaller ic_scale",
+                        opts->ic_scale);
 
     size_t nthreads = po_sim_threads(W, opts);
     if (nthreads >= 2) return po_sim_run_dense_par_(W, opts, in, X, nthreads);
 
     /* calloc: v must hold finite numbers before the first noiseless step */
     double *work = calloc(3 * D, sizeof *work);
-    if (!work) return po_error(PO_ENOMEM, "po_sim_run: no memory for %zu-neuron workspace", D);
+    if (!work) return po_error(PO_ENOMEM, "no memory for %zu-neuron workspace", D);
     double *p = work, *y = work + D, *v = work + 2 * D;
     po_sim_drive dr;
     po_sim_drive_init_(&dr, opts, in, D);

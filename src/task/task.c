@@ -14,6 +14,7 @@
 
 #include "partobs/task.h"
 #include "partobs/teacher.h"
+#include "core/alloc.h"
 
 po_task_opts po_task_opts_defaults(void)
 {
@@ -157,20 +158,25 @@ po_status po_task_make(const po_task_opts *opts, po_task **out)
     if (!out) return po_error(PO_EINVAL, "po_task_make: output pointer is NULL");
     *out = NULL;
     const char *why = po_task_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "po_task_make: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     size_t D = opts->D, T = opts->T;
+    /* The signals here and the T x D activity of po_task_simulate: a task too
+     * big is refused before anything is drawn (issue 10 item 6). */
+    po_status st = po_mem_reserve_check(
+        po_mem_doubles((double)T * (4.0 + (double)D) + 5.0 * (double)D * (double)D), "the task");
+    if (st != PO_OK) return st;
 
     po_teacher_opts to = teacher_opts(opts);
     po_rng rng;
     po_rng_init(&rng, opts->seed, PO_STREAM_CONNECTIVITY);
     po_teacher *teacher = NULL;
-    po_status st = po_teacher_generate(&to, &rng, &teacher);
+    st = po_teacher_generate(&to, &rng, &teacher);
     if (st != PO_OK) return st;
 
     po_task *task = calloc(1, sizeof *task);
     if (!task) {
         po_teacher_free(teacher);
-        return po_error(PO_ENOMEM, "po_task_make: no memory for the task");
+        return po_error(PO_ENOMEM, "no memory for the task");
     }
     task->D = D;
     task->T = T;
@@ -188,15 +194,15 @@ po_status po_task_make(const po_task_opts *opts, po_task **out)
     task->ideal = po_mat_alloc(T, 1);
     if (!task->m || !task->w_out || !task->x0 || !task->s || !task->input || !task->ideal) {
         po_task_free(task);
-        return po_error(PO_ENOMEM, "po_task_make: no memory for D = %zu, T = %zu", D, T);
+        return po_error(PO_ENOMEM, "no memory for D = %zu, T = %zu", D, T);
     }
     modes(opts, task->S, task->m, task->w_out);
     initial_state(opts, task->m, task->x0);
     signals(opts, task);
     /* A huge input_gain overflows v0 s_t (U.npy) at a step whose effect on
      * the state comes after the last row, so the simulation does not see it. */
-    po_status fin = po_mat_check_finite(task->input, "po_task_make: the input v0 s_t");
-    if (fin == PO_OK) fin = po_mat_check_finite(task->ideal, "po_task_make: the ideal output");
+    po_status fin = po_mat_check_finite(task->input, "the input v0 s_t");
+    if (fin == PO_OK) fin = po_mat_check_finite(task->ideal, "the ideal output");
     if (fin != PO_OK) {
         po_task_free(task);
         return fin;
@@ -209,10 +215,10 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts)
 {
     if (!task || !opts) return po_error(PO_EINVAL, "po_task_simulate: task and options are required");
     const char *why = po_task_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "po_task_simulate: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     if (opts->D != task->D || opts->T != task->T)
         return po_error(PO_EINVAL,
-                        "po_task_simulate: the options are for D = %zu, T = %zu but the task has "
+                        "the options are for D = %zu, T = %zu but the task has "
                         "D = %zu, T = %zu",
                         opts->D, opts->T, task->D, task->T);
     size_t D = task->D, T = task->T;
@@ -232,12 +238,15 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts)
     so.progress_user = opts->progress_user;
 
     /* W = S diag(e) S^{-1} and O T O^T are dense and of (nearly) full rank. */
+    po_status st = po_mem_reserve_check(po_mem_doubles((double)T * (1.0 + (double)D)),
+                                        "the T x D activity");
+    if (st != PO_OK) return st;
     po_linop *op = NULL;
-    po_status st = po_linop_dense(task->W, &op);
+    st = po_linop_dense(task->W, &op);
     if (st != PO_OK) return st;
     po_mat *X = po_mat_alloc(T, D);
     po_mat *r = po_mat_alloc(T, 1);
-    if (!X || !r) st = po_error(PO_ENOMEM, "po_task_simulate: no memory for T x D = %zu x %zu", T, D);
+    if (!X || !r) st = po_error(PO_ENOMEM, "no memory for T x D = %zu x %zu", T, D);
     if (st == PO_OK) {
         po_sim_inputs in = {task->x0, NULL, task->s, task->m};
         st = po_sim_run(op, &so, &in, X);
@@ -255,7 +264,7 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts)
         for (size_t i = 0; i < D; i++) acc += x[i] * task->w_out[i];
         r->data[t] = acc;
     }
-    st = po_mat_check_finite(r, "po_task_simulate: the readout X w_out");
+    st = po_mat_check_finite(r, "the readout X w_out");
     if (st != PO_OK) {
         po_mat_free(X);
         po_mat_free(r);

@@ -13,7 +13,7 @@ po_status po_haar_orthogonal(po_rng *rng, po_mat *q)
     if (!rng || !q) return po_error(PO_EINVAL, "po_haar_orthogonal: NULL argument");
     size_t m = q->rows, n = q->cols;
     if (m < n)
-        return po_error(PO_ESHAPE, "po_haar_orthogonal: need rows >= cols, got %zux%zu", m, n);
+        return po_error(PO_ESHAPE, "Haar matrix: need rows >= cols, got %zux%zu", m, n);
     double *rdiag = malloc((n ? n : 1) * sizeof *rdiag);
     if (!rdiag) return po_error(PO_ENOMEM, "cannot allocate %zu doubles for Haar sampling", n);
     po_teacher_fill_normal(rng, q, 1.0);

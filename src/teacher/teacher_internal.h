@@ -31,6 +31,13 @@ po_status po_teacher_gen_lowrank_random(const po_teacher_opts *o, po_rng *rng, p
 /* transforms.c: apply o->transforms in SPEC order (ortho, perm, similarity). */
 po_status po_teacher_apply_transforms(const po_teacher_opts *o, po_rng *rng, po_teacher *t);
 
+/* PO_OK if t->W is finite, else PO_ENONFINITE naming the generator option
+ * (scale, shift_scale, ...) whose magnitude overflowed it and, unless NULL,
+ * the transform in which it did: finite options can still overflow W (issue
+ * 10 item 5), and a teacher with NaN must never be returned. */
+po_status po_teacher_check_overflow(const po_teacher_opts *o, const po_teacher *t,
+                                    const char *transform);
+
 /* Fill m with sd * N(0, 1), row by row (row-major order, like NumPy's C order). */
 void po_teacher_fill_normal(po_rng *rng, po_mat *m, double sd);
 

@@ -132,10 +132,11 @@ po_status po_teacher_apply_transforms(const po_teacher_opts *o, po_rng *rng, po_
 {
     static const struct {
         unsigned flag;
+        const char *name;
         po_status (*apply)(po_rng *, po_teacher *, po_mat *);
-    } steps[] = {{PO_TRANSFORM_ORTHO, ortho},
-                 {PO_TRANSFORM_PERM, perm},
-                 {PO_TRANSFORM_SIMILARITY, similarity}};
+    } steps[] = {{PO_TRANSFORM_ORTHO, "ortho", ortho},
+                 {PO_TRANSFORM_PERM, "perm", perm},
+                 {PO_TRANSFORM_SIMILARITY, "similarity", similarity}};
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
         if (!(o->transforms & steps[k].flag)) continue;
         po_mat *u = po_mat_alloc(o->D, o->D);
@@ -143,6 +144,7 @@ po_status po_teacher_apply_transforms(const po_teacher_opts *o, po_rng *rng, po_
         po_status st = steps[k].apply(rng, t, u);
         po_mat_free(t->U); /* the teacher keeps only the last transform */
         t->U = u;
+        if (st == PO_OK) st = po_teacher_check_overflow(o, t, steps[k].name);
         if (st != PO_OK) return st;
     }
     return PO_OK;

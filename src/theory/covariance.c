@@ -5,6 +5,7 @@
 
 #include "linalg/linalg.h"
 #include "theory_internal.h"
+#include "core/alloc.h"
 
 const char *po_cov_method_name(po_cov_method m)
 {
@@ -127,6 +128,9 @@ po_status po_stationary_cov(const po_mat *B, const po_cov_opts *opts, po_mat *Si
         return po_error(PO_ESHAPE, "stationary covariance: Sigma is %zux%zu, expected %zux%zu",
                         Sigma->rows, Sigma->cols, D, D);
     po_status st = po_mat_check_finite(B, "teacher W");
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(6.0 * (double)D * (double)D),
+                                  "Lyapunov workspace");
     if (st != PO_OK) return st;
     po_cov_method m = PO_COV_SCHUR;
     if (opts->closed_forms && opts->noise_corr == 0.0) {

@@ -27,6 +27,7 @@
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
 #include "theory_internal.h"
+#include "core/alloc.h"
 
 typedef struct curve_job {
     const po_curves_opts *opts;
@@ -61,7 +62,7 @@ static po_status ws_alloc(curve_ws *w, size_t dmax, size_t lwork)
     if (!b || !w->iwork) {
         ws_free(w);
         memset(w, 0, sizeof *w);
-        return po_error(PO_ENOMEM, "curves: cannot allocate the workspace for d up to %zu", dmax);
+        return po_error(PO_ENOMEM, "cannot allocate the workspace for d up to %zu", dmax);
     }
     w->a = b, w->e = b + sq, w->s = b + 2 * sq, w->u = b + 3 * sq, w->vt = b + 4 * sq;
     b += 5 * sq;
@@ -85,7 +86,7 @@ po_status po_curves_student_(const po_mat *G, const po_mat *Rinv, const po_mat *
     po_mat_copy(&S, &Sdd);
     for (size_t i = 0; i < d; i++) PO_MAT_AT(&S, i, i) += rho;
     if (po_la_potrf_ws(&S) != PO_OK)
-        return po_error(PO_ELINALG, "curves: Sigma_dd + rho I is not positive definite at d = %zu", d);
+        return po_error(PO_ELINALG, "Sigma_dd + rho I is not positive definite at d = %zu", d);
     po_la_cholesky_solve_right(&S, A);
     return PO_OK;
 }
@@ -161,7 +162,7 @@ static size_t thread_count(const po_curves_opts *o, size_t n)
 static po_status run_pool(curve_job *job, size_t nthreads)
 {
     pthread_t *tid = malloc(nthreads * sizeof *tid);
-    if (!tid) return po_error(PO_ENOMEM, "curves: cannot allocate %zu thread handles", nthreads);
+    if (!tid) return po_error(PO_ENOMEM, "cannot allocate %zu thread handles", nthreads);
     int saved = po_la_blas_threads();
     po_la_set_blas_threads(1);
     size_t started = 0;
@@ -187,10 +188,10 @@ po_status po_curves_prepare_(const po_mat *B, const po_mat *Sigma, size_t dmax, 
     if (rho != 0.0) return PO_OK;
     po_mat Sdd = po_mat_block(Sigma, 0, 0, dmax, dmax);
     po_mat *R = po_mat_dup(&Sdd);
-    if (!R) return po_error(PO_ENOMEM, "curves: cannot allocate a %zux%zu factor", dmax, dmax);
+    if (!R) return po_error(PO_ENOMEM, "cannot allocate a %zux%zu factor", dmax, dmax);
     if (po_la_potrf_ws(R) != PO_OK || po_la_tri_inverse_upper(R) != PO_OK) {
         po_mat_free(R);
-        return po_error(PO_ELINALG, "curves: the stationary covariance is not positive definite");
+        return po_error(PO_ELINALG, "the stationary covariance is not positive definite");
     }
     *Rinv = R;
     return PO_OK;
@@ -199,19 +200,22 @@ po_status po_curves_prepare_(const po_mat *B, const po_mat *Sigma, size_t dmax, 
 po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curves *out)
 {
     const char *why = po_curves_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "curves: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     size_t D = B->rows;
     if (B->cols != D || D == 0)
-        return po_error(PO_ESHAPE, "curves: teacher W must be square and non-empty, got %zux%zu",
+        return po_error(PO_ESHAPE, "teacher W must be square and non-empty, got %zux%zu",
                         B->rows, B->cols);
-    po_status st = po_mat_check_finite(B, "curves: teacher W");
+    po_status st = po_mat_check_finite(B, "teacher W");
+    if (st == PO_OK)
+        st = po_mem_reserve_check(po_mem_doubles(6.0 * (double)D * (double)D),
+                                  "covariance and student workspace");
     if (st != PO_OK) return st;
     size_t n = po_curves_count(opts, D);
     if (n == 0)
-        return po_error(PO_ESHAPE, "curves: the d values asked for exceed D = %zu (need d <= D)", D);
+        return po_error(PO_ESHAPE, "the d values asked for exceed D = %zu (need d <= D)", D);
     if (out->n != n || out->top_n != opts->top_n || (out->henrici != NULL) != opts->henrici)
         return po_error(PO_ESHAPE,
-                        "curves: output holds %zu values of d with top %zu%s, expected %zu with "
+                        "output holds %zu values of d with top %zu%s, expected %zu with "
                         "top %zu%s",
                         out->n, out->top_n, out->henrici ? " and Henrici" : "", n, opts->top_n,
                         opts->henrici ? " and Henrici" : "");
@@ -221,7 +225,7 @@ po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curv
     po_mat *Sigma = po_mat_alloc(D, D), *G = po_mat_alloc(dmax, dmax), *R = NULL;
     double *tuv = malloc(2 * D * sizeof *tuv);
     if (!Sigma || !G || !tuv) {
-        st = po_error(PO_ENOMEM, "curves: cannot allocate the covariance for D = %zu", D);
+        st = po_error(PO_ENOMEM, "cannot allocate the covariance for D = %zu", D);
         goto done;
     }
     if ((st = po_stationary_cov(B, &opts->cov, Sigma, &out->cov_method)) != PO_OK) goto done;

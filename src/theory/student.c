@@ -22,25 +22,25 @@ po_status po_theory_student(const po_mat *B, const po_mat *Sigma, size_t d,
                             const po_theory_opts *opts, po_mat *A_inf)
 {
     const char *why = po_theory_opts_check(opts);
-    if (why) return po_error(PO_EINVAL, "theory: %s", why);
+    if (why) return po_error(PO_EINVAL, "%s", why);
     size_t D = B->rows;
     if (B->cols != D || Sigma->rows != D || Sigma->cols != D)
-        return po_error(PO_ESHAPE, "theory: W (%zux%zu) and Sigma (%zux%zu) must be square, one size",
+        return po_error(PO_ESHAPE, "W (%zux%zu) and Sigma (%zux%zu) must be square, one size",
                         B->rows, B->cols, Sigma->rows, Sigma->cols);
     if (d < 1 || d > D)
-        return po_error(PO_ESHAPE, "theory: need 1 <= d <= D, got d = %zu for D = %zu", d, D);
+        return po_error(PO_ESHAPE, "need 1 <= d <= D, got d = %zu for D = %zu", d, D);
     if (A_inf->rows != d || A_inf->cols != d)
-        return po_error(PO_ESHAPE, "theory: the student is %zux%zu, expected %zux%zu", A_inf->rows,
+        return po_error(PO_ESHAPE, "the student is %zux%zu, expected %zux%zu", A_inf->rows,
                         A_inf->cols, d, d);
-    po_status st = po_mat_check_finite(B, "theory: W");
-    if (st == PO_OK) st = po_mat_check_finite(Sigma, "theory: Sigma");
+    po_status st = po_mat_check_finite(B, "W");
+    if (st == PO_OK) st = po_mat_check_finite(Sigma, "Sigma");
     if (st != PO_OK) return st;
     if (opts->chain_last_row && !po_theory_is_chain(B))
-        return po_error(PO_EINVAL, "theory: the chain last-row shortcut needs the untransformed "
+        return po_error(PO_EINVAL, "the chain last-row shortcut needs the untransformed "
                                    "pure chain (superdiagonal ones, zeros elsewhere)");
 
     po_mat *S = po_mat_alloc(d, d);
-    if (!S) return po_error(PO_ENOMEM, "theory: cannot allocate a %zux%zu matrix", d, d);
+    if (!S) return po_error(PO_ENOMEM, "cannot allocate a %zux%zu matrix", d, d);
     po_mat Sdd = po_mat_block(Sigma, 0, 0, d, d);
     po_mat_copy(S, &Sdd);
     for (size_t i = 0; i < d; i++) PO_MAT_AT(S, i, i) += opts->rho;
@@ -48,7 +48,7 @@ po_status po_theory_student(const po_mat *B, const po_mat *Sigma, size_t d,
     if (st != PO_OK) {
         po_mat_free(S);
         return po_error(PO_ELINALG,
-                        "theory: Sigma[0:%zu, 0:%zu] + rho I is not positive definite (Cholesky "
+                        "Sigma[0:%zu, 0:%zu] + rho I is not positive definite (Cholesky "
                         "failed); the covariance is singular or not a covariance",
                         d, d);
     }
