@@ -1,6 +1,7 @@
-/* partobs fit --method lds (SPEC.md §4.8): latent LDS by Kalman EM. Writes
- * A_cont (K x K, read by `partobs analyze`), every fitted parameter and the
- * log-likelihood trace in a JSON beside it, optionally the smoothed latents. */
+/* partobs fit --method lds (SPEC.md §4.8): latent LDS by Kalman EM, exact or
+ * the paper's procedure. Writes A_cont (K x K, read by `partobs analyze`),
+ * every fitted parameter and the log-likelihood (and, paper, ELBO) trace in
+ * a JSON beside it, optionally the smoothed latents. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +19,28 @@ void fit_lds_help(FILE *out)
     fprintf(out,
             "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
             "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, diag r).\n"
-            "  partobs fit Y.npy --method lds --latents K [--input U.npy] [--emissions free|orthonormal]\n"
-            "              [--init pca|random] [--iters N] [--tol X] [--alpha A] [--seed S]\n"
-            "              [--smoothed XHAT.npy] [--verbose] -o A_cont.npy\n"
+            "  partobs fit Y.npy --method lds --latents K [--procedure exact|paper] [--input U.npy]\n"
+            "              [--emissions free|orthonormal] [--init pca|random] [--iters N] [--tol X]\n"
+            "              [--alpha A] [--seed S] [--smoothed XHAT.npy] [--verbose] -o A_cont.npy\n"
             "  --latents K         latent dimension, 1 <= K <= d (required)\n"
+            "  --procedure NAME    exact (maximum-likelihood EM) | paper (ssm's Laplace-EM: the\n"
+            "                      emissions fitted by L-BFGS to one posterior draw per\n"
+            "                      iteration, drawn from --seed; ELBO in the JSON) (default %s)\n"
             "  --input U.npy       inputs, T x m (one row per row of Y)\n"
             "  --emissions NAME    free | orthonormal (C^T C = I, the paper's) (default %s)\n"
             "  --init NAME         pca | random (Haar C from --seed) (default %s)\n"
             "  --iters N           EM iterations (default %zu)\n"
-            "  --tol X             stop once an iteration gains < X |log-likelihood|; 0 = never\n"
+            "  --tol X             exact: stop once an iteration gains < X |log-likelihood|;\n"
+            "                      0 = never\n"
             "                      (default %g)\n"
             "  --alpha A           dt / tau in A_cont = (A - (1 - alpha) I) / alpha, in (0, 1]\n"
             "                      (default %g)\n"
-            "  --seed S            seed of the random init (default %llu)\n"
+            "  --seed S            seed of the random init and the paper's draws (default %llu)\n"
             "  --smoothed FILE     write the smoothed latent means E[x_t | Y] (T x K)\n"
             "  -o FILE             A_cont (K x K); all parameters, the log-likelihood trace and\n"
             "                      the spectrum of A_cont go to FILE with .npy replaced by .json\n",
-            po_lds_emissions_name(d.emissions), po_lds_init_name(d.init), d.iters, d.tol, d.alpha,
+            po_lds_procedure_name(d.procedure), po_lds_emissions_name(d.emissions),
+            po_lds_init_name(d.init), d.iters, d.tol, d.alpha,
             (unsigned long long)d.seed);
 }
 
@@ -73,7 +79,10 @@ static cJSON *lds_report(const po_lds *p, const po_lds_opts *o, const po_lds_inf
 {
     cJSON *j = cJSON_CreateObject();
     if (!j) return NULL;
+    cJSON_AddStringToObject(j, "procedure", po_lds_procedure_name(o->procedure));
     cJSON_AddItemToObject(j, "log_likelihood", json_vec(trace, info->iters + 1));
+    if (info->elbo_trace)
+        cJSON_AddItemToObject(j, "elbo", json_vec(info->elbo_trace, info->iters + 1));
     cJSON_AddItemToObject(j, "A", json_mat(p->A));
     cJSON_AddItemToObject(j, "A_cont", json_mat(Ac));
     cJSON_AddItemToObject(j, "V", json_mat(p->V));
@@ -106,12 +115,13 @@ static cJSON *lds_report(const po_lds *p, const po_lds_opts *o, const po_lds_inf
 int fit_lds(cli_run *run, int argc, char **argv)
 {
     po_lds_opts o = po_lds_opts_defaults();
-    const char *method = NULL, *u_path = NULL, *emissions = NULL, *init = NULL,
-               *smoothed = NULL, *output = NULL;
+    const char *method = NULL, *u_path = NULL, *procedure = NULL, *emissions = NULL,
+               *init = NULL, *smoothed = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         {"method", 0, CLI_STRING, &method, false},
         {"latents", 0, CLI_SIZE, &o.latents, false},
+        {"procedure", 0, CLI_STRING, &procedure, false},
         {"input", 0, CLI_STRING, &u_path, false},
         {"emissions", 0, CLI_STRING, &emissions, false},
         {"init", 0, CLI_STRING, &init, false},
@@ -129,14 +139,16 @@ int fit_lds(cli_run *run, int argc, char **argv)
     if (rc != CLI_PROCEED) return rc;
     static const char *const required[] = {"latents", NULL};
     if ((rc = cli_require(run, opts, nopts, required)) != CLI_PROCEED) return rc;
+    if (procedure && po_lds_procedure_from_name(procedure, &o.procedure) != PO_OK)
+        return cli_usage(run, "%s", po_errmsg());
     if (emissions && po_lds_emissions_from_name(emissions, &o.emissions) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     if (init && po_lds_init_from_name(init, &o.init) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     const char *why = po_lds_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
-    /* The trace holds iters + 1 doubles: a larger count would wrap the size. */
-    if (o.iters >= SIZE_MAX / sizeof(double))
+    /* The traces hold 2 (iters + 1) doubles: a larger count would wrap the size. */
+    if (o.iters >= SIZE_MAX / (2 * sizeof(double)))
         return cli_usage(run, "--iters %zu is too large", o.iters);
     char *json_path = json_path_for(output);
     if (!json_path) return cli_fail(run, "out of memory");
@@ -152,7 +164,8 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_lds *fit = NULL;
     po_spectrum *spec = NULL;
     po_lds_info info = {0};
-    double *trace = malloc((o.iters + 1) * sizeof *trace);
+    bool paper = o.procedure == PO_LDS_PAPER;
+    double *trace = malloc((paper ? 2 : 1) * (o.iters + 1) * sizeof *trace);
     rc = trace ? fit_read_y(run, y_path, &Y) : cli_fail(run, "out of memory");
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);
     if (rc == CLI_EXIT_OK && U && U->rows != Y->rows)
@@ -164,6 +177,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
         o.progress = cli_progress_update;
         o.progress_user = &bar;
         info.loglik_trace = trace;
+        info.elbo_trace = paper ? trace + o.iters + 1 : NULL;
         po_status st = po_fit_lds(Y, U, &o, &fit, &info);
         cli_progress_end(&bar);
         if (st == PO_OK) {
@@ -181,20 +195,22 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_mat_free(Y);
     if (rc == CLI_EXIT_OK && verbose)
         fprintf(stderr,
-                "partobs: fit: lds: %zu latents, %zu iterations%s, log-likelihood %.10g -> "
-                "%.10g, LAS %.4g\n",
-                o.latents, info.iters, info.converged ? " (converged)" : "", trace[0],
+                "partobs: fit: lds: %s procedure, %zu latents, %zu iterations%s, "
+                "log-likelihood %.10g -> %.10g, LAS %.4g\n",
+                po_lds_procedure_name(o.procedure), o.latents, info.iters, info.converged ? " (converged)" : "", trace[0],
                 info.loglik, spec->las);
     cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spec) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");
     cJSON *mo = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, y_path, "lds", &mo) : NULL;
     if (mo) {
+        cJSON_AddStringToObject(mo, "procedure", po_lds_procedure_name(o.procedure));
         cJSON_AddNumberToObject(mo, "latents", (double)o.latents);
         cJSON_AddStringToObject(mo, "emissions", po_lds_emissions_name(o.emissions));
         cJSON_AddStringToObject(mo, "init", po_lds_init_name(o.init));
         cJSON_AddNumberToObject(mo, "iters", (double)o.iters);
         cJSON_AddNumberToObject(mo, "tol", o.tol);
-        cJSON_AddNumberToObject(mo, "stiefel_iters", (double)o.stiefel_iters);
+        cJSON_AddNumberToObject(mo, paper ? "emission_iters" : "stiefel_iters",
+                                (double)(paper ? o.emission_iters : o.stiefel_iters));
         cJSON_AddNumberToObject(mo, "alpha", o.alpha);
         if (u_path) cJSON_AddStringToObject(mo, "input_signal", u_path);
         if (smoothed) cJSON_AddStringToObject(mo, "smoothed", smoothed);

@@ -281,16 +281,27 @@ typedef enum po_lds_init {
 const char *po_lds_init_name(po_lds_init i); /* "pca", "random" */
 po_status po_lds_init_from_name(const char *name, po_lds_init *i);
 
+typedef enum po_lds_procedure {
+    PO_LDS_EXACT, /* maximum-likelihood Kalman EM (below) */
+    PO_LDS_PAPER  /* the paper's: ssm's Laplace-EM with one discrete state (below) */
+} po_lds_procedure;
+const char *po_lds_procedure_name(po_lds_procedure p); /* "exact", "paper" */
+po_status po_lds_procedure_from_name(const char *name, po_lds_procedure *p);
+
 typedef struct po_lds_opts {
+    po_lds_procedure procedure; /* exact */
     size_t latents;             /* K, 5; 1 <= K <= d */
     po_lds_emissions emissions; /* orthonormal (the paper's model) */
     po_lds_init init;           /* pca */
     size_t iters;               /* EM iterations, 200 (SPEC.md §4.8) */
-    double tol;                 /* stop early once an iteration gains less than
-                                   tol * |log-likelihood|; 0 = run all iterations (0) */
-    size_t stiefel_iters;       /* orthonormal C: majorize-minimize steps per M-step, 100 */
+    double tol;                 /* exact only (must be 0 with paper): stop early once an
+                                   iteration gains less than tol * |log-likelihood|;
+                                   0 = run all iterations (0) */
+    size_t stiefel_iters;       /* exact, orthonormal C: majorize-minimize steps per M-step, 100 */
+    size_t emission_iters;      /* paper: L-BFGS iterations per emission update, 100 (ssm's) */
     double alpha;               /* dt / tau for A_cont, 0.01 */
-    uint64_t seed;              /* PO_DEFAULT_SEED; used by init = random only */
+    uint64_t seed;              /* PO_DEFAULT_SEED; used by init = random and by the
+                                   paper's posterior samples (PO_STREAM_FIT) */
     po_progress_fn progress;    /* EM iterations done of total; NULL = silent */
     void *progress_user;
 } po_lds_opts;
@@ -329,10 +340,15 @@ typedef struct po_lds_info {
                              log-likelihood after k iterations (entry 0: the initial
                              parameters); NULL = not kept. Set it (or zero the struct)
                              before the call */
+    double *elbo_trace;   /* paper only, optional, caller-owned, iters + 1 entries: ssm's
+                             ELBO, entry 0 at the initial parameters, entry k after k
+                             iterations; NULL = not kept (an input, like loglik_trace) */
 } po_lds_info;
 
-/* Fit an LDS to Y (T x d) with optional inputs U (T x m, NULL = none) by EM.
+/* Fit an LDS to Y (T x d) with optional inputs U (T x m, NULL = none) by EM,
+ * exact (procedure = exact, the default) or the paper's (procedure = paper).
  *
+ * ---- procedure = exact: maximum-likelihood Kalman EM ----
  * Initialisation (deterministic for init = pca; docs/methods.md "LDS"):
  *  1. [F d] = least squares of Y on [U 1] (d = the column means without U);
  *     E = Y - U F^T - 1 d^T.
@@ -361,8 +377,46 @@ typedef struct po_lds_info {
  * once no entry of C moves by more than 1e-14), then r. Every step of the M-step maximises the expected complete-data
  * log-likelihood over its block, so the log-likelihood never decreases.
  *
+ * ---- procedure = paper: ssm's Laplace-EM with K = 1 (SPEC.md §4.8) ----
+ * Initialisation (ssm's `initialize`):
+ *  1. F = least squares of Y on U without intercept (F absent without U);
+ *     E = Y - U F^T; d = the column means of E.
+ *  2. C = the K leading right singular vectors of E - 1 d^T (pca, signs as
+ *     above) or Haar-random orthonormal columns (random); Z = (E - 1 d^T) C.
+ *  3. r_i = the isotropic PCA noise variance, sum_t sum_i (E - 1 d^T - Z C^T)_ti^2
+ *     / ((T - 1) (min(T, d) - K)) for every i (scikit-learn's noise_variance_),
+ *     floored at 1e-4 var(y_i) (and equal to that floor when K = min(T, d)).
+ *  4. Dynamics: ssm runs 50 EM iterations of a one-state AR-HMM on Z; with
+ *     one state its E-step weights every step by 1 and its M-step is the
+ *     least squares of step 4 of the exact procedure, so all 50 give that
+ *     one regression, which is what is computed. 5. as the exact procedure.
+ * Each of the `iters` iterations, given the current parameters:
+ *  a. the exact posterior of the latents (the Kalman filter and RTS smoother
+ *     above; ssm's Laplace approximation is exact for this model);
+ *  b. one draw of the latents from that posterior by forward filtering,
+ *     backward sampling (PO_STREAM_FIT of seed);
+ *  c. the dynamics M-step in closed form, as the exact procedure's;
+ *  d. the emission update: C (orthonormal: C = Q0 Cay(B)[:, :K] with
+ *     Q0 = [C_current, an orthonormal complement], Cay(B) = (I + B)^{-1}(I - B)
+ *     for a skew-symmetric B zero in its lower-right (d-K) x (d-K) block, B = 0
+ *     at the start; free: C itself), F, d and log r by L-BFGS
+ *     (emission_iters iterations at most, scipy's stopping rules) on ssm's
+ *     objective, the negative mean emission log-density of the draw
+ *     -(1/T) sum_t log N(y_t; C x_t + F u_t + d, diag r);
+ *  e. ELBO (ssm's `_laplace_em_elbo`) = log p(Y, x'; new parameters) + the
+ *     entropy of the posterior of step a, x' a second draw from it.
+ * Entry 0 of the ELBO trace uses the initial parameters and their posterior.
+ * The log-likelihood trace holds the exact log p(Y) of each iterate; it is
+ * not monotone. Draws per iteration: the emission draw, then the ELBO's
+ * (entry 0 draws one before iteration 1); T K normals each, t = T-1 first.
+ * Differences from ssm, all documented in docs/methods.md: Sigma0 as the
+ * exact procedure's (ssm's AR initial covariance is not re-estimated the
+ * same way); the Cayley chart is re-centred at the current C each update
+ * (ssm keeps one global chart); the intercept of step 1 is the mean.
+ *
  * *out is the fitted model (free with po_lds_free). info may be NULL.
- * Errors: PO_EINVAL (NULL argument, invalid options, latents > d: "latents (K)
+ * Errors: PO_EINVAL (NULL argument, invalid options (tol > 0 with paper),
+ * latents > d: "latents (K)
  * exceed the observed dimension d"), PO_ESHAPE (T < 2, U rows != T),
  * PO_ENONFINITE (NaN/Inf in Y or U), PO_ESINGULAR (a constant channel of Y,
  * inputs [U 1] that are collinear, e.g. a constant input column, or an observation noise variance that collapses to 0 during EM: the
