@@ -195,9 +195,10 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_mat_free(Y);
     if (rc == CLI_EXIT_OK && verbose)
         fprintf(stderr,
-                "partobs: fit: lds: %s procedure, %zu latents, %zu iterations%s, "
+                "partobs: fit: lds: %zu latents, %zu iterations%s (%s procedure), "
                 "log-likelihood %.10g -> %.10g, LAS %.4g\n",
-                po_lds_procedure_name(o.procedure), o.latents, info.iters, info.converged ? " (converged)" : "", trace[0],
+                o.latents, info.iters, info.converged ? " (converged)" : "",
+                po_lds_procedure_name(o.procedure), trace[0],
                 info.loglik, spec->las);
     cJSON *report = rc == CLI_EXIT_OK ? lds_report(fit, &o, &info, trace, Ac, spec) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");

@@ -116,4 +116,18 @@ double exp_median(const double *x, size_t n)
     return m;
 }
 
+double exp_quantile(const double *x, size_t n, double q)
+{
+    if (n == 0) return (double)NAN;
+    double *c = malloc(n * sizeof *c);
+    if (!c) return (double)NAN;
+    memcpy(c, x, n * sizeof *c);
+    qsort(c, n, sizeof *c, cmp_double);
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    double v = c[lo] + (pos - (double)lo) * (c[hi] - c[lo]);
+    free(c);
+    return v;
+}
+
 bool exp_most(size_t count, size_t n) { return 5 * count >= 4 * n; }

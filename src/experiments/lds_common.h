@@ -56,4 +56,9 @@ bool exp_most(size_t count, size_t n);
 /* Median of x[0..n-1] (copied; x unchanged); NaN for n = 0. */
 double exp_median(const double *x, size_t n);
 
+/* The q-quantile (0 <= q <= 1) of x[0..n-1] with linear interpolation between
+ * order statistics (numpy's default): position q (n - 1) of the sorted x
+ * (copied; x unchanged); NaN for n = 0. */
+double exp_quantile(const double *x, size_t n, double q);
+
 #endif
