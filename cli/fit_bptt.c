@@ -16,7 +16,8 @@ void cmd_fit_bptt_help(FILE *out)
             "usage: partobs fit Y.npy --method bptt [--hidden H] [--epochs N] [--window T0:T1]\n"
             "                   [--seq-len L] [--batch B] [--optimizer sgd|adam] [--lr R]\n"
             "                   [--momentum M] [--beta P] [--reference-shift] [--alpha A]\n"
-            "                   [--init-scale S] [--seed S] [--loss-out loss.npy] [--verbose]\n"
+            "                   [--init-scale S] [--seed S] [--init W0.npy] [--loss-out loss.npy]\n"
+            "                   [--verbose]\n"
             "                   -o W_hat.npy\n"
             "\n"
             "Train a tanh RNN x <- x + alpha (-x + W tanh(x)) with the d observed units of Y\n"
@@ -46,10 +47,12 @@ void cmd_fit_bptt_help(FILE *out)
             "  --alpha A           dt / tau, in (0, 1] (default %g)\n"
             "  --init-scale S      initial W ~ N(0, 1) S / sqrt(d + H), >= 0 (default %g)\n"
             "  --seed S            initial W, shuffles and coins (default %llu)\n"
+            "  --init W0.npy       initial W ((d+H) x (d+H), observed units first, finite);\n"
+            "                      the shuffles and coins stay those of --seed\n"
             "  --loss-out FILE     also write the loss of every epoch (epochs x 1 .npy)\n"
             "  --verbose           print the first and last epoch loss on stderr\n"
             "  -o, --output FILE   output .npy; FILE.manifest.json beside it\n",
-            d.hidden, d.epochs, d.window, d.batch, po_optimizer_name(d.optimizer), d.lr,
+            d.hidden, d.epochs, d.seq_len, d.batch, po_optimizer_name(d.optimizer), d.lr,
             d.momentum, d.beta1, d.beta2, d.eps, d.beta, d.alpha, d.init_scale,
             (unsigned long long)d.seed);
 }
@@ -86,7 +89,7 @@ static void bar_update(void *user, size_t done, size_t total)
 }
 
 static void add_options(cJSON *mo, const po_bptt_opts *o, const char *y_path, const char *output,
-                        const char *loss_out)
+                        const char *loss_out, const char *init)
 {
     cJSON_AddStringToObject(mo, "input", y_path);
     cJSON_AddStringToObject(mo, "method", "bptt");
@@ -94,7 +97,7 @@ static void add_options(cJSON *mo, const po_bptt_opts *o, const char *y_path, co
     cJSON_AddNumberToObject(mo, "epochs", (double)o->epochs);
     cJSON_AddNumberToObject(mo, "t0", (double)o->t0);
     cJSON_AddNumberToObject(mo, "t1", (double)o->t1);
-    cJSON_AddNumberToObject(mo, "seq_len", (double)o->window);
+    cJSON_AddNumberToObject(mo, "seq_len", (double)o->seq_len);
     cJSON_AddNumberToObject(mo, "batch", (double)o->batch);
     cJSON_AddStringToObject(mo, "optimizer", po_optimizer_name(o->optimizer));
     cJSON_AddNumberToObject(mo, "lr", o->lr);
@@ -108,20 +111,21 @@ static void add_options(cJSON *mo, const po_bptt_opts *o, const char *y_path, co
     cJSON_AddNumberToObject(mo, "init_scale", o->init_scale);
     cJSON_AddStringToObject(mo, "output", output);
     if (loss_out) cJSON_AddStringToObject(mo, "loss_out", loss_out);
+    if (init) cJSON_AddStringToObject(mo, "init", init);
 }
 
 static int run_bptt(cli_run *run, int argc, char **argv)
 {
     po_bptt_opts o = po_bptt_opts_defaults();
     const char *method = NULL, *window = NULL, *optimizer = NULL, *output = NULL,
-               *loss_out = NULL;
+               *loss_out = NULL, *init = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         {"method", 0, CLI_STRING, &method, false},
         {"hidden", 0, CLI_SIZE, &o.hidden, false},
         {"epochs", 0, CLI_SIZE, &o.epochs, false},
         {"window", 0, CLI_STRING, &window, false},
-        {"seq-len", 0, CLI_SIZE, &o.window, false},
+        {"seq-len", 0, CLI_SIZE, &o.seq_len, false},
         {"batch", 0, CLI_SIZE, &o.batch, false},
         {"optimizer", 0, CLI_STRING, &optimizer, false},
         {"lr", 0, CLI_DOUBLE, &o.lr, false},
@@ -131,6 +135,7 @@ static int run_bptt(cli_run *run, int argc, char **argv)
         {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
         {"init-scale", 0, CLI_NONNEG, &o.init_scale, false},
         {"seed", 0, CLI_SEED, &o.seed, false},
+        {"init", 0, CLI_STRING, &init, false},
         {"loss-out", 0, CLI_STRING, &loss_out, false},
         {"verbose", 0, CLI_FLAG, &verbose, false},
         {"output", 'o', CLI_STRING, &output, false},
@@ -148,18 +153,20 @@ static int run_bptt(cli_run *run, int argc, char **argv)
     if (loss_out && strcmp(loss_out, output) == 0)
         return cli_usage(run, "--loss-out and --output are the same file '%s'", output);
 
-    po_mat *Y = NULL, *W_hat = NULL, *trace = NULL;
+    po_mat *Y = NULL, *W_hat = NULL, *trace = NULL, *W0 = NULL;
     po_bptt_info info;
     memset(&info, 0, sizeof info);
     rc = cli_read_mat(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK && init) rc = cli_read_mat(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         size_t t1 = o.t1 ? o.t1 : Y->rows;
         if (t1 > Y->rows)
             rc = cli_fail(run, "%s: --window %zu:%zu goes past its T = %zu rows", y_path, o.t0, t1,
                           Y->rows);
-        else if (t1 <= o.t0 || t1 - o.t0 < o.window)
+        else if (t1 <= o.t0 || t1 - o.t0 < o.seq_len)
             rc = cli_fail(run, "%s: the %zu rows used (%zu:%zu) are fewer than --seq-len %zu",
-                          y_path, t1 > o.t0 ? t1 - o.t0 : 0, o.t0, t1, o.window);
+                          y_path, t1 > o.t0 ? t1 - o.t0 : 0, o.t0, t1, o.seq_len);
     }
     if (rc == CLI_EXIT_OK) {
         size_t n = Y->cols + o.hidden;
@@ -177,6 +184,7 @@ static int run_bptt(cli_run *run, int argc, char **argv)
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     po_mat_free(Y);
+    po_mat_free(W0);
     if (rc == CLI_EXIT_OK && verbose)
         fprintf(stderr, "partobs: fit: bptt: %zu windows, %zu epochs, loss %.9g -> %.9g\n",
                 info.windows, info.epochs, info.loss_first, info.loss_last);
@@ -185,10 +193,11 @@ static int run_bptt(cli_run *run, int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         m = cli_manifest_new(run);
         cJSON *mo = m ? cli_manifest_options(m) : NULL;
-        if (mo) add_options(mo, &o, y_path, output, loss_out);
+        if (mo) add_options(mo, &o, y_path, output, loss_out, init);
         if (m) {
             cli_manifest_set_seed(m, o.seed);
             cli_manifest_add_input(m, y_path);
+            if (init) cli_manifest_add_input(m, init);
             cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
             if (fi) {
                 cJSON_AddNumberToObject(fi, "windows", (double)info.windows);

@@ -12,10 +12,11 @@ void fit_cornn_help(FILE *out)
     po_cornn_opts d = po_cornn_opts_defaults();
     fprintf(out,
             "Method cornn (SPEC.md §4.5): leaky-rate tanh student x <- x + alpha (tanh(W x) - x),\n"
-            "fitted by CORNN (Dinc et al. 2023) from the pre-activation ridge start.\n"
+            "fitted by CORNN (Dinc et al. 2023) from the pre-activation ridge start (or --init).\n"
             "  partobs fit Y.npy --method cornn [--phi tanh] [--alpha A] [--iters N] [--l2 L]\n"
             "              [--threshold H] [--solver weighted|standard|robust] [--subsample K]\n"
-            "              [--threads N] [--input U.npy [--input-weights-out W_in.npy]] -o W_hat.npy\n"
+            "              [--threads N] [--input U.npy [--input-weights-out W_in.npy]]\n"
+            "              [--init W0.npy] -o W_hat.npy\n"
             "  --alpha A           dt / tau, in (0, 1] (default %g)\n"
             "  --iters N           iterations after the start (default %zu)\n"
             "  --l2 L              ridge per transition, lambda = L T, >= 0 (default %g)\n"
@@ -24,7 +25,9 @@ void fit_cornn_help(FILE *out)
             "  --subsample K       use every K-th transition (default %zu)\n"
             "  --threads N         0 = automatic, 1 or 2; same result for any N (default %zu)\n"
             "  --input U.npy       inputs, T x m (one row per row of Y), extra regressors\n"
-            "  --input-weights-out FILE  write the fitted input weights W_in (d x m)\n",
+            "  --input-weights-out FILE  write the fitted input weights W_in (d x m)\n"
+            "  --init W0.npy       initial W (d x d, finite) instead of the ridge start (W_in\n"
+            "                      still starts there)\n",
             d.alpha, d.iters, d.l2, d.threshold, po_cornn_solver_name(d.solver), d.subsample,
             d.threads);
 }
@@ -33,7 +36,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
 {
     po_cornn_opts o = po_cornn_opts_defaults();
     const char *method = NULL, *phi = NULL, *solver = NULL, *u_path = NULL, *win_out = NULL,
-               *output = NULL;
+               *init = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         {"method", 0, CLI_STRING, &method, false},
@@ -47,6 +50,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
         {"threads", 0, CLI_SIZE, &o.threads, false},
         {"input", 0, CLI_STRING, &u_path, false},
         {"input-weights-out", 0, CLI_STRING, &win_out, false},
+        {"init", 0, CLI_STRING, &init, false},
         {"verbose", 0, CLI_FLAG, &verbose, false},
         {"output", 'o', CLI_STRING, &output, false},
     };
@@ -61,9 +65,11 @@ int fit_cornn(cli_run *run, int argc, char **argv)
     const char *why = po_cornn_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
-    po_mat *Y = NULL, *U = NULL, *W = NULL, *Win = NULL;
+    po_mat *Y = NULL, *U = NULL, *W = NULL, *Win = NULL, *W0 = NULL;
     po_cornn_info info = {0};
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK && init) rc = cli_read_mat(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);
     if (rc == CLI_EXIT_OK && U && U->rows != Y->rows)
         rc = cli_fail(run, "%s: has %zu rows, %s has %zu: inputs need one row per time step",
@@ -81,6 +87,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
     }
     po_mat_free(U);
     po_mat_free(Y);
+    po_mat_free(W0);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(Win);
         po_mat_free(W);
@@ -102,10 +109,12 @@ int fit_cornn(cli_run *run, int argc, char **argv)
         cJSON_AddNumberToObject(mo, "threads", (double)o.threads);
         if (u_path) cJSON_AddStringToObject(mo, "input_signal", u_path);
         if (win_out) cJSON_AddStringToObject(mo, "input_weights_out", win_out);
+        if (init) cJSON_AddStringToObject(mo, "init", init);
         cJSON_AddStringToObject(mo, "output", output);
     }
     if (m) {
         if (u_path) cli_manifest_add_input(m, u_path);
+        if (init) cli_manifest_add_input(m, init);
         cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
         if (fi) {
             cJSON_AddNumberToObject(fi, "samples", (double)info.samples);

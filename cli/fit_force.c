@@ -17,7 +17,7 @@ void fit_force_help(FILE *out)
             "simulated as a leaky-current tanh network.\n"
             "  partobs fit Y.npy --method force [--phi tanh] [--alpha A] [--tau TAU] [--g G]\n"
             "              [--p0 P0] [--passes N] [--free-passes N] [--window T0:T1] [--seed S]\n"
-            "              [--pvar-out pvar.npy] -o W_hat.npy\n"
+            "              [--init J0.npy] [--pvar-out pvar.npy] -o W_hat.npy\n"
             "  --alpha A           Euler step dt of the model, > 0 (default %g)\n"
             "  --tau TAU           model time constant, > 0 (default %g)\n"
             "  --g G               J_0 = G N(0,1)/sqrt(d), >= 0 (default %g)\n"
@@ -27,19 +27,21 @@ void fit_force_help(FILE *out)
             "  --window T0:T1      rows [T0, T1) of Y; T0: runs to the end (default all rows;\n"
             "                      the paper fits 0:5000)\n"
             "  --seed S            J_0 from the fit stream of this seed (default %llu)\n"
+            "  --init J0.npy       J_0 itself (d x d, finite) instead of drawing it\n"
             "  --pvar-out FILE     write pVar of every pass (passes + free passes, a column)\n",
-            d.dt, d.tau, d.g, d.p0, d.passes, d.free_passes, (unsigned long long)d.seed);
+            d.alpha, d.tau, d.g, d.p0, d.passes, d.free_passes, (unsigned long long)d.seed);
 }
 
 int fit_force(cli_run *run, int argc, char **argv)
 {
     po_force_opts o = po_force_opts_defaults();
-    const char *method = NULL, *phi = NULL, *window = NULL, *pvar_out = NULL, *output = NULL;
+    const char *method = NULL, *phi = NULL, *window = NULL, *pvar_out = NULL, *init = NULL,
+               *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         {"method", 0, CLI_STRING, &method, false},
         {"phi", 0, CLI_STRING, &phi, false},
-        {"alpha", 0, CLI_DOUBLE, &o.dt, false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, false},
         {"tau", 0, CLI_DOUBLE, &o.tau, false},
         {"g", 0, CLI_DOUBLE, &o.g, false},
         {"p0", 0, CLI_DOUBLE, &o.p0, false},
@@ -47,6 +49,7 @@ int fit_force(cli_run *run, int argc, char **argv)
         {"free-passes", 0, CLI_SIZE, &o.free_passes, false},
         {"window", 0, CLI_STRING, &window, false},
         {"seed", 0, CLI_SEED, &o.seed, false},
+        {"init", 0, CLI_STRING, &init, false},
         {"pvar-out", 0, CLI_STRING, &pvar_out, false},
         {"verbose", 0, CLI_FLAG, &verbose, false},
         {"output", 'o', CLI_STRING, &output, false},
@@ -60,9 +63,11 @@ int fit_force(cli_run *run, int argc, char **argv)
     const char *why = po_force_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
-    po_mat *Y = NULL, *W = NULL, *pvar = NULL;
+    po_mat *Y = NULL, *W = NULL, *pvar = NULL, *W0 = NULL;
     po_force_info info = {0};
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK && init) rc = cli_read_mat(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         size_t t1 = o.t1 ? o.t1 : Y->rows;
         if (t1 > Y->rows || t1 < o.t0 + 2)
@@ -83,6 +88,7 @@ int fit_force(cli_run *run, int argc, char **argv)
     }
     size_t T = Y ? Y->rows : 0;
     po_mat_free(Y);
+    po_mat_free(W0);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(pvar);
         po_mat_free(W);
@@ -95,7 +101,7 @@ int fit_force(cli_run *run, int argc, char **argv)
     if (mo) {
         cJSON_AddStringToObject(mo, "phi", "tanh");
         cJSON_AddStringToObject(mo, "leaky", "current");
-        cJSON_AddNumberToObject(mo, "alpha", o.dt);
+        cJSON_AddNumberToObject(mo, "alpha", o.alpha);
         cJSON_AddNumberToObject(mo, "tau", o.tau);
         cJSON_AddNumberToObject(mo, "g", o.g);
         cJSON_AddNumberToObject(mo, "p0", o.p0);
@@ -107,10 +113,12 @@ int fit_force(cli_run *run, int argc, char **argv)
             cJSON_AddItemToArray(w, cJSON_CreateNumber((double)(o.t1 ? o.t1 : T)));
         }
         if (pvar_out) cJSON_AddStringToObject(mo, "pvar_out", pvar_out);
+        if (init) cJSON_AddStringToObject(mo, "init", init);
         cJSON_AddStringToObject(mo, "output", output);
     }
     if (m) {
         cli_manifest_set_seed(m, o.seed);
+        if (init) cli_manifest_add_input(m, init);
         cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
         if (fi) {
             cJSON_AddNumberToObject(fi, "passes", (double)info.passes);

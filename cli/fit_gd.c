@@ -12,21 +12,22 @@ void fit_gd_help(FILE *out)
     po_gd_opts d = po_gd_opts_defaults();
     fprintf(out,
             "Method gd (SPEC.md §4.4): gradient descent on the MAP loss of the leaky-current\n"
-            "student from W = 0, W <- W - lr G, G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.\n"
+            "student from W = 0 (or --init), W <- W - lr G, G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.\n"
             "  partobs fit Y.npy --method gd [--phi linear|tanh] [--alpha A] [--rho R] [--lr LR]\n"
-            "              [--iters N] -o W_hat.npy\n"
+            "              [--iters N] [--init W0.npy] -o W_hat.npy\n"
             "  --phi NAME          linear | tanh (default %s)\n"
             "  --alpha A           dt / tau, in (0, 1] (default %g)\n"
             "  --rho R             ridge penalty, >= 0 (default %g)\n"
             "  --lr LR             learning rate, > 0 (default %g)\n"
-            "  --iters N           iterations (default %zu)\n",
+            "  --iters N           iterations (default %zu)\n"
+            "  --init W0.npy       initial W (d x d, finite), e.g. to continue a fit\n",
             po_phi_name(d.phi), d.alpha, d.rho, d.lr, d.iters);
 }
 
 int fit_gd(cli_run *run, int argc, char **argv)
 {
     po_gd_opts o = po_gd_opts_defaults();
-    const char *method = NULL, *phi = NULL, *output = NULL;
+    const char *method = NULL, *phi = NULL, *init = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         {"method", 0, CLI_STRING, &method, false},
@@ -35,6 +36,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
         {"rho", 0, CLI_DOUBLE, &o.rho, false},
         {"lr", 0, CLI_DOUBLE, &o.lr, false},
         {"iters", 0, CLI_SIZE, &o.iters, false},
+        {"init", 0, CLI_STRING, &init, false},
         {"verbose", 0, CLI_FLAG, &verbose, false},
         {"output", 'o', CLI_STRING, &output, false},
     };
@@ -46,9 +48,11 @@ int fit_gd(cli_run *run, int argc, char **argv)
     const char *why = po_gd_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
 
-    po_mat *Y = NULL, *W = NULL;
+    po_mat *Y = NULL, *W = NULL, *W0 = NULL;
     po_gd_info info = {0};
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK && init) rc = cli_read_mat(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         W = po_mat_alloc(Y->cols, Y->cols);
         cli_progress bar;
@@ -60,6 +64,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     po_mat_free(Y);
+    po_mat_free(W0);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(W);
         return rc;
@@ -75,8 +80,10 @@ int fit_gd(cli_run *run, int argc, char **argv)
         cJSON_AddNumberToObject(mo, "rho", o.rho);
         cJSON_AddNumberToObject(mo, "lr", o.lr);
         cJSON_AddNumberToObject(mo, "iters", (double)o.iters);
+        if (init) cJSON_AddStringToObject(mo, "init", init);
         cJSON_AddStringToObject(mo, "output", output);
     }
+    if (m && init) cli_manifest_add_input(m, init);
     if (m) {
         cJSON *fi = cJSON_AddObjectToObject(m, "fit_info");
         if (fi) {

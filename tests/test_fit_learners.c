@@ -313,19 +313,19 @@ static void test_rls_equals_ridge(void)
 static void test_force_opts(void)
 {
     po_force_opts o = po_force_opts_defaults();
-    CHECK(o.dt == 0.01 && o.tau == 1.0 && o.g == 1.5 && o.p0 == 0.01);
+    CHECK(o.alpha == 0.01 && o.tau == 1.0 && o.g == 1.5 && o.p0 == 0.01);
     CHECK(o.passes == 1000 && o.free_passes == 0 && o.t0 == 0 && o.t1 == 0);
     CHECK(po_force_opts_check(&o) == NULL);
     CHECK(po_force_opts_check(NULL) != NULL);
     const struct {
-        double dt, tau, g, p0;
+        double alpha, tau, g, p0;
         const char *what;
-    } bad[] = {{0.0, 1.0, 1.5, 0.01, "dt"},   {0.01, -1.0, 1.5, 0.01, "tau"},
+    } bad[] = {{0.0, 1.0, 1.5, 0.01, "alpha"},   {0.01, -1.0, 1.5, 0.01, "tau"},
                {0.01, 1.0, -1.0, 0.01, "g"},  {0.01, 1.0, 1.5, 0.0, "p0"},
                {0.01, 1.0, 1.5, -2.0, "p0"},  {0.01, 1.0, (double)NAN, 0.01, "g"}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         po_force_opts b = o;
-        b.dt = bad[i].dt;
+        b.alpha = bad[i].alpha;
         b.tau = bad[i].tau;
         b.g = bad[i].g;
         b.p0 = bad[i].p0;
@@ -392,7 +392,7 @@ static void test_force_learns_and_is_deterministic(void)
     po_mat *Wt = po_test_gaussian(6, 6, 1.2, 21);
     po_mat *Y = rate_activity(Wt, 400, 0.05, 0.3, 22);
     po_force_opts o = po_force_opts_defaults();
-    o.dt = 0.05;
+    o.alpha = 0.05;
     o.p0 = 0.1;
     o.passes = 1;
     po_mat *J = po_mat_alloc(6, 6), *J2 = po_mat_alloc(6, 6);
@@ -460,7 +460,7 @@ static void test_force_errors(void)
     /* Divergence: an Euler step dt / tau = 3 doubles H every step until it
      * overflows; W_hat is left untouched. */
     b = o;
-    b.dt = 3.0;
+    b.alpha = 3.0;
     b.passes = 5;
     CHECK_STATUS(po_fit_force(Y, &b, J, NULL), PO_EDIVERGED);
     CHECK(errmsg_has("pass 1 of 5"));
