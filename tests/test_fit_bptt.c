@@ -534,6 +534,45 @@ static void test_divergence(void)
     po_mat_free(W);
 }
 
+/* init (issue 14 item 3): W_0 given as the matrix the seed would draw gives
+ * the same bits as drawing it (the draws are still made, so the shuffles
+ * and coins match); another W_0 another result; with hidden units the shape
+ * is (d+H) x (d+H); NaN refused. */
+static void test_init(void)
+{
+    size_t d = 3, H = 2, n = d + H;
+    po_mat *Wt = po_test_gaussian(d, d, 0.8, 41);
+    po_mat *Y = teacher_data(200, d, Wt, 0.1, 0.5, 42);
+    po_bptt_opts o = po_bptt_opts_defaults();
+    o.hidden = H;
+    o.seq_len = 20;
+    o.batch = 3;
+    o.epochs = 3;
+    o.seed = 43;
+    po_mat *A = po_mat_alloc(n, n), *B = po_mat_alloc(n, n);
+    CHECK_OK(po_fit_bptt(Y, &o, A, NULL));
+    po_mat *W0 = initial_weights(&o, n);
+    o.init = W0;
+    CHECK_OK(po_fit_bptt(Y, &o, B, NULL));
+    CHECK(memcmp(A->data, B->data, n * n * sizeof(double)) == 0);
+    PO_MAT_AT(W0, 0, 0) += 0.5;
+    CHECK_OK(po_fit_bptt(Y, &o, B, NULL));
+    CHECK(memcmp(A->data, B->data, n * n * sizeof(double)) != 0);
+    po_mat *small = po_mat_alloc(d, d);
+    o.init = small;
+    CHECK_STATUS(po_fit_bptt(Y, &o, B, NULL), PO_ESHAPE);
+    CHECK(strstr(po_errmsg(), "initial weights are 3x3, need 5x5") != NULL);
+    PO_MAT_AT(W0, 4, 1) = (double)INFINITY;
+    o.init = W0;
+    CHECK_STATUS(po_fit_bptt(Y, &o, B, NULL), PO_ENONFINITE);
+    po_mat_free(small);
+    po_mat_free(W0);
+    po_mat_free(A);
+    po_mat_free(B);
+    po_mat_free(Y);
+    po_mat_free(Wt);
+}
+
 int main(void)
 {
     PO_RUN(test_grad_fd);
@@ -548,5 +587,6 @@ int main(void)
     PO_RUN(test_options_refused);
     PO_RUN(test_bad_input);
     PO_RUN(test_divergence);
+    PO_RUN(test_init);
     return po_test_finish();
 }

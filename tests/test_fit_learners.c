@@ -597,6 +597,76 @@ static void test_gd_errors(void)
     po_mat_free(Y);
 }
 
+/* ---- initial weights (opts.init; issue 14 item 3) ---------------------------- */
+
+/* FORCE from init = J_0 with g = 0 is the run that draws that J_0 (g = 1.5,
+ * the seed's normals times g / sqrt(d), row by row): the same bits. gd and
+ * CORNN from the result of n iterations continue the fit exactly: n more
+ * iterations from it equal 2n from the usual start. Bad init: shape, NaN. */
+static void test_init_identities(void)
+{
+    size_t d = 5;
+    po_mat *Wt = po_test_gaussian(d, d, 1.2, 31);
+    po_mat *Y = rate_activity(Wt, 400, 0.05, 0.3, 32);
+    po_mat *A = po_mat_alloc(d, d), *B = po_mat_alloc(d, d), *H = po_mat_alloc(d, d);
+    /* FORCE */
+    po_force_opts fo = po_force_opts_defaults();
+    fo.alpha = 0.05;
+    fo.passes = 3;
+    fo.seed = 33;
+    CHECK_OK(po_fit_force(Y, &fo, A, NULL));
+    po_mat *J0 = po_mat_alloc(d, d);
+    po_rng rng;
+    po_rng_init(&rng, fo.seed, PO_STREAM_FIT);
+    po_rng_fill_normal(&rng, J0->data, d * d, 1, fo.g / sqrt((double)d));
+    fo.g = 0.0;
+    fo.seed = 99; /* unused with init */
+    fo.init = J0;
+    CHECK_OK(po_fit_force(Y, &fo, B, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* gd */
+    po_gd_opts go = po_gd_opts_defaults();
+    go.iters = 40;
+    CHECK_OK(po_fit_gd(Y, &go, A, NULL));
+    go.iters = 20;
+    CHECK_OK(po_fit_gd(Y, &go, H, NULL));
+    go.init = H;
+    CHECK_OK(po_fit_gd(Y, &go, B, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* CORNN */
+    po_cornn_opts co = po_cornn_opts_defaults();
+    co.alpha = 0.05;
+    co.iters = 8;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, A, NULL, NULL));
+    co.iters = 4;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, H, NULL, NULL));
+    co.init = H;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, B, NULL, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* bad init: wrong shape, NaN; the message says what is wrong */
+    po_mat *small = po_mat_alloc(d - 1, d - 1);
+    fo.init = go.init = co.init = small;
+    CHECK_STATUS(po_fit_force(Y, &fo, B, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("fit force: the initial weights are 4x4, need 5x5 (d x d)"));
+    CHECK_STATUS(po_fit_gd(Y, &go, B, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("fit gd: the initial weights are 4x4"));
+    CHECK_STATUS(po_fit_cornn(Y, NULL, &co, B, NULL, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("fit cornn: the initial weights are 4x4"));
+    PO_MAT_AT(J0, 2, 3) = (double)NAN;
+    fo.init = go.init = co.init = J0;
+    CHECK_STATUS(po_fit_force(Y, &fo, B, NULL), PO_ENONFINITE);
+    CHECK(errmsg_has("initial weights") && errmsg_has("row 2"));
+    CHECK_STATUS(po_fit_gd(Y, &go, B, NULL), PO_ENONFINITE);
+    CHECK_STATUS(po_fit_cornn(Y, NULL, &co, B, NULL, NULL), PO_ENONFINITE);
+    po_mat_free(small);
+    po_mat_free(J0);
+    po_mat_free(A);
+    po_mat_free(B);
+    po_mat_free(H);
+    po_mat_free(Y);
+    po_mat_free(Wt);
+}
+
 int main(void)
 {
     PO_RUN(test_cornn_opts);
@@ -614,5 +684,6 @@ int main(void)
     PO_RUN(test_gd_reaches_ridge);
     PO_RUN(test_gd_one_step);
     PO_RUN(test_gd_errors);
+    PO_RUN(test_init_identities);
     return po_test_finish();
 }
