@@ -349,10 +349,10 @@ static po_status draw(po_exp_ctx *c, const f1_job *J)
         snprintf(tt[n][4], sizeof tt[n][4], "%s: LDS flow, PCs of x_hat", net_short[n]);
         snprintf(tt[n][5], sizeof tt[n][5], "%s: GT flow, PCs of %zu neurons", net_short[n],
                  J->D);
-        snprintf(tt[n][6], sizeof tt[n][6], "%s: LAS per instance (1 exact, 2 free C, 3 paper)",
-                 net_short[n]);
+        snprintf(tt[n][6], sizeof tt[n][6], "%s: LAS of each instance", net_short[n]);
         static const char *const xl[COLS] = {"time (tau units)", "time (tau units)",
-                                             "time (tau units)", "index i", "PC1", "PC1", "fit"};
+                                             "time (tau units)", "index i", "PC1", "PC1",
+                                             "1 exact EM, 2 free C, 3 paper's procedure"};
         static const char *const yl[COLS] = {"input", "output", "y_i / max|y_i| + 2.5 (i - 4)",
                                              "tau_i", "PC2", "PC2", "LAS"};
         po_panel *p[COLS];
@@ -361,7 +361,7 @@ static po_status draw(po_exp_ctx *c, const f1_job *J)
             ax.title = tt[n][q];
             ax.xlabel = xl[q];
             ax.ylabel = yl[q];
-            ax.legend = q == 1 || q == 2 || q == 3 || q == 6;
+            ax.legend = q == 1 || q == 2 || q == 3 || (q == 6 && n == 1); /* FF: room at top */
             ax.logy = q == 3;
             if (q == 3) {
                 ax.xmin = 0.5;
