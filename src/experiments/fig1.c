@@ -294,34 +294,20 @@ static po_status tau_panel(po_panel *p, const f1_example *e)
     return st;
 }
 
-/* LAS of a fit (a complex top pair has none: 0, SPEC.md §5). */
-static double las_of(const f1_job *J, size_t net, size_t i, size_t f)
-{
-    double v = J->las[(net * J->k + i) * F1_FITS + f];
-    return isfinite(v) ? v : 0.0;
-}
-
 /* The LAS of every instance of net n under each fit (x = 1, 2, 3), with the
  * paper's threshold 6. */
 static po_status las_panel(po_panel *p, const f1_job *J, size_t n)
 {
     static const po_color col[F1_FITS] = {PO_COLOR_BLUE, PO_COLOR_CYAN, PO_COLOR_GREEN};
-    double *xy = malloc(2 * J->k * sizeof *xy);
-    if (!xy) return po_error(PO_ENOMEM, "fig1 LAS panel");
     po_status st = PO_OK;
     for (size_t f = 0; st == PO_OK && f < F1_FITS; f++) {
-        for (size_t i = 0; i < J->k; i++) {
-            /* spread the instances a little in x so that equal values show */
-            xy[i] = (double)(f + 1) + 0.3 * ((double)i / (double)(J->k > 1 ? J->k - 1 : 1) - 0.5);
-            xy[J->k + i] = las_of(J, n, i, f);
-        }
         po_style s = exp_style(col[f], 1.0, f1_fit[f].label);
-        st = po_panel_points(p, xy, xy + J->k, J->k, &s);
+        st = exp_strip_points(p, (double)(f + 1), J->las + n * J->k * F1_FITS + f, J->k, F1_FITS,
+                              &s);
     }
     po_style th = exp_style(PO_COLOR_GREY, 1.0, "LAS = 6 (paper)");
     th.dashed = true;
     if (st == PO_OK) st = po_panel_hline(p, F1_LAS, &th);
-    free(xy);
     return st;
 }
 

@@ -84,22 +84,15 @@ static po_status draw(po_exp_ctx *c, const s1_job *J)
     ax.ymin = 0.0;
     ax.legend = true;
     po_panel *p = st == PO_OK ? po_figure_panel(f, 0, 0, &ax) : NULL;
-    double *xy = malloc(2 * J->k * sizeof *xy);
-    if (st == PO_OK && !xy) st = po_error(PO_ENOMEM, "fig1s");
     for (size_t a = 0; st == PO_OK && a < S1_SETTINGS; a++) {
-        for (size_t i = 0; i < J->k; i++) {
-            xy[i] = (double)(a + 1) + 0.3 * ((double)i / (double)(J->k > 1 ? J->k - 1 : 1) - 0.5);
-            xy[J->k + i] = J->las[i * S1_SETTINGS + a];
-        }
         po_style s = exp_style(a == 0 ? PO_COLOR_BLUE : PO_COLOR_CYAN, 1.0,
                                a == 0 ? "Fig 1's fit" : a == 1 ? "other settings" : NULL);
-        st = po_panel_points(p, xy, xy + J->k, J->k, &s);
+        st = exp_strip_points(p, (double)(a + 1), J->las + a, J->k, S1_SETTINGS, &s);
     }
     po_style th = exp_style(PO_COLOR_GREY, 1.0, "LAS = 6 (paper)");
     th.dashed = true;
     if (st == PO_OK) st = po_panel_hline(p, 6.0, &th);
     if (st == PO_OK) st = po_exp_save_figure(c, f, "");
-    free(xy);
     po_figure_free(f);
     return st;
 }

@@ -130,4 +130,18 @@ double exp_quantile(const double *x, size_t n, double q)
     return v;
 }
 
+po_status exp_strip_points(po_panel *p, double pos, const double *v, size_t k, size_t stride,
+                           const po_style *s)
+{
+    double *xy = malloc(2 * (k ? k : 1) * sizeof *xy);
+    if (!xy) return po_error(PO_ENOMEM, "strip of %zu points", k);
+    for (size_t i = 0; i < k; i++) {
+        xy[i] = pos + 0.3 * ((double)i / (double)(k > 1 ? k - 1 : 1) - 0.5);
+        xy[k + i] = isfinite(v[i * stride]) ? v[i * stride] : 0.0;
+    }
+    po_status st = po_panel_points(p, xy, xy + k, k, s);
+    free(xy);
+    return st;
+}
+
 bool exp_most(size_t count, size_t n) { return 5 * count >= 4 * n; }
