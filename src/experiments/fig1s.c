@@ -71,10 +71,10 @@ static po_status draw(po_exp_ctx *c, const s1_job *J)
     po_figure *f = NULL;
     char title[240];
     snprintf(title, sizeof title,
-             "Fig 1 settings: FF integrator (D = %zu, d = %zu, T = %zu), %zu-latent LDS by exact "
-             "EM with orthonormal C under other settings, %zu instances",
+             "Fig 1 settings: FF integrator, D = %zu, d = %zu, T = %zu; %zu-latent LDS, exact EM, "
+             "orthonormal C; %zu instances",
              J->D, J->d, J->T, J->K, J->k);
-    po_status st = po_figure_alloc(1, 1, 1100, 750, title, &f);
+    po_status st = po_figure_alloc(1, 1, 1700, 800, title, &f);
     po_axes ax = po_axes_defaults();
     ax.title = "LAS per instance (1 Fig 1; 2 random init; 3, 4: 10, 50 iterations)";
     ax.xlabel = "setting";
