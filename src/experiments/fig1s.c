@@ -71,8 +71,7 @@ static po_status draw(po_exp_ctx *c, const s1_job *J)
     po_figure *f = NULL;
     char title[240];
     snprintf(title, sizeof title,
-             "Fig 1 settings: FF integrator, D = %zu, d = %zu, T = %zu; %zu-latent LDS, exact EM, "
-             "orthonormal C; %zu instances",
+             "Fig 1 settings: FF, D = %zu, d = %zu, T = %zu, K = %zu, exact EM, %zu instances",
              J->D, J->d, J->T, J->K, J->k);
     po_status st = po_figure_alloc(1, 1, 1700, 800, title, &f);
     po_axes ax = po_axes_defaults();
