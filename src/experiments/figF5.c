@@ -86,8 +86,8 @@ static po_status draw(po_exp_ctx *c, const f5_job *J)
     po_figure *f = NULL;
     char title[240];
     snprintf(title, sizeof title,
-             "Fig F.5: %zu-latent LDS (no input, %zu EM iterations; exact EM and the paper's "
-             "procedure), d = %zu of the Fig 4 teachers (D = %zu, T = %zu), %zu per rank",
+             "Fig F.5: %zu-latent LDS, no input, %zu iterations (exact EM, paper's), "
+             "d = %zu of the Fig 4 teachers, D = %zu, T = %zu, %zu each",
              J->K, J->iters, J->d, J->D, J->T, J->k);
     po_status st = po_figure_alloc(1, F5_RANKS, 2300, 750, title, &f);
     char tt[F5_RANKS][120];
