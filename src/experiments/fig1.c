@@ -225,7 +225,8 @@ static po_status f1_item(size_t item, void *user)
         }
         if (st == PO_OK) st = slow_overlap(&fit, t->w_out, &J->overlap[at]);
         if (st == PO_OK && j == 0 && f == F1_EXACT) st = keep_example(J, net, t, Y, U, &fit);
-        if (st == PO_OK && j == 0 && f == F1_PAPER) exp_lds_top_tau(&fit, J->ex[net].paper_tau, F1_TOP);
+        if (st == PO_OK && j == 0 && f == F1_PAPER)
+            exp_lds_top_tau(&fit, J->ex[net].paper_tau, F1_TOP);
         exp_lds_free(&fit);
     }
     po_mat_free(U);

@@ -70,7 +70,8 @@ po_status lds_ffbs(const po_lds *p, const lds_work *w, po_rng *rng, double *x, d
         if (idx != last) {
             sf = w->sf + idx * K2;
             double ldm = 0.0;
-            if (!lds_update_cov(sf, jb, sc, &ldm, upd, K) || (entropy && !logdet_spd(sf, l, K, &logdet)))
+            if (!lds_update_cov(sf, jb, sc, &ldm, upd, K) ||
+                (entropy && !logdet_spd(sf, l, K, &logdet)))
                 return po_error(PO_ESINGULAR,
                                 "the backward-sampling covariance at time step %zu is not "
                                 "positive definite",

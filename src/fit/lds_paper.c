@@ -18,8 +18,9 @@
  * Q0 = [C_0, an orthonormal complement] (C_0 the current C, so B = 0 is the
  * start) and B skew-symmetric, its parameters the entries B_ij = -B_ji with
  * i > j and j < K (its lower-right (d-K) x (d-K) block is 0: the remaining
- * K(K-1)/2 + (d-K)K parameters are the dimension of the Stiefel manifold). I + B has a positive definite symmetric part, so it is
- * factored without pivoting. With X = (I + B)^{-1} E_K, G_C = df/dC and
+ * K(K-1)/2 + (d-K)K parameters are the dimension of the Stiefel manifold).
+ * I + B has a positive definite symmetric part, so it is factored without
+ * pivoting. With X = (I + B)^{-1} E_K, G_C = df/dC and
  * W = Q0^T G_C: df/dB = -2 (I + B)^{-T} W X^T, and df/dB_ij (i > j) is its
  * (i, j) entry minus its (j, i) entry.
  */
