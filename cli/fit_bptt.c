@@ -29,6 +29,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     po_bptt_opts o = po_bptt_opts_defaults();
     const char *method = "bptt", *window = NULL, *optimizer = po_optimizer_name(o.optimizer),
                *output = NULL, *loss_out = NULL;
+    const char *init = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
@@ -39,7 +40,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
          false},
         {"window", 0, CLI_STRING, &window, "T0:T1",
          "use rows T0 .. T1-1 of Y (T1 empty: to the end; default all)", 0, NULL, false},
-        {"seq-len", 0, CLI_SIZE, &o.window, "L",
+        {"seq-len", 0, CLI_SIZE, &o.seq_len, "L",
          "window length in steps, 2 .. rows used; windows start every floor(L/2) rows", 0,
          "seq_len", false},
         {"batch", 0, CLI_SIZE, &o.batch, "B", "windows per mini-batch, >= 1", 0, "batch", false},
@@ -60,6 +61,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
         {"seed", 0, CLI_SEED, &o.seed, "S", "initial W, shuffles and coins", 0, "seed", false},
         {"loss-out", 0, CLI_OUTPUT, &loss_out, "FILE",
          "also write the summed loss of every epoch (epochs x 1 .npy)", 0, "loss_out", false},
+        FIT_INIT_OPT(&init, "initial W ((d+H) x (d+H), observed units first, finite)"),
         {"verbose", 0, CLI_FLAG, &verbose, NULL,
          "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
         FIT_OUTPUT_OPT(&output, "output .npy; FILE.manifest.json beside it"),
@@ -96,15 +98,18 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     po_mat *Y = NULL, *W_hat = NULL, *trace = NULL;
     po_bptt_info info;
     memset(&info, 0, sizeof info);
+    po_mat *W0 = NULL;
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         size_t t1 = o.t1 ? o.t1 : Y->rows;
         if (t1 > Y->rows)
             rc = cli_fail(run, "%s: --window %zu:%zu goes past its T = %zu rows", y_path, o.t0, t1,
                           Y->rows);
-        else if (t1 <= o.t0 || t1 - o.t0 < o.window)
+        else if (t1 <= o.t0 || t1 - o.t0 < o.seq_len)
             rc = cli_fail(run, "%s: the %zu rows used (%zu:%zu) are fewer than --seq-len %zu",
-                          y_path, t1 > o.t0 ? t1 - o.t0 : 0, o.t0, t1, o.window);
+                          y_path, t1 > o.t0 ? t1 - o.t0 : 0, o.t0, t1, o.seq_len);
     }
     if (rc == CLI_EXIT_OK) {
         size_t n = Y->cols + o.hidden;
@@ -121,6 +126,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
         o.progress_user = NULL;
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
+    po_mat_free(W0);
     po_mat_free(Y);
     if (rc == CLI_EXIT_OK && verbose)
         fprintf(stderr, "partobs: fit: bptt: %zu windows, %zu epochs, loss %.9g -> %.9g\n",

@@ -52,6 +52,12 @@ int fit_read_y(cli_run *run, const char *path, po_mat **Y)
     return rc;
 }
 
+int fit_read_init(cli_run *run, const char *path, po_mat **W0)
+{
+    *W0 = NULL;
+    return path ? cli_read_mat(run, path, W0) : CLI_EXIT_OK;
+}
+
 cJSON *fit_manifest(cli_run *run, const cli_spec *spec, const char *y_path, cJSON **fit_info)
 {
     cJSON *m = cli_manifest_new(run);

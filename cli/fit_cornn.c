@@ -12,6 +12,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
     po_cornn_opts o = po_cornn_opts_defaults();
     const char *method = "cornn", *phi = "tanh", *solver = po_cornn_solver_name(o.solver),
                *u_path = NULL, *win_out = NULL, *output = NULL;
+    const char *init = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
@@ -32,6 +33,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
          "inputs, T x m (one row per row of Y), extra regressors", 0, "input_signal", false},
         {"input-weights-out", 0, CLI_OUTPUT, &win_out, "FILE",
          "write the fitted input weights W_in (d x m)", 0, "input_weights_out", false},
+        FIT_INIT_OPT(&init, "initial W (d x d, finite); W_in still starts from the ridge start"),
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
@@ -59,7 +61,10 @@ int fit_cornn(cli_run *run, int argc, char **argv)
 
     po_mat *Y = NULL, *U = NULL, *W = NULL, *Win = NULL;
     po_cornn_info info = {0};
+    po_mat *W0 = NULL;
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);
     if (rc == CLI_EXIT_OK && U && U->rows != Y->rows)
         rc = cli_fail(run, "%s: has %zu rows, %s has %zu: inputs need one row per time step",
@@ -76,6 +81,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     po_mat_free(U);
+    po_mat_free(W0);
     po_mat_free(Y);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(Win);

@@ -12,11 +12,12 @@ int fit_force(cli_run *run, int argc, char **argv)
 {
     po_force_opts o = po_force_opts_defaults();
     const char *method = "force", *phi = "tanh", *window = NULL, *pvar_out = NULL, *output = NULL;
+    const char *init = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
         {"phi", 0, CLI_STRING, &phi, "NAME", "tanh only", 0, "phi", false},
-        {"alpha", 0, CLI_DOUBLE, &o.dt, "A", "Euler step dt of the model, > 0", 0, "alpha", false},
+        {"alpha", 0, CLI_DOUBLE, &o.alpha, "A", "Euler step dt of the model, > 0", 0, "alpha", false},
         {"tau", 0, CLI_DOUBLE, &o.tau, "TAU", "model time constant, > 0", 0, "tau", false},
         {"g", 0, CLI_DOUBLE, &o.g, "G", "J_0 = G N(0,1)/sqrt(d), >= 0", 0, "g", false},
         {"p0", 0, CLI_DOUBLE, &o.p0, "P0", "P = P0 I, > 0", 0, "p0", false},
@@ -31,6 +32,7 @@ int fit_force(cli_run *run, int argc, char **argv)
          false},
         {"pvar-out", 0, CLI_OUTPUT, &pvar_out, "FILE",
          "write pVar of every pass (passes + free passes, a column)", 0, "pvar_out", false},
+        FIT_INIT_OPT(&init, "initial W (d x d, finite), e.g. to continue a fit"),
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
@@ -56,7 +58,10 @@ int fit_force(cli_run *run, int argc, char **argv)
 
     po_mat *Y = NULL, *W = NULL, *pvar = NULL;
     po_force_info info = {0};
+    po_mat *W0 = NULL;
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         size_t t1 = o.t1 ? o.t1 : Y->rows;
         if (t1 > Y->rows || t1 < o.t0 + 2)
@@ -76,6 +81,7 @@ int fit_force(cli_run *run, int argc, char **argv)
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
     size_t T = Y ? Y->rows : 0;
+    po_mat_free(W0);
     po_mat_free(Y);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(pvar);

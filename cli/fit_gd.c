@@ -11,6 +11,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
 {
     po_gd_opts o = po_gd_opts_defaults();
     const char *method = "gd", *phi = po_phi_name(o.phi), *output = NULL;
+    const char *init = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
@@ -19,6 +20,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
         {"rho", 0, CLI_DOUBLE, &o.rho, "R", "ridge penalty, >= 0", 0, "rho", false},
         {"lr", 0, CLI_DOUBLE, &o.lr, "LR", "learning rate, > 0", 0, "lr", false},
         {"iters", 0, CLI_SIZE, &o.iters, "N", "iterations", 0, "iters", false},
+        FIT_INIT_OPT(&init, "initial W (d x d, finite), e.g. to continue a fit"),
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
@@ -43,7 +45,10 @@ int fit_gd(cli_run *run, int argc, char **argv)
 
     po_mat *Y = NULL, *W = NULL;
     po_gd_info info = {0};
+    po_mat *W0 = NULL;
     rc = fit_read_y(run, y_path, &Y);
+    if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
+    o.init = W0;
     if (rc == CLI_EXIT_OK) {
         W = po_mat_alloc(Y->cols, Y->cols);
         cli_progress bar;
@@ -54,6 +59,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
         cli_progress_end(&bar);
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
+    po_mat_free(W0);
     po_mat_free(Y);
     if (rc != CLI_EXIT_OK) {
         po_mat_free(W);

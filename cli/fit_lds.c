@@ -1,6 +1,7 @@
-/* partobs fit --method lds (SPEC.md §4.8): latent LDS by Kalman EM. Writes
- * A_cont (K x K, read by `partobs analyze`), every fitted parameter and the
- * log-likelihood trace in a JSON beside it, optionally the smoothed latents. */
+/* partobs fit --method lds (SPEC.md §4.8): latent LDS by Kalman EM, exact or
+ * the paper's procedure. Writes A_cont (K x K, read by `partobs analyze`),
+ * every fitted parameter and the log-likelihood (and, paper, ELBO) trace in
+ * a JSON beside it, optionally the smoothed latents. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,18 @@ static char *json_path_for(const char *output)
 int fit_lds(cli_run *run, int argc, char **argv)
 {
     po_lds_opts o = po_lds_opts_defaults();
-    const char *method = "lds", *u_path = NULL, *emissions = po_lds_emissions_name(o.emissions),
+    const char *method = "lds", *procedure = po_lds_procedure_name(o.procedure), *u_path = NULL,
+               *emissions = po_lds_emissions_name(o.emissions),
                *init = po_lds_init_name(o.init), *smoothed = NULL, *output = NULL;
     bool verbose = false;
     cli_opt opts[] = {
         FIT_METHOD_OPT(&method),
         {"latents", 0, CLI_SIZE, &o.latents, "K", "latent dimension, 1 <= K <= d", CLI_REQUIRED,
          "latents", false},
+        {"procedure", 0, CLI_STRING, &procedure, "NAME",
+         "exact (maximum-likelihood EM) | paper (ssm's Laplace-EM: emissions fitted by L-BFGS to "
+         "one posterior draw per iteration, drawn from --seed; ELBO in the JSON)",
+         0, "procedure", false},
         {"input", 0, CLI_INPUT, &u_path, "U.npy", "inputs, T x m (one row per row of Y)", 0,
          "input_signal", false},
         {"emissions", 0, CLI_STRING, &emissions, "NAME",
@@ -69,13 +75,15 @@ int fit_lds(cli_run *run, int argc, char **argv)
     size_t npos = 0;
     int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
     if (rc != CLI_PROCEED) return rc;
+    if (po_lds_procedure_from_name(procedure, &o.procedure) != PO_OK)
+        return cli_usage(run, "%s", po_errmsg());
     if (po_lds_emissions_from_name(emissions, &o.emissions) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
     if (po_lds_init_from_name(init, &o.init) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     const char *why = po_lds_opts_check(&o);
     if (why) return cli_usage(run, "%s", why);
-    /* The trace holds iters + 1 doubles: a larger count would wrap the size. */
-    if (o.iters >= SIZE_MAX / sizeof(double))
+    /* The traces hold 2 (iters + 1) doubles: a larger count would wrap the size. */
+    if (o.iters >= SIZE_MAX / (2 * sizeof(double)))
         return cli_usage(run, "--iters %zu is too large", o.iters);
     char *json_path = json_path_for(output);
     if (!json_path) return cli_fail(run, "out of memory");
@@ -90,7 +98,8 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_lds *fit = NULL;
     po_spectrum *spectrum = NULL;
     po_lds_info info = {0};
-    double *trace = malloc((o.iters + 1) * sizeof *trace);
+    bool paper = o.procedure == PO_LDS_PAPER;
+    double *trace = malloc((paper ? 2 : 1) * (o.iters + 1) * sizeof *trace);
     rc = trace ? fit_read_y(run, y_path, &Y) : cli_fail(run, "out of memory");
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);
     if (rc == CLI_EXIT_OK && U && U->rows != Y->rows)
@@ -102,6 +111,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
         o.progress = cli_progress_update;
         o.progress_user = &bar;
         info.loglik_trace = trace;
+        info.elbo_trace = paper ? trace + o.iters + 1 : NULL;
         po_status st = po_fit_lds(Y, U, &o, &fit, &info);
         cli_progress_end(&bar);
         if (st == PO_OK) {
@@ -119,17 +129,18 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_mat_free(Y);
     if (rc == CLI_EXIT_OK && verbose)
         fprintf(stderr,
-                "partobs: fit: lds: %zu latents, %zu iterations%s, log-likelihood %.10g -> "
-                "%.10g, LAS %.4g\n",
-                o.latents, info.iters, info.converged ? " (converged)" : "", trace[0], info.loglik,
-                spectrum->las);
+                "partobs: fit: lds: %zu latents, %zu iterations%s (%s procedure), "
+                "log-likelihood %.10g -> %.10g, LAS %.4g\n",
+                o.latents, info.iters, info.converged ? " (converged)" : "",
+                po_lds_procedure_name(o.procedure), trace[0], info.loglik, spectrum->las);
     cJSON *report =
         rc == CLI_EXIT_OK ? po_report_lds_json(fit, &o, &info, trace, Ac, spectrum) : NULL;
     if (rc == CLI_EXIT_OK && !report) rc = cli_fail(run, "out of memory while building the report");
     cJSON *fi = NULL, *m = rc == CLI_EXIT_OK ? fit_manifest(run, &spec, y_path, &fi) : NULL;
     if (fi) {
         cJSON *mo = cli_manifest_options(m);
-        cJSON_AddNumberToObject(mo, "stiefel_iters", (double)o.stiefel_iters);
+        cJSON_AddNumberToObject(mo, paper ? "emission_iters" : "stiefel_iters",
+                                (double)(paper ? o.emission_iters : o.stiefel_iters));
         cJSON_AddStringToObject(mo, "json", json_path);
         cJSON_AddNumberToObject(fi, "iterations", (double)info.iters);
         cJSON_AddBoolToObject(fi, "converged", info.converged);

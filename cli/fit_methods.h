@@ -46,6 +46,11 @@ int fit_lds(cli_run *run, int argc, char **argv);   /* SPEC.md §4.8 */
         "output", 'o', CLI_OUTPUT, (dest), "FILE", (help), CLI_REQUIRED | CLI_MANIFEST, "output",  \
             false                                                                                  \
     }
+/* --init W0.npy of the iterative methods (issue 14 §3): the start of the fit. */
+#define FIT_INIT_OPT(dest, help)                                                                   \
+    {                                                                                              \
+        "init", 0, CLI_INPUT, (dest), "W0.npy", (help), 0, "init", false                           \
+    }
 #define FIT_Y_HELP "observed activity, T x d with T >= 2, finite"
 
 /* Usage error unless --phi (NULL = not given) names tanh: the method fits a
@@ -58,6 +63,10 @@ int fit_parse_window(cli_run *run, const char *s, size_t *t0, size_t *t1);
 
 /* Read Y (T x d, T >= 2, finite): 0 or the exit status (error printed). */
 int fit_read_y(cli_run *run, const char *path, po_mat **Y);
+
+/* Read the --init matrix when `path` is not NULL (else *W0 = NULL); the
+ * library checks its shape against the data. 0 or the exit status. */
+int fit_read_init(cli_run *run, const char *path, po_mat **W0);
 
 /* A new manifest with the options of `spec` and the input Y, and an empty
  * "fit_info" object in *fit_info (both NULL if memory is short;

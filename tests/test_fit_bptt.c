@@ -31,7 +31,7 @@ static void step_naive(const po_mat *W, double alpha, const double *u, double *o
 static double loss_naive(const po_mat *Y, size_t start, const po_bptt_opts *o, const po_mat *W,
                          const unsigned char *force)
 {
-    size_t d = Y->cols, n = W->rows, w = o->window, K = o->reference_shift ? w : w - 1;
+    size_t d = Y->cols, n = W->rows, w = o->seq_len, K = o->reference_shift ? w : w - 1;
     double z[64], u[64], loss = 0.0;
     for (size_t i = 0; i < n; i++) z[i] = i < d ? PO_MAT_AT(Y, start, i) : 0.0;
     for (size_t k = 0; k < K; k++) {
@@ -80,7 +80,7 @@ static void check_fd(size_t d, size_t H, bool shift, int kind)
 {
     po_bptt_opts o = po_bptt_opts_defaults();
     o.hidden = H;
-    o.window = 9;
+    o.seq_len = 9;
     o.alpha = 0.3; /* large steps so that every term matters at this short window */
     o.reference_shift = shift;
     size_t n = d + H;
@@ -88,7 +88,7 @@ static void check_fd(size_t d, size_t H, bool shift, int kind)
     po_mat *W = po_test_gaussian(n, n, 1.2 / sqrt((double)n), 12);
     po_mat *G = po_mat_alloc(n, n), *F = po_mat_alloc(n, n);
     unsigned char force[8];
-    pattern(force, o.window - 1, kind);
+    pattern(force, o.seq_len - 1, kind);
     double loss = 0.0;
     CHECK_OK(po_bptt_window_grad(Y, &o, W, 3, force, &loss, G));
     CHECK_CLOSE(loss, loss_naive(Y, 3, &o, W, force), 1e-12, 0);
@@ -128,7 +128,7 @@ static void test_alignment(void)
     size_t d = 3;
     po_bptt_opts o = po_bptt_opts_defaults();
     o.alpha = 0.2;
-    o.window = 10;
+    o.seq_len = 10;
     po_mat *W = po_test_gaussian(d, d, 1.5, 21);
     po_mat *Y = teacher_data(12, d, W, o.alpha, 0.0, 22);
     po_mat *G = po_mat_alloc(d, d);
@@ -144,7 +144,7 @@ static void test_alignment(void)
     pattern(force, 9, 1);
     double loss = 0.0, want = 0.0, f[3];
     CHECK_OK(po_bptt_window_grad(Y, &o, W, 1, force, &loss, G));
-    for (size_t t = 1; t < o.window; t++) {
+    for (size_t t = 1; t < o.seq_len; t++) {
         step_naive(W, o.alpha, Y->data + (1 + t) * d, f);
         for (size_t i = 0; i < d; i++) {
             double r = tanh(f[i]) - tanh(PO_MAT_AT(Y, 1 + t, i));
@@ -164,7 +164,7 @@ static void test_batch_is_sum(void)
     size_t d = 3, H = 2, n = d + H;
     po_bptt_opts o = po_bptt_opts_defaults();
     o.hidden = H;
-    o.window = 8;
+    o.seq_len = 8;
     o.alpha = 0.2;
     po_mat *Y = po_test_gaussian(30, d, 0.7, 31);
     po_mat *W = po_test_gaussian(n, n, 0.8, 32);
@@ -206,7 +206,7 @@ static void test_views(void)
     size_t d = 2, H = 1, n = 3;
     po_bptt_opts o = po_bptt_opts_defaults();
     o.hidden = H;
-    o.window = 6;
+    o.seq_len = 6;
     o.alpha = 0.2;
     o.epochs = 2;
     o.batch = 2;
@@ -258,7 +258,7 @@ static void check_steps(po_optimizer kind, bool shift)
     size_t d = 3, H = 1, n = d + H;
     po_bptt_opts o = po_bptt_opts_defaults();
     o.hidden = H;
-    o.window = 12;
+    o.seq_len = 12;
     o.alpha = 0.2;
     o.beta = 1.0;
     o.epochs = 2;
@@ -330,7 +330,7 @@ static void test_training_reduces_loss(void)
     for (size_t i = 0; i < d; i++) PO_MAT_AT(Wt, i, (i + 1) % d) += 1.2; /* a rotation */
     po_bptt_opts o = po_bptt_opts_defaults();
     o.alpha = 0.1;
-    o.window = 40;
+    o.seq_len = 40;
     o.batch = 4;
     o.epochs = 40;
     o.optimizer = PO_OPT_ADAM;
@@ -412,7 +412,7 @@ static void test_options_refused(void)
     BAD(lr, 0.0);
     BAD(lr, -1.0);
     BAD(lr, HUGE_VAL);
-    BAD(window, 1);
+    BAD(seq_len, 1);
     BAD(batch, 0);
     BAD(epochs, 0);
     BAD(momentum, 1.0);
@@ -438,7 +438,7 @@ static void test_options_refused(void)
     o = d; /* window 500 > 50 rows */
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_EINVAL);
     CHECK(strstr(po_errmsg(), "longer") != NULL);
-    o.window = 10;
+    o.seq_len = 10;
     o.t0 = 45;
     CHECK_STATUS(po_fit_bptt(Y, &o, W, NULL), PO_EINVAL);
     o.t0 = 0;
@@ -451,7 +451,7 @@ static void test_options_refused(void)
 static void test_bad_input(void)
 {
     po_bptt_opts o = po_bptt_opts_defaults();
-    o.window = 10;
+    o.seq_len = 10;
     o.epochs = 1;
     po_mat *Y = po_test_gaussian(50, 2, 0.5, 71), *W = po_mat_alloc(2, 2), *W3 = po_mat_alloc(3, 3);
     CHECK_STATUS(po_fit_bptt(NULL, &o, W, NULL), PO_EINVAL);
@@ -508,7 +508,7 @@ static void test_bad_input(void)
 static void test_divergence(void)
 {
     po_bptt_opts o = po_bptt_opts_defaults();
-    o.window = 10;
+    o.seq_len = 10;
     o.batch = 4;
     o.epochs = 5;
     o.lr = 1e308;
@@ -534,6 +534,45 @@ static void test_divergence(void)
     po_mat_free(W);
 }
 
+/* init (issue 14 item 3): W_0 given as the matrix the seed would draw gives
+ * the same bits as drawing it (the draws are still made, so the shuffles
+ * and coins match); another W_0 another result; with hidden units the shape
+ * is (d+H) x (d+H); NaN refused. */
+static void test_init(void)
+{
+    size_t d = 3, H = 2, n = d + H;
+    po_mat *Wt = po_test_gaussian(d, d, 0.8, 41);
+    po_mat *Y = teacher_data(200, d, Wt, 0.1, 0.5, 42);
+    po_bptt_opts o = po_bptt_opts_defaults();
+    o.hidden = H;
+    o.seq_len = 20;
+    o.batch = 3;
+    o.epochs = 3;
+    o.seed = 43;
+    po_mat *A = po_mat_alloc(n, n), *B = po_mat_alloc(n, n);
+    CHECK_OK(po_fit_bptt(Y, &o, A, NULL));
+    po_mat *W0 = initial_weights(&o, n);
+    o.init = W0;
+    CHECK_OK(po_fit_bptt(Y, &o, B, NULL));
+    CHECK(memcmp(A->data, B->data, n * n * sizeof(double)) == 0);
+    PO_MAT_AT(W0, 0, 0) += 0.5;
+    CHECK_OK(po_fit_bptt(Y, &o, B, NULL));
+    CHECK(memcmp(A->data, B->data, n * n * sizeof(double)) != 0);
+    po_mat *small = po_mat_alloc(d, d);
+    o.init = small;
+    CHECK_STATUS(po_fit_bptt(Y, &o, B, NULL), PO_ESHAPE);
+    CHECK(strstr(po_errmsg(), "initial weights are 3x3, need 5x5") != NULL);
+    PO_MAT_AT(W0, 4, 1) = (double)INFINITY;
+    o.init = W0;
+    CHECK_STATUS(po_fit_bptt(Y, &o, B, NULL), PO_ENONFINITE);
+    po_mat_free(small);
+    po_mat_free(W0);
+    po_mat_free(A);
+    po_mat_free(B);
+    po_mat_free(Y);
+    po_mat_free(Wt);
+}
+
 int main(void)
 {
     PO_RUN(test_grad_fd);
@@ -548,5 +587,6 @@ int main(void)
     PO_RUN(test_options_refused);
     PO_RUN(test_bad_input);
     PO_RUN(test_divergence);
+    PO_RUN(test_init);
     return po_test_finish();
 }

@@ -313,19 +313,19 @@ static void test_rls_equals_ridge(void)
 static void test_force_opts(void)
 {
     po_force_opts o = po_force_opts_defaults();
-    CHECK(o.dt == 0.01 && o.tau == 1.0 && o.g == 1.5 && o.p0 == 0.01);
+    CHECK(o.alpha == 0.01 && o.tau == 1.0 && o.g == 1.5 && o.p0 == 0.01);
     CHECK(o.passes == 1000 && o.free_passes == 0 && o.t0 == 0 && o.t1 == 0);
     CHECK(po_force_opts_check(&o) == NULL);
     CHECK(po_force_opts_check(NULL) != NULL);
     const struct {
-        double dt, tau, g, p0;
+        double alpha, tau, g, p0;
         const char *what;
-    } bad[] = {{0.0, 1.0, 1.5, 0.01, "dt"},   {0.01, -1.0, 1.5, 0.01, "tau"},
+    } bad[] = {{0.0, 1.0, 1.5, 0.01, "alpha"},   {0.01, -1.0, 1.5, 0.01, "tau"},
                {0.01, 1.0, -1.0, 0.01, "g"},  {0.01, 1.0, 1.5, 0.0, "p0"},
                {0.01, 1.0, 1.5, -2.0, "p0"},  {0.01, 1.0, (double)NAN, 0.01, "g"}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         po_force_opts b = o;
-        b.dt = bad[i].dt;
+        b.alpha = bad[i].alpha;
         b.tau = bad[i].tau;
         b.g = bad[i].g;
         b.p0 = bad[i].p0;
@@ -392,7 +392,7 @@ static void test_force_learns_and_is_deterministic(void)
     po_mat *Wt = po_test_gaussian(6, 6, 1.2, 21);
     po_mat *Y = rate_activity(Wt, 400, 0.05, 0.3, 22);
     po_force_opts o = po_force_opts_defaults();
-    o.dt = 0.05;
+    o.alpha = 0.05;
     o.p0 = 0.1;
     o.passes = 1;
     po_mat *J = po_mat_alloc(6, 6), *J2 = po_mat_alloc(6, 6);
@@ -460,7 +460,7 @@ static void test_force_errors(void)
     /* Divergence: an Euler step dt / tau = 3 doubles H every step until it
      * overflows; W_hat is left untouched. */
     b = o;
-    b.dt = 3.0;
+    b.alpha = 3.0;
     b.passes = 5;
     CHECK_STATUS(po_fit_force(Y, &b, J, NULL), PO_EDIVERGED);
     CHECK(errmsg_has("pass 1 of 5"));
@@ -597,6 +597,76 @@ static void test_gd_errors(void)
     po_mat_free(Y);
 }
 
+/* ---- initial weights (opts.init; issue 14 item 3) ---------------------------- */
+
+/* FORCE from init = J_0 with g = 0 is the run that draws that J_0 (g = 1.5,
+ * the seed's normals times g / sqrt(d), row by row): the same bits. gd and
+ * CORNN from the result of n iterations continue the fit exactly: n more
+ * iterations from it equal 2n from the usual start. Bad init: shape, NaN. */
+static void test_init_identities(void)
+{
+    size_t d = 5;
+    po_mat *Wt = po_test_gaussian(d, d, 1.2, 31);
+    po_mat *Y = rate_activity(Wt, 400, 0.05, 0.3, 32);
+    po_mat *A = po_mat_alloc(d, d), *B = po_mat_alloc(d, d), *H = po_mat_alloc(d, d);
+    /* FORCE */
+    po_force_opts fo = po_force_opts_defaults();
+    fo.alpha = 0.05;
+    fo.passes = 3;
+    fo.seed = 33;
+    CHECK_OK(po_fit_force(Y, &fo, A, NULL));
+    po_mat *J0 = po_mat_alloc(d, d);
+    po_rng rng;
+    po_rng_init(&rng, fo.seed, PO_STREAM_FIT);
+    po_rng_fill_normal(&rng, J0->data, d * d, 1, fo.g / sqrt((double)d));
+    fo.g = 0.0;
+    fo.seed = 99; /* unused with init */
+    fo.init = J0;
+    CHECK_OK(po_fit_force(Y, &fo, B, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* gd */
+    po_gd_opts go = po_gd_opts_defaults();
+    go.iters = 40;
+    CHECK_OK(po_fit_gd(Y, &go, A, NULL));
+    go.iters = 20;
+    CHECK_OK(po_fit_gd(Y, &go, H, NULL));
+    go.init = H;
+    CHECK_OK(po_fit_gd(Y, &go, B, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* CORNN */
+    po_cornn_opts co = po_cornn_opts_defaults();
+    co.alpha = 0.05;
+    co.iters = 8;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, A, NULL, NULL));
+    co.iters = 4;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, H, NULL, NULL));
+    co.init = H;
+    CHECK_OK(po_fit_cornn(Y, NULL, &co, B, NULL, NULL));
+    CHECK(memcmp(A->data, B->data, d * d * sizeof(double)) == 0);
+    /* bad init: wrong shape, NaN; the message says what is wrong */
+    po_mat *small = po_mat_alloc(d - 1, d - 1);
+    fo.init = go.init = co.init = small;
+    CHECK_STATUS(po_fit_force(Y, &fo, B, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("force: the initial weights are 4x4, need 5x5 (d x d)"));
+    CHECK_STATUS(po_fit_gd(Y, &go, B, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("gd: the initial weights are 4x4"));
+    CHECK_STATUS(po_fit_cornn(Y, NULL, &co, B, NULL, NULL), PO_ESHAPE);
+    CHECK(errmsg_has("cornn: the initial weights are 4x4"));
+    PO_MAT_AT(J0, 2, 3) = (double)NAN;
+    fo.init = go.init = co.init = J0;
+    CHECK_STATUS(po_fit_force(Y, &fo, B, NULL), PO_ENONFINITE);
+    CHECK(errmsg_has("initial weights") && errmsg_has("row 2"));
+    CHECK_STATUS(po_fit_gd(Y, &go, B, NULL), PO_ENONFINITE);
+    CHECK_STATUS(po_fit_cornn(Y, NULL, &co, B, NULL, NULL), PO_ENONFINITE);
+    po_mat_free(small);
+    po_mat_free(J0);
+    po_mat_free(A);
+    po_mat_free(B);
+    po_mat_free(H);
+    po_mat_free(Y);
+    po_mat_free(Wt);
+}
+
 int main(void)
 {
     PO_RUN(test_cornn_opts);
@@ -614,5 +684,6 @@ int main(void)
     PO_RUN(test_gd_reaches_ridge);
     PO_RUN(test_gd_one_step);
     PO_RUN(test_gd_errors);
+    PO_RUN(test_init_identities);
     return po_test_finish();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fit/lds_internal.h"
+#include "linalg/linalg.h"
 #include "harness.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -643,6 +644,408 @@ static void test_diverged(void)
     po_lds_free(p);
 }
 
+/* ---- the paper's procedure (fit.h "procedure = paper", issue 14) ---------------- */
+
+/* FFBS: over many draws, the mean of x_t is the smoother's E[x_t | Y] and the
+ * summed covariances Cov(x_t), Cov(x_{t+1}, x_t) are the smoother's, within
+ * 5 Monte-Carlo standard errors (for a sum over t, the sum of the terms'
+ * standard errors, which bounds the standard error of the sum whatever the
+ * correlation between time steps); with and without the steady-state reuse. */
+static void test_ffbs_moments(void)
+{
+    size_t T = 300, K = 2, d = 3, N = 4000, K2 = K * K;
+    po_lds *p = random_model(K, d, 1, 61);
+    po_mat *U = make_inputs(T, 1, 62);
+    po_mat *Y = simulate(p, U, T, 63);
+    double *x = malloc(T * K * sizeof *x), *scr = malloc(lds_ffbs_scratch(K) * sizeof *scr);
+    double *s1 = calloc(T * K, sizeof *s1), *s2 = calloc(T * K2, sizeof *s2),
+           *sc = calloc(T * K2, sizeof *sc);
+    for (int steady = 0; steady < 2; steady++) {
+        lds_work *w = lds_work_alloc(T, d, K, 1);
+        double ll;
+        CHECK_OK(lds_estep(p, Y, U, w, steady == 1, &ll));
+        if (steady) CHECK(w->steady_filter < T / 2);
+        else CHECK(w->steady_filter == T);
+        memset(s1, 0, T * K * sizeof *s1);
+        memset(s2, 0, T * K2 * sizeof *s2);
+        memset(sc, 0, T * K2 * sizeof *sc);
+        po_rng rng;
+        po_rng_init(&rng, 64, PO_STREAM_FIT);
+        for (size_t r = 0; r < N; r++) {
+            CHECK_OK(lds_ffbs(p, w, &rng, x, NULL, scr));
+            for (size_t t = 0; t < T; t++)
+                for (size_t k = 0; k < K; k++) {
+                    s1[t * K + k] += x[t * K + k];
+                    for (size_t l = 0; l < K; l++) {
+                        s2[t * K2 + k * K + l] += x[t * K + k] * x[t * K + l];
+                        if (t + 1 < T) sc[t * K2 + k * K + l] += x[(t + 1) * K + k] * x[t * K + l];
+                    }
+                }
+        }
+        double dn = (double)N, mean_bad = 0.0;
+        for (size_t t = 0; t < T; t++) /* central moments */
+            for (size_t k = 0; k < K; k++) {
+                for (size_t l = 0; l < K; l++) {
+                    s2[t * K2 + k * K + l] = s2[t * K2 + k * K + l] / dn - s1[t * K + k] * s1[t * K + l] / dn / dn;
+                    if (t + 1 < T)
+                        sc[t * K2 + k * K + l] = sc[t * K2 + k * K + l] / dn -
+                                                 s1[(t + 1) * K + k] * s1[t * K + l] / dn / dn;
+                }
+            }
+        for (size_t t = 0; t < T; t++)
+            for (size_t k = 0; k < K; k++) {
+                double se = sqrt(s2[t * K2 + k * K + k] / dn);
+                double z = fabs(s1[t * K + k] / dn - w->wm[t * w->n + k]) / se;
+                mean_bad = fmax(mean_bad, z);
+            }
+        CHECK(mean_bad < 5.0);
+        if (mean_bad >= 5.0) po_test_fail(__FILE__, __LINE__, "mean off by %.2f standard errors", mean_bad);
+        for (size_t k = 0; k < K; k++)
+            for (size_t l = 0; l < K; l++) {
+                double cov = 0.0, cross = 0.0, se_cov = 0.0, se_cross = 0.0;
+                for (size_t t = 0; t < T; t++) {
+                    const double *c = s2 + t * K2;
+                    cov += c[k * K + l];
+                    se_cov += sqrt((c[k * K + k] * c[l * K + l] + c[k * K + l] * c[k * K + l]) / dn);
+                    if (t + 1 < T) {
+                        const double *cn = s2 + (t + 1) * K2, *x1 = sc + t * K2;
+                        cross += x1[k * K + l];
+                        se_cross += sqrt((cn[k * K + k] * c[l * K + l] + x1[k * K + l] * x1[k * K + l]) / dn);
+                    }
+                }
+                CHECK_CLOSE(cov, w->ps_all[k * K + l], 0.0, 5.0 * se_cov);
+                CHECK_CLOSE(cross, w->pcross[k * K + l], 0.0, 5.0 * se_cross);
+            }
+        lds_work_free(w);
+    }
+    free(x);
+    free(scr);
+    free(s1);
+    free(s2);
+    free(sc);
+    po_mat_free(Y);
+    po_mat_free(U);
+    po_lds_free(p);
+}
+
+/* The entropy FFBS reports is that of the joint posterior, whose precision
+ * is the block-tridiagonal Lambda of the model: H = (T K log(2 pi e) -
+ * log det Lambda) / 2, Lambda from Sigma0, A, Q and C^T R^{-1} C. */
+static void test_ffbs_entropy(void)
+{
+    size_t T = 40, K = 2, d = 3, n = T * K;
+    po_lds *p = random_model(K, d, 0, 71);
+    po_mat *Y = simulate(p, NULL, T, 72);
+    lds_work *w = lds_work_alloc(T, d, K, 0);
+    double ll, h = 0.0;
+    CHECK_OK(lds_estep(p, Y, NULL, w, true, &ll));
+    double *x = malloc(T * K * sizeof *x), *scr = malloc(lds_ffbs_scratch(K) * sizeof *scr);
+    po_rng rng;
+    po_rng_init(&rng, 73, PO_STREAM_FIT);
+    CHECK_OK(lds_ffbs(p, w, &rng, x, &h, scr));
+    double *lam = calloc(n * n, sizeof *lam), *s0 = malloc(K * K * sizeof *s0);
+    /* Sigma0^{-1} by Cholesky solves of the identity */
+    memcpy(s0, p->Sigma0->data, K * K * sizeof *s0);
+    CHECK(lds_chol(s0, K, K));
+    double *inv = calloc(K * K, sizeof *inv);
+    for (size_t k = 0; k < K; k++) inv[k * K + k] = 1.0;
+    lds_chol_solve_right(s0, K, K, inv, K, K);
+    for (size_t k = 0; k < K; k++)
+        for (size_t l = 0; l < K; l++) lam[k * n + l] = inv[k * K + l];
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < K; k++)
+            for (size_t l = 0; l < K; l++) {
+                double *b = lam + (t * K + k) * n + t * K + l;
+                for (size_t i = 0; i < d; i++)
+                    *b += PO_MAT_AT(p->C, i, k) * PO_MAT_AT(p->C, i, l) / p->r[i];
+                if (t == 0) continue;
+                /* (x_t - A x_{t-1})^T Q^{-1} (x_t - A x_{t-1}) */
+                if (k == l) *b += 1.0 / p->q[k];
+                double aqa = 0.0;
+                for (size_t j = 0; j < K; j++)
+                    aqa += PO_MAT_AT(p->A, j, k) * PO_MAT_AT(p->A, j, l) / p->q[j];
+                lam[((t - 1) * K + k) * n + (t - 1) * K + l] += aqa;
+                double qa = -PO_MAT_AT(p->A, k, l) / p->q[k]; /* block (t, t-1) */
+                lam[(t * K + k) * n + (t - 1) * K + l] += qa;
+                lam[((t - 1) * K + l) * n + t * K + k] += qa;
+            }
+    CHECK(lds_chol(lam, n, n));
+    double logdet = 0.0;
+    for (size_t i = 0; i < n; i++) logdet += 2.0 * log(lam[i * n + i]);
+    double want = 0.5 * ((double)n * (log(2.0 * 3.14159265358979323846) + 1.0) - logdet);
+    CHECK_CLOSE(h, want, 1e-11, 0.0);
+    free(lam);
+    free(s0);
+    free(inv);
+    free(x);
+    free(scr);
+    lds_work_free(w);
+    po_mat_free(Y);
+    po_lds_free(p);
+}
+
+/* Column means and variances (divided by T) of Y. */
+static void col_stats(const po_mat *Y, double *mean, double *var)
+{
+    for (size_t i = 0; i < Y->cols; i++) {
+        mean[i] = var[i] = 0.0;
+        for (size_t t = 0; t < Y->rows; t++) mean[i] += PO_MAT_AT(Y, t, i);
+        mean[i] /= (double)Y->rows;
+        for (size_t t = 0; t < Y->rows; t++)
+            var[i] += (PO_MAT_AT(Y, t, i) - mean[i]) * (PO_MAT_AT(Y, t, i) - mean[i]);
+        var[i] /= (double)Y->rows;
+    }
+}
+
+/* The posterior's expected emission statistics, the paper's update's
+ * input with the draw replaced by the posterior: sww = sum_t E[w_t w_t^T]
+ * (smoothed means plus the summed covariance), syw = sum_t (y_t - ybar) E[w_t]^T. */
+static void posterior_stats(const po_mat *Y, lds_work *w, const double *mean, double *sww,
+                            double *syw)
+{
+    size_t T = w->T, d = w->d, K = w->K, n = w->n;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++) {
+            double acc = a < K && b < K ? w->ps_all[a * K + b] : 0.0;
+            for (size_t t = 0; t < T; t++) acc += w->wm[t * n + a] * w->wm[t * n + b];
+            sww[a * n + b] = acc;
+        }
+    for (size_t i = 0; i < d; i++)
+        for (size_t b = 0; b < n; b++) {
+            double acc = 0.0;
+            for (size_t t = 0; t < T; t++) acc += (PO_MAT_AT(Y, t, i) - mean[i]) * w->wm[t * n + b];
+            syw[i * n + b] = acc;
+        }
+}
+
+static po_lds *lds_copy(const po_lds *p)
+{
+    po_lds *c = po_lds_alloc(p->K, p->d, p->m);
+    po_mat_copy(c->A, p->A);
+    po_mat_copy(c->C, p->C);
+    po_mat_copy(c->Sigma0, p->Sigma0);
+    if (p->m) {
+        po_mat_copy(c->V, p->V);
+        po_mat_copy(c->F, p->F);
+    }
+    memcpy(c->b, p->b, p->K * sizeof *c->b);
+    memcpy(c->q, p->q, p->K * sizeof *c->q);
+    memcpy(c->mu0, p->mu0, p->K * sizeof *c->mu0);
+    memcpy(c->offset, p->offset, p->d * sizeof *c->offset);
+    memcpy(c->r, p->r, p->d * sizeof *c->r);
+    return c;
+}
+
+/* With the draw replaced by the posterior (its expected statistics), the
+ * paper's emission update is the exact M-step's:
+ *  free C: the closed form [C F d] and r of one exact M-step;
+ *  orthonormal C: the exact M-step updates [F d] given C, C by
+ *  majorize-minimize given [F d], then r, one block at a time, so its fixed
+ *  point (M-steps repeated on the same statistics) is the joint optimum the
+ *  L-BFGS reaches in one update. The emission parameters agree; the
+ *  constraint C^T C = I holds for both. */
+static void test_paper_emissions_match_mstep(void)
+{
+    size_t T = 400, K = 2, d = 5, m = 1;
+    po_lds *truth = random_model(K, d, m, 81);
+    po_mat *U = make_inputs(T, m, 82);
+    po_mat *Y = simulate(truth, U, T, 83);
+    double mean[5], var[5], sww[16], syw[20];
+    col_stats(Y, mean, var);
+    lbfgs_opts lo = lbfgs_opts_defaults();
+    lo.max_iter = 5000;
+    lo.gtol = 1e-11;
+    lo.ftol = 0.0;
+    for (int e = 0; e < 2; e++) {
+        po_lds_opts o = po_lds_opts_defaults();
+        o.latents = K;
+        o.emissions = e ? PO_LDS_ORTHONORMAL : PO_LDS_FREE;
+        o.stiefel_iters = 1000;
+        /* a start: the initialisation of the exact procedure (orthonormal C) */
+        lds_work *w = lds_work_alloc(T, d, K, m);
+        po_lds *p = po_lds_alloc(K, d, m);
+        CHECK_OK(lds_initialise(Y, U, &o, var, p, w));
+        double ll;
+        CHECK_OK(lds_estep(p, Y, U, w, true, &ll));
+        posterior_stats(Y, w, mean, sww, syw);
+        po_lds *exact = lds_copy(p), *paper = lds_copy(p);
+        for (int rep = 0; rep < (e ? 400 : 1); rep++)
+            CHECK_OK(lds_mstep(exact, Y, U, &o, w, mean, var, 1));
+        lbfgs_result r;
+        CHECK_OK(lds_paper_emissions(paper, sww, syw, mean, var, T, o.emissions, &lo, &r));
+        CHECK(r.gmax < 1e-6); /* converged to rounding: f stops decreasing near 1e-7 */
+        CHECK_MAT_CLOSE(paper->C, exact->C, 1e-6, 1e-7);
+        CHECK_MAT_CLOSE(paper->F, exact->F, 1e-6, 1e-7);
+        CHECK_ALLCLOSE(paper->offset, exact->offset, d, 1e-6, 1e-7);
+        CHECK_ALLCLOSE(paper->r, exact->r, d, 1e-6, 0.0);
+        if (e) CHECK(max_ctc_error(paper->C) < 1e-13);
+        po_lds_free(exact);
+        po_lds_free(paper);
+        po_lds_free(p);
+        lds_work_free(w);
+    }
+    po_mat_free(Y);
+    po_mat_free(U);
+    po_lds_free(truth);
+}
+
+/* The paper's initialisation (iters = 0): F = least squares of Y on U
+ * without intercept, d = the residual's mean, C = its PCA directions, one
+ * isotropic r = the discarded variance per dimension (divided by T - 1). */
+static void test_paper_init(void)
+{
+    size_t T = 300, K = 2, d = 5;
+    po_lds *truth = random_model(K, d, 1, 91);
+    po_mat *U = make_inputs(T, 1, 92);
+    po_mat *Y = simulate(truth, U, T, 93);
+    po_lds_opts o = po_lds_opts_defaults();
+    o.procedure = PO_LDS_PAPER;
+    o.latents = K;
+    o.iters = 0;
+    po_lds *fit = NULL;
+    CHECK_OK(po_fit_lds(Y, U, &o, &fit, NULL));
+    if (!fit) goto out;
+    double uu = 0.0;
+    for (size_t t = 0; t < T; t++) uu += PO_MAT_AT(U, t, 0) * PO_MAT_AT(U, t, 0);
+    po_mat *E = po_mat_alloc(T, d);
+    for (size_t i = 0; i < d; i++) {
+        double uy = 0.0, mu = 0.0;
+        for (size_t t = 0; t < T; t++) uy += PO_MAT_AT(U, t, 0) * PO_MAT_AT(Y, t, i);
+        CHECK_CLOSE(PO_MAT_AT(fit->F, i, 0), uy / uu, 1e-12, 1e-14);
+        for (size_t t = 0; t < T; t++) {
+            PO_MAT_AT(E, t, i) = PO_MAT_AT(Y, t, i) - uy / uu * PO_MAT_AT(U, t, 0);
+            mu += PO_MAT_AT(E, t, i);
+        }
+        CHECK_CLOSE(fit->offset[i], mu / (double)T, 1e-12, 1e-14);
+    }
+    po_pca *pca = NULL;
+    CHECK_OK(po_pca_fit(E, K, &pca));
+    double *sv = malloc(d * sizeof *sv);
+    CHECK_OK(po_la_svd(E, sv, NULL, NULL)); /* E is not centred: use PCA's variances */
+    if (pca) {
+        for (size_t k = 0; k < K; k++)
+            for (size_t i = 0; i < d; i++)
+                CHECK_CLOSE(fabs(PO_MAT_AT(fit->C, i, k)), fabs(PO_MAT_AT(&pca->comps, k, i)), 1e-9, 1e-12);
+        /* noise variance: total variance minus the kept, per discarded dimension */
+        double total = 0.0, kept = 0.0;
+        for (size_t i = 0; i < d; i++)
+            for (size_t t = 0; t < T; t++) {
+                double v = PO_MAT_AT(E, t, i) - fit->offset[i];
+                total += v * v;
+            }
+        for (size_t k = 0; k < K; k++) {
+            double pk = 0.0;
+            for (size_t t = 0; t < T; t++) {
+                double z = 0.0;
+                for (size_t i = 0; i < d; i++) z += (PO_MAT_AT(E, t, i) - fit->offset[i]) * PO_MAT_AT(fit->C, i, k);
+                pk += z * z;
+            }
+            kept += pk;
+        }
+        double want = (total - kept) / ((double)(T - 1) * (double)(d - K));
+        for (size_t i = 0; i < d; i++) CHECK_CLOSE(fit->r[i], want, 1e-10, 0.0);
+    }
+    free(sv);
+    po_pca_free(pca);
+    po_mat_free(E);
+out:
+    po_lds_free(fit);
+    po_mat_free(Y);
+    po_mat_free(U);
+    po_lds_free(truth);
+}
+
+/* The whole procedure: C^T C = I after every update, the traces, the returned
+ * model's log-likelihood, the same bits for the same seed and other draws
+ * for another; the ELBO is a one-draw estimate of log p(Y) before the update,
+ * so at iteration 0 its mean over seeds is the log-likelihood of the start
+ * (within 5 standard errors). */
+static void test_paper_fit(void)
+{
+    size_t T = 200, K = 2, d = 5, iters = 30, seeds = 300;
+    po_lds *truth = random_model(K, d, 1, 101);
+    po_mat *U = make_inputs(T, 1, 102);
+    po_mat *Y = simulate(truth, U, T, 103);
+    double *ll = malloc(2 * (iters + 1) * sizeof *ll), *elbo = ll + iters + 1;
+    po_lds_opts o = po_lds_opts_defaults();
+    o.procedure = PO_LDS_PAPER;
+    o.latents = K;
+    o.iters = iters;
+    for (int e = 0; e < 2; e++) {
+        o.emissions = e ? PO_LDS_ORTHONORMAL : PO_LDS_FREE;
+        po_lds_info info = {0};
+        info.loglik_trace = ll;
+        info.elbo_trace = elbo;
+        po_lds *a = NULL, *b = NULL;
+        CHECK_OK(po_fit_lds(Y, U, &o, &a, &info));
+        if (!a) continue;
+        CHECK(info.iters == iters && !info.converged && info.loglik == ll[iters]);
+        bool finite = true;
+        for (size_t k = 0; k <= iters; k++) finite = finite && isfinite(ll[k]) && isfinite(elbo[k]);
+        CHECK(finite);
+        CHECK(ll[iters] > ll[0]);
+        double l2 = 0.0;
+        CHECK_OK(po_lds_smooth(a, Y, U, NULL, &l2));
+        CHECK_CLOSE(l2, info.loglik, 1e-13, 0.0);
+        if (e) CHECK(max_ctc_error(a->C) < 1e-12);
+        CHECK_OK(po_fit_lds(Y, U, &o, &b, NULL));
+        if (b) CHECK(memcmp(a->C->data, b->C->data, d * K * sizeof(double)) == 0 &&
+                     memcmp(a->A->data, b->A->data, K * K * sizeof(double)) == 0);
+        po_lds_free(b);
+        b = NULL;
+        o.seed = 5;
+        CHECK_OK(po_fit_lds(Y, U, &o, &b, NULL));
+        if (b) CHECK(memcmp(a->C->data, b->C->data, d * K * sizeof(double)) != 0);
+        o.seed = PO_DEFAULT_SEED;
+        po_lds_free(a);
+        po_lds_free(b);
+    }
+    /* ELBO at the start over seeds */
+    o.iters = 0;
+    double s = 0.0, s2 = 0.0, ll0 = 0.0;
+    for (size_t j = 0; j < seeds; j++) {
+        po_lds_info info = {0};
+        info.loglik_trace = &ll0;
+        info.elbo_trace = elbo;
+        po_lds *a = NULL;
+        o.seed = 1000 + j;
+        CHECK_OK(po_fit_lds(Y, U, &o, &a, &info));
+        po_lds_free(a);
+        s += elbo[0];
+        s2 += elbo[0] * elbo[0];
+    }
+    double mean = s / (double)seeds, sd = sqrt(s2 / (double)seeds - mean * mean);
+    CHECK(sd > 0.0);
+    CHECK_CLOSE(mean, ll0, 0.0, 5.0 * sd / sqrt((double)seeds));
+    free(ll);
+    po_mat_free(Y);
+    po_mat_free(U);
+    po_lds_free(truth);
+}
+
+static void test_paper_opts(void)
+{
+    po_lds_opts o = po_lds_opts_defaults();
+    CHECK(o.procedure == PO_LDS_EXACT && o.emission_iters == 100);
+    po_lds_procedure pr;
+    CHECK_OK(po_lds_procedure_from_name("paper", &pr));
+    CHECK(pr == PO_LDS_PAPER && strcmp(po_lds_procedure_name(pr), "paper") == 0);
+    CHECK_OK(po_lds_procedure_from_name("exact", &pr));
+    CHECK(pr == PO_LDS_EXACT && strcmp(po_lds_procedure_name(pr), "exact") == 0);
+    CHECK_STATUS(po_lds_procedure_from_name("laplace", &pr), PO_EINVAL);
+    CHECK(errmsg_has("laplace"));
+    po_lds_opts b = o;
+    b.procedure = PO_LDS_PAPER;
+    b.tol = 1e-6;
+    CHECK(po_lds_opts_check(&b) && strstr(po_lds_opts_check(&b), "tol"));
+    b.tol = 0.0;
+    b.emission_iters = 0;
+    CHECK(po_lds_opts_check(&b) && strstr(po_lds_opts_check(&b), "emission_iters"));
+    b = o;
+    b.procedure = (po_lds_procedure)5;
+    CHECK(po_lds_opts_check(&b) && strstr(po_lds_opts_check(&b), "procedure"));
+}
+
 int main(void)
 {
     PO_RUN(test_brute_force);
@@ -657,5 +1060,11 @@ int main(void)
     PO_RUN(test_errors);
     PO_RUN(test_diverged);
     PO_RUN(test_rounding_level_degeneracy);
+    PO_RUN(test_ffbs_moments);
+    PO_RUN(test_ffbs_entropy);
+    PO_RUN(test_paper_emissions_match_mstep);
+    PO_RUN(test_paper_init);
+    PO_RUN(test_paper_fit);
+    PO_RUN(test_paper_opts);
     return po_test_finish();
 }

@@ -200,12 +200,12 @@ static void test_lds(void)
     o.alpha = 0.1;
     CHECK_OK(po_lds_continuous(p, o.alpha, Ac));
     CHECK_OK(po_spectrum_compute(Ac, s));
-    po_lds_info info = {2, true, -1.0, NULL};
+    po_lds_info info = {2, true, -1.0, NULL, NULL};
     double trace[3] = {-3.0, -2.0, -1.0};
     cJSON *j = po_report_lds_json(p, &o, &info, trace, Ac, s);
     char k[512];
     keys(j, k, sizeof k);
-    CHECK(strcmp(k, "log_likelihood,A,A_cont,V,b,Q,C,F,d,R,mu0,Sigma0,latents,emissions,init,"
+    CHECK(strcmp(k, "procedure,log_likelihood,A,A_cont,V,b,Q,C,F,d,R,mu0,Sigma0,latents,emissions,init,"
                     "iterations,converged,alpha,eigenvalues,time_constants,"
                     "line_attractor_score") == 0);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "log_likelihood")) == 3);

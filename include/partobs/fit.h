@@ -73,6 +73,7 @@ typedef struct po_gd_opts {
     double rho;       /* 0 (the reference default: unregularised least squares) */
     double lr;        /* learning rate, 1e-2, > 0 */
     size_t iters;     /* 10000 */
+    const po_mat *init; /* initial W (d x d, finite); NULL = 0 (SPEC.md §4.4) */
     po_progress_fn progress; /* iterations done of total; NULL = silent */
     void *progress_user;
 } po_gd_opts;
@@ -86,10 +87,11 @@ typedef struct po_gd_info {
     double grad_norm; /* final ||G||_F */
 } po_gd_info;
 
-/* W_hat_0 = 0, then iters steps W <- W - lr G with
+/* W_hat_0 = opts->init (0 when NULL), then iters steps W <- W - lr G with
  * G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W (SPEC.md §4.4).
  * PO_EDIVERGED (naming the iteration and the last finite loss) if the loss
- * becomes non-finite. Other errors as po_fit_ridge. info may be NULL. */
+ * becomes non-finite; PO_ESHAPE / PO_ENONFINITE for init not d x d or not
+ * finite. Other errors as po_fit_ridge. info may be NULL. */
 po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_gd_info *info);
 
 /* ---- CORNN (Dinc et al. 2023; SPEC.md §4.5) -------------------------------- */
@@ -112,6 +114,9 @@ typedef struct po_cornn_opts {
     size_t subsample;        /* use every k-th transition, 1 */
     size_t threads;          /* 0 = automatic (2 when 2+ CPUs are online), 1 or 2; every
                                 count gives the same bits (per-block partial sums) */
+    const po_mat *init;      /* initial W (d x d, finite) in place of the fixed-point start
+                                theta = H^-1 x^T artanh(delta); W_in (with inputs) still starts
+                                there; NULL = that start for W too */
     po_progress_fn progress; /* iterations done of total; NULL = silent */
     void *progress_user;
 } po_cornn_opts;
@@ -130,7 +135,8 @@ typedef struct po_cornn_info {
  * then W_in must be NULL too, else W_in is d x m. W_hat is d x d. info may be NULL.
  * Memory: about 3 T d doubles (targets, weights, and a copy of the regressors
  * when subsampling or with inputs). Errors: PO_EINVAL (NULL, options, U
- * without W_in), PO_ESHAPE, PO_ENONFINITE (Y or U), PO_ESINGULAR (x^T x +
+ * without W_in), PO_ESHAPE (also init not d x d), PO_ENONFINITE (Y, U or
+ * init), PO_ESINGULAR (x^T x +
  * lambda I below rcond 1e-13), PO_EDIVERGED (non-finite weights, naming the
  * iteration), PO_ENOMEM. */
 po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *opts,
@@ -139,14 +145,16 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
 /* ---- FORCE / recursive least squares (SPEC.md §4.6) ------------------------ */
 
 typedef struct po_force_opts {
-    double dt;          /* Euler step of the model, 0.01 (= alpha of the data) */
+    double alpha;       /* Euler step dt of the model, 0.01 (= alpha of the data; the
+                           CLI's --alpha); the model step is alpha / tau */
     double tau;         /* model time constant, 1 */
-    double g;           /* J_0 = g N(0,1)/sqrt(d), 1.5 */
+    double g;           /* J_0 = g N(0,1)/sqrt(d), 1.5 (unused with init) */
     double p0;          /* P = p0 I, 0.01, > 0 */
     size_t passes;      /* training passes over the window, 1000 */
     size_t free_passes; /* untrained evaluation passes afterwards, 0 */
     size_t t0, t1;      /* observation window rows [t0, t1); t1 = 0 means T */
     uint64_t seed;      /* J_0 from the PO_STREAM_FIT stream of this seed */
+    const po_mat *init; /* J_0 itself (d x d, finite), e.g. to continue a fit; NULL = drawn */
     po_progress_fn progress; /* passes done of total; NULL = silent */
     void *progress_user;
 } po_force_opts;
@@ -167,7 +175,8 @@ typedef struct po_force_info {
  * and the last finite chi^2 if training blows up (non-finite chi^2 or J after
  * a pass); W_hat is written only on success. PO_EINVAL for invalid options or
  * a window outside Y (t0 + 2 <= t1 <= T), PO_ENONFINITE for NaN/Inf inside the
- * window (rows outside it are never read). info may be NULL. */
+ * window (rows outside it are never read) or in init, PO_ESHAPE for init not
+ * d x d. info may be NULL. */
 po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat,
                        po_force_info *info);
 
@@ -180,7 +189,8 @@ po_status po_optimizer_from_name(const char *name, po_optimizer *o);
 typedef struct po_bptt_opts {
     double alpha;        /* 0.01 */
     size_t hidden;       /* unobserved units H, 0 */
-    size_t window;       /* window length, 500; windows start every window/2 rows */
+    size_t seq_len;      /* sequence length: rows per training window, 500; windows
+                            start every seq_len / 2 rows (the CLI's --seq-len) */
     size_t batch;        /* windows per mini-batch, 16 */
     size_t epochs;       /* 100 (paper) */
     po_optimizer optimizer; /* sgd */
@@ -192,6 +202,8 @@ typedef struct po_bptt_opts {
     bool reference_shift;/* reproduce the reference code's one-step misalignment, false */
     size_t t0, t1;       /* rows of Y used [t0, t1); t1 = 0 means T */
     uint64_t seed;       /* init, shuffles and forcing coins: PO_STREAM_FIT */
+    const po_mat *init;  /* initial W ((d+H) x (d+H), finite, observed units first);
+                            NULL = drawn as below */
     po_progress_fn progress; /* epochs done of total; NULL = silent */
     void *progress_user;
 } po_bptt_opts;
@@ -214,8 +226,8 @@ typedef struct po_bptt_info {
  * last finite loss) on a non-finite loss or weights. info may be NULL.
  *
  * Details (SPEC.md §4.7; docs/methods.md "BPTT"):
- * - Windows: po_bptt_windows(t1 - t0, window) windows of `window` rows,
- *   starting at rows t0 + k * floor(window / 2); shuffled every epoch and cut
+ * - Windows: po_bptt_windows(t1 - t0, seq_len) windows of `seq_len` rows,
+ *   starting at rows t0 + k * floor(seq_len / 2); shuffled every epoch and cut
  *   into mini-batches of `batch` (the last one may be smaller); one optimizer
  *   step per mini-batch; the gradient is summed over the mini-batch.
  * - In a window with rows y_0 .. y_{w-1}: z_0 = [y_0; 0 (hidden)], and step k
@@ -229,13 +241,15 @@ typedef struct po_bptt_info {
  *   against the data one step EARLIER than the time it predicts, so the
  *   student learns F(y_t) ~ y_t rather than ~ y_{t+1} where it is forced.
  * - Random draws (PO_STREAM_FIT of seed), in order: W, (d+H)^2 normals row
- *   by row times init_scale / sqrt(d+H); then per epoch a Fisher-Yates
- *   shuffle of the windows and, per mini-batch, window - 1 coins
+ *   by row times init_scale / sqrt(d+H) (drawn and discarded when init is
+ *   given, so that the shuffles and coins are the same); then per epoch a Fisher-Yates
+ *   shuffle of the windows and, per mini-batch, seq_len - 1 coins
  *   (po_rng_uniform() < beta), coin k - 1 for step k (with the aligned loss
  *   the last coin is drawn but unused).
- * Errors: PO_EINVAL (NULL argument, invalid options, t1 > T, window longer
- * than the rows t0:t1), PO_ESHAPE (empty Y, W_hat not (d+H) x (d+H)),
- * PO_ENONFINITE (NaN/Inf in the used rows of Y), PO_ENOMEM, PO_EDIVERGED. */
+ * Errors: PO_EINVAL (NULL argument, invalid options, t1 > T, seq_len longer
+ * than the rows t0:t1), PO_ESHAPE (empty Y, W_hat or init not (d+H) x (d+H)),
+ * PO_ENONFINITE (NaN/Inf in the used rows of Y or in init), PO_ENOMEM,
+ * PO_EDIVERGED. */
 po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
                       po_bptt_info *info);
 
@@ -245,9 +259,9 @@ po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
 size_t po_bptt_windows(size_t rows, size_t window);
 
 /* Loss of one window and its exact gradient dLoss/dW (for tests against
- * finite differences): window rows [start, start + window) of Y (absolute
+ * finite differences): rows [start, start + seq_len) of Y (absolute
  * rows; opts->t0, t1, batch, epochs and the optimizer are ignored), forcing
- * pattern force[k - 1] for step k (window - 1 entries, 0/1, as in
+ * pattern force[k - 1] for step k (seq_len - 1 entries, 0/1, as in
  * po_fit_bptt; NULL = never forced), W (d+H) x (d+H); grad the same shape.
  * opts->reference_shift selects the loss as in po_fit_bptt.
  * Errors: PO_EINVAL (NULL argument, invalid options, window outside Y),
@@ -281,16 +295,27 @@ typedef enum po_lds_init {
 const char *po_lds_init_name(po_lds_init i); /* "pca", "random" */
 po_status po_lds_init_from_name(const char *name, po_lds_init *i);
 
+typedef enum po_lds_procedure {
+    PO_LDS_EXACT, /* maximum-likelihood Kalman EM (below) */
+    PO_LDS_PAPER  /* the paper's: ssm's Laplace-EM with one discrete state (below) */
+} po_lds_procedure;
+const char *po_lds_procedure_name(po_lds_procedure p); /* "exact", "paper" */
+po_status po_lds_procedure_from_name(const char *name, po_lds_procedure *p);
+
 typedef struct po_lds_opts {
+    po_lds_procedure procedure; /* exact */
     size_t latents;             /* K, 5; 1 <= K <= d */
     po_lds_emissions emissions; /* orthonormal (the paper's model) */
     po_lds_init init;           /* pca */
     size_t iters;               /* EM iterations, 200 (SPEC.md §4.8) */
-    double tol;                 /* stop early once an iteration gains less than
-                                   tol * |log-likelihood|; 0 = run all iterations (0) */
-    size_t stiefel_iters;       /* orthonormal C: majorize-minimize steps per M-step, 100 */
+    double tol;                 /* exact only (must be 0 with paper): stop early once an
+                                   iteration gains less than tol * |log-likelihood|;
+                                   0 = run all iterations (0) */
+    size_t stiefel_iters;       /* exact, orthonormal C: majorize-minimize steps per M-step, 100 */
+    size_t emission_iters;      /* paper: L-BFGS iterations per emission update, 100 (ssm's) */
     double alpha;               /* dt / tau for A_cont, 0.01 */
-    uint64_t seed;              /* PO_DEFAULT_SEED; used by init = random only */
+    uint64_t seed;              /* PO_DEFAULT_SEED; used by init = random and by the
+                                   paper's posterior samples (PO_STREAM_FIT) */
     po_progress_fn progress;    /* EM iterations done of total; NULL = silent */
     void *progress_user;
 } po_lds_opts;
@@ -329,10 +354,15 @@ typedef struct po_lds_info {
                              log-likelihood after k iterations (entry 0: the initial
                              parameters); NULL = not kept. Set it (or zero the struct)
                              before the call */
+    double *elbo_trace;   /* paper only, optional, caller-owned, iters + 1 entries: ssm's
+                             ELBO, entry 0 at the initial parameters, entry k after k
+                             iterations; NULL = not kept (an input, like loglik_trace) */
 } po_lds_info;
 
-/* Fit an LDS to Y (T x d) with optional inputs U (T x m, NULL = none) by EM.
+/* Fit an LDS to Y (T x d) with optional inputs U (T x m, NULL = none) by EM,
+ * exact (procedure = exact, the default) or the paper's (procedure = paper).
  *
+ * ---- procedure = exact: maximum-likelihood Kalman EM ----
  * Initialisation (deterministic for init = pca; docs/methods.md "LDS"):
  *  1. [F d] = least squares of Y on [U 1] (d = the column means without U);
  *     E = Y - U F^T - 1 d^T.
@@ -361,8 +391,46 @@ typedef struct po_lds_info {
  * once no entry of C moves by more than 1e-14), then r. Every step of the M-step maximises the expected complete-data
  * log-likelihood over its block, so the log-likelihood never decreases.
  *
+ * ---- procedure = paper: ssm's Laplace-EM with K = 1 (SPEC.md §4.8) ----
+ * Initialisation (ssm's `initialize`):
+ *  1. F = least squares of Y on U without intercept (F absent without U);
+ *     E = Y - U F^T; d = the column means of E.
+ *  2. C = the K leading right singular vectors of E - 1 d^T (pca, signs as
+ *     above) or Haar-random orthonormal columns (random); Z = (E - 1 d^T) C.
+ *  3. r_i = the isotropic PCA noise variance, sum_t sum_i (E - 1 d^T - Z C^T)_ti^2
+ *     / ((T - 1) (min(T, d) - K)) for every i (scikit-learn's noise_variance_),
+ *     floored at 1e-4 var(y_i) (and equal to that floor when K = min(T, d)).
+ *  4. Dynamics: ssm runs 50 EM iterations of a one-state AR-HMM on Z; with
+ *     one state its E-step weights every step by 1 and its M-step is the
+ *     least squares of step 4 of the exact procedure, so all 50 give that
+ *     one regression, which is what is computed. 5. as the exact procedure.
+ * Each of the `iters` iterations, given the current parameters:
+ *  a. the exact posterior of the latents (the Kalman filter and RTS smoother
+ *     above; ssm's Laplace approximation is exact for this model);
+ *  b. one draw of the latents from that posterior by forward filtering,
+ *     backward sampling (PO_STREAM_FIT of seed);
+ *  c. the dynamics M-step in closed form, as the exact procedure's;
+ *  d. the emission update: C (orthonormal: C = Q0 Cay(B)[:, :K] with
+ *     Q0 = [C_current, an orthonormal complement], Cay(B) = (I + B)^{-1}(I - B)
+ *     for a skew-symmetric B zero in its lower-right (d-K) x (d-K) block, B = 0
+ *     at the start; free: C itself), F, d and log r by L-BFGS
+ *     (emission_iters iterations at most, scipy's stopping rules) on ssm's
+ *     objective, the negative mean emission log-density of the draw
+ *     -(1/T) sum_t log N(y_t; C x_t + F u_t + d, diag r);
+ *  e. ELBO (ssm's `_laplace_em_elbo`) = log p(Y, x'; new parameters) + the
+ *     entropy of the posterior of step a, x' a second draw from it.
+ * Entry 0 of the ELBO trace uses the initial parameters and their posterior.
+ * The log-likelihood trace holds the exact log p(Y) of each iterate; it is
+ * not monotone. Draws per iteration: the emission draw, then the ELBO's
+ * (entry 0 draws one before iteration 1); T K normals each, t = T-1 first.
+ * Differences from ssm, all documented in docs/methods.md: Sigma0 as the
+ * exact procedure's (ssm's AR initial covariance is not re-estimated the
+ * same way); the Cayley chart is re-centred at the current C each update
+ * (ssm keeps one global chart); the intercept of step 1 is the mean.
+ *
  * *out is the fitted model (free with po_lds_free). info may be NULL.
- * Errors: PO_EINVAL (NULL argument, invalid options, latents > d: "latents (K)
+ * Errors: PO_EINVAL (NULL argument, invalid options (tol > 0 with paper),
+ * latents > d: "latents (K)
  * exceed the observed dimension d"), PO_ESHAPE (T < 2, U rows != T),
  * PO_ENONFINITE (NaN/Inf in Y or U), PO_ESINGULAR (a constant channel of Y,
  * inputs [U 1] that are collinear, e.g. a constant input column, or an observation noise variance that collapses to 0 during EM: the

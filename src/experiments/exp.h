@@ -89,6 +89,7 @@ po_status po_exp_figF2(po_exp_ctx *c);
 po_status po_exp_figF6(po_exp_ctx *c);
 /* Sensory-integration task and latent LDS (issue 3): fig1.c, figF5.c, figF7.c, figF8.c. */
 po_status po_exp_fig1(po_exp_ctx *c);
+po_status po_exp_fig1s(po_exp_ctx *c);
 po_status po_exp_figF5(po_exp_ctx *c);
 po_status po_exp_figF7(po_exp_ctx *c);
 po_status po_exp_figF8(po_exp_ctx *c);

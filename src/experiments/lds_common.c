@@ -116,4 +116,32 @@ double exp_median(const double *x, size_t n)
     return m;
 }
 
+double exp_quantile(const double *x, size_t n, double q)
+{
+    if (n == 0) return (double)NAN;
+    double *c = malloc(n * sizeof *c);
+    if (!c) return (double)NAN;
+    memcpy(c, x, n * sizeof *c);
+    qsort(c, n, sizeof *c, cmp_double);
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+    double v = c[lo] + (pos - (double)lo) * (c[hi] - c[lo]);
+    free(c);
+    return v;
+}
+
+po_status exp_strip_points(po_panel *p, double pos, const double *v, size_t k, size_t stride,
+                           const po_style *s)
+{
+    double *xy = malloc(2 * (k ? k : 1) * sizeof *xy);
+    if (!xy) return po_error(PO_ENOMEM, "strip of %zu points", k);
+    for (size_t i = 0; i < k; i++) {
+        xy[i] = pos + 0.3 * ((double)i / (double)(k > 1 ? k - 1 : 1) - 0.5);
+        xy[k + i] = isfinite(v[i * stride]) ? v[i * stride] : 0.0;
+    }
+    po_status st = po_panel_points(p, xy, xy + k, k, s);
+    free(xy);
+    return st;
+}
+
 bool exp_most(size_t count, size_t n) { return 5 * count >= 4 * n; }

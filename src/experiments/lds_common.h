@@ -13,6 +13,7 @@
 #include "partobs/dyn.h"
 #include "partobs/fit.h"
 #include "partobs/mat.h"
+#include "partobs/plot.h"
 #include "partobs/task.h"
 
 /* A simulated task instance (po_task defaults but D, T and seed; one
@@ -50,10 +51,21 @@ void exp_lds_free(exp_lds *f);
 po_status exp_lds_reconstruct(const po_lds *lds, const po_mat *Y, const po_mat *U, po_mat *Xhat,
                               po_mat *Yhat, double *ev);
 
+/* A strip of k points at x = pos (spread over pos +- 0.15 so that equal
+ * values show) and y = v[i * stride], non-finite values (no LAS: a complex
+ * top pair) at 0: the LAS of every instance of a fit (Fig 1, fig1s). */
+po_status exp_strip_points(po_panel *p, double pos, const double *v, size_t k, size_t stride,
+                           const po_style *s);
+
 /* "Most fits": at least 80% of n (the threshold of the LDS figures' claims). */
 bool exp_most(size_t count, size_t n);
 
 /* Median of x[0..n-1] (copied; x unchanged); NaN for n = 0. */
 double exp_median(const double *x, size_t n);
+
+/* The q-quantile (0 <= q <= 1) of x[0..n-1] with linear interpolation between
+ * order statistics (numpy's default): position q (n - 1) of the sorted x
+ * (copied; x unchanged); NaN for n = 0. */
+double exp_quantile(const double *x, size_t n, double q);
 
 #endif

@@ -24,7 +24,7 @@ po_nl_fit_cfg po_nl_fit_cfg_defaults(void)
         .force_passes = fo.passes,
         .force_window = 5000, /* the paper's window (SPEC.md §4.6) */
         .bptt_epochs = bo.epochs,
-        .bptt_window = bo.window,
+        .bptt_window = bo.seq_len,
         .bptt_hidden = 0,
         .cornn_iters = co.iters,
         .seed = PO_DEFAULT_SEED,
@@ -75,7 +75,7 @@ po_status po_nl_fit(const po_nl_record *r, po_nl_method m, size_t d, const po_nl
         case PO_NL_BPTT: {
             po_bptt_opts o = po_bptt_opts_defaults();
             o.epochs = cfg->bptt_epochs;
-            o.window = cfg->bptt_window;
+            o.seq_len = cfg->bptt_window;
             o.hidden = cfg->bptt_hidden;
             o.seed = cfg->seed;
             st = po_fit_bptt(Y, &o, W, NULL);

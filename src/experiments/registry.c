@@ -23,6 +23,8 @@ static const po_exp_entry registry[] = {
     {"figF5", "LDS on the Fig 4 teachers: a few time constants vastly enlarged", po_exp_figF5},
     {"figF7", "delay embeddings of LA and FF activity: indistinguishable", po_exp_figF7},
     {"figF8", "FF integrator LDS: LAS vs d/D (K = d - 1) and vs K; EV vs K", po_exp_figF8},
+    {"fig1s", "Fig 1's FF LDS fits under other EM settings (random start, 10/50 iterations)",
+     po_exp_fig1s},
 };
 
 const po_exp_entry *po_exp_registry(size_t *n)

@@ -18,12 +18,13 @@
 
 #include "core/alloc.h"
 #include "fit/bptt_internal.h"
+#include "fit/learn_util.h"
 
 po_bptt_opts po_bptt_opts_defaults(void)
 {
     return (po_bptt_opts){.alpha = 0.01,
                           .hidden = 0,
-                          .window = 500,
+                          .seq_len = 500,
                           .batch = 16,
                           .epochs = 100,
                           .optimizer = PO_OPT_SGD,
@@ -46,7 +47,7 @@ const char *po_bptt_opts_check(const po_bptt_opts *o)
 {
     if (!o) return "options are NULL";
     if (!(o->alpha > 0.0 && o->alpha <= 1.0)) return "alpha must be in (0, 1]";
-    if (o->window < 2) return "window (sequence length) must be at least 2";
+    if (o->seq_len < 2) return "seq_len (the sequence length of a training window) must be at least 2";
     if (o->batch == 0) return "batch must be at least 1";
     if (o->epochs == 0) return "epochs must be at least 1";
     if (o->optimizer != PO_OPT_SGD && o->optimizer != PO_OPT_ADAM)
@@ -120,19 +121,19 @@ po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const p
     if (grad->rows != W->rows || grad->cols != W->cols)
         return po_error(PO_ESHAPE, "BPTT window gradient: grad must be %zux%zu, got %zux%zu",
                         W->rows, W->cols, grad->rows, grad->cols);
-    if (start > Y->rows || Y->rows - start < opts->window)
+    if (start > Y->rows || Y->rows - start < opts->seq_len)
         return po_error(PO_EINVAL, "BPTT window gradient: rows %zu..%zu are outside Y (%zu rows)",
-                        start, start + opts->window - 1, Y->rows);
-    if ((st = check_rows_finite(Y, start, start + opts->window)) != PO_OK) return st;
+                        start, start + opts->seq_len - 1, Y->rows);
+    if ((st = check_rows_finite(Y, start, start + opts->seq_len)) != PO_OK) return st;
     st = po_mat_check_finite(W, "BPTT window gradient: W");
     if (st != PO_OK) return st;
 
-    po_mat Yw = po_mat_block(Y, start, 0, opts->window, Y->cols);
-    po_mat *TY = tanh_rows(Y, start, opts->window);
+    po_mat Yw = po_mat_block(Y, start, 0, opts->seq_len, Y->cols);
+    po_mat *TY = tanh_rows(Y, start, opts->seq_len);
     bptt_ws ws;
     memset(&ws, 0, sizeof ws);
     st = TY ? bptt_ws_init(&ws, Y->cols, opts, 1)
-            : po_error(PO_ENOMEM, "BPTT window gradient: %zu x %zu window", opts->window, Y->cols);
+            : po_error(PO_ENOMEM, "BPTT window gradient: %zu x %zu window", opts->seq_len, Y->cols);
     if (st == PO_OK) {
         size_t s0 = 0;
         *loss = bptt_batch_grad(&ws, &Yw, TY, &s0, 1, force, W, grad);
@@ -201,14 +202,16 @@ po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
         return po_error(PO_EINVAL, "BPTT: rows %zu:%zu are outside Y (%zu rows)", opts->t0, t1,
                         Y->rows);
     size_t rows = t1 - opts->t0, d = Y->cols, n = d + opts->hidden, nn = n * n;
-    if (rows < opts->window)
+    st = po_learn_check_init(opts->init, n, "d + H units, observed first", "BPTT");
+    if (st != PO_OK) return st;
+    if (rows < opts->seq_len)
         return po_error(PO_EINVAL,
                         "BPTT: window of %zu steps is longer than the %zu rows %zu:%zu of Y",
-                        opts->window, rows, opts->t0, t1);
+                        opts->seq_len, rows, opts->t0, t1);
     if ((st = check_rows_finite(Y, opts->t0, t1)) != PO_OK) return st;
 
-    const size_t nw = po_bptt_windows(rows, opts->window), hop = opts->window / 2;
-    const size_t bmax = opts->batch < nw ? opts->batch : nw, steps = opts->window - 1;
+    const size_t nw = po_bptt_windows(rows, opts->seq_len), hop = opts->seq_len / 2;
+    const size_t bmax = opts->batch < nw ? opts->batch : nw, steps = opts->seq_len - 1;
     trainer tr;
     memset(&tr, 0, sizeof tr);
     tr.W = po_mat_alloc(n, n);
@@ -230,6 +233,7 @@ po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
     po_rng rng;
     po_rng_init(&rng, opts->seed, PO_STREAM_FIT);
     po_rng_fill_normal(&rng, tr.W->data, nn, 1, opts->init_scale / sqrt((double)n));
+    if (opts->init) st = po_mat_copy(tr.W, opts->init); /* the draws stay made: same stream */
     for (size_t i = 0; i < nw; i++) tr.order[i] = i;
     po_mat Yv = po_mat_block(Y, opts->t0, 0, rows, d);
     const size_t nbatch = (nw + bmax - 1) / bmax;

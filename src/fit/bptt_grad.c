@@ -28,9 +28,9 @@ po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t b
     memset(ws, 0, sizeof *ws);
     ws->d = d;
     ws->n = d + opts->hidden;
-    ws->window = opts->window;
+    ws->seq_len = opts->seq_len;
     ws->shift = opts->reference_shift;
-    ws->steps = opts->window - (ws->shift ? 0 : 1);
+    ws->steps = opts->seq_len - (ws->shift ? 0 : 1);
     ws->bmax = bmax;
     ws->alpha = opts->alpha;
     size_t block = bmax * ws->n;

@@ -24,8 +24,8 @@
 
 typedef struct bptt_ws {
     size_t d, n;      /* observed units, all units (d + H) */
-    size_t window;    /* rows per window */
-    size_t steps;     /* K: window - 1, or window with the reference shift */
+    size_t seq_len;   /* rows per window */
+    size_t steps;     /* K: seq_len - 1, or seq_len with the reference shift */
     size_t bmax;      /* largest mini-batch */
     double alpha;
     bool shift;
@@ -36,7 +36,7 @@ typedef struct bptt_ws {
     double *T;        /* nb x n: scratch for lambda W */
 } bptt_ws;
 
-/* Workspace for windows of opts->window rows, d observed and opts->hidden
+/* Workspace for windows of opts->seq_len rows, d observed and opts->hidden
  * hidden units, mini-batches of up to bmax windows. PO_ENOMEM on failure. */
 po_status bptt_ws_init(bptt_ws *ws, size_t d, const po_bptt_opts *opts, size_t bmax);
 void bptt_ws_free(bptt_ws *ws);

@@ -202,7 +202,8 @@ static po_status check_args(const po_mat *Y, const po_mat *U, const po_cornn_opt
             return po_error(PO_ESHAPE, "cornn: W_in is %zux%zu, expected %zux%zu", W_in->rows,
                             W_in->cols, d, U->cols);
     }
-    po_status st = po_mat_check_finite(Y, "cornn: Y");
+    po_status st = po_learn_check_init(o->init, d, "d x d", "cornn");
+    if (st == PO_OK) st = po_mat_check_finite(Y, "cornn: Y");
     if (st == PO_OK && U) st = po_mat_check_finite(U, "cornn: U");
     return st;
 }
@@ -341,6 +342,9 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
         po_la_gemm(true, false, 1.0, &xb, &z, 1.0, R);
     }
     po_la_gemm(false, false, 1.0, Hinv, R, 0.0, theta);
+    if (o->init) /* theta holds W^T: row i of theta is column i of W */
+        for (size_t i = 0; i < d; i++)
+            for (size_t j = 0; j < d; j++) theta->data[j * dp + i] = PO_MAT_AT(o->init, i, j);
 
     if (cw.nthreads > 1) {
         /* Two threads at most (options check): if the worker cannot start, the

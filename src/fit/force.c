@@ -22,7 +22,7 @@
 
 po_force_opts po_force_opts_defaults(void)
 {
-    return (po_force_opts){.dt = 0.01,
+    return (po_force_opts){.alpha = 0.01,
                            .tau = 1.0,
                            .g = 1.5,
                            .p0 = 0.01,
@@ -38,7 +38,7 @@ po_force_opts po_force_opts_defaults(void)
 const char *po_force_opts_check(const po_force_opts *o)
 {
     if (!o) return "options are NULL";
-    if (!(o->dt > 0.0 && isfinite(o->dt))) return "dt (alpha) must be finite and > 0";
+    if (!(o->alpha > 0.0 && isfinite(o->alpha))) return "alpha must be finite and > 0";
     if (!(o->tau > 0.0 && isfinite(o->tau))) return "tau must be finite and > 0";
     if (!(o->g >= 0.0 && isfinite(o->g))) return "g must be finite and >= 0";
     if (!(o->p0 > 0.0 && isfinite(o->p0))) return "p0 must be finite and > 0";
@@ -60,7 +60,7 @@ typedef struct force_state {
 static double run_pass(force_state *s, const po_force_opts *o, bool train, double *resid)
 {
     size_t d = s->d;
-    double a = o->dt / o->tau, chi2 = 0.0, res = 0.0;
+    double a = o->alpha / o->tau, chi2 = 0.0, res = 0.0;
     memcpy(s->H, s->data, d * sizeof *s->H);
     po_phi_apply(PO_PHI_TANH, s->H, s->r, d);
     po_rls_apply(d, d, s->P, s->JT, s->r, train ? s->k : NULL, s->y);
@@ -117,6 +117,8 @@ static po_status check_args(const po_mat *Y, const po_force_opts *o, const po_ma
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
         return po_error(PO_ESHAPE, "force: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
                         W_hat->cols, Y->cols, Y->cols);
+    po_status st = po_learn_check_init(o->init, Y->cols, "d x d", "force");
+    if (st != PO_OK) return st;
     po_mat win = po_mat_block(Y, o->t0, 0, *t1 - o->t0, Y->cols);
     return po_mat_check_finite(&win, "force: Y (window)");
 }
@@ -165,10 +167,16 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
     for (size_t t = 0; t < n; t++)
         po_phi_apply(PO_PHI_TANH, Y->data + (o->t0 + t) * Y->ld, phi + t * d, d);
 
-    /* J_0 = g N(0,1) / sqrt(d), drawn row by row (J[i][j] = JT[j][i]). */
-    po_rng rng;
-    po_rng_init(&rng, o->seed, PO_STREAM_FIT);
-    for (size_t i = 0; i < d; i++) po_rng_fill_normal(&rng, s.JT + i, d, d, o->g / sqrt((double)d));
+    /* J_0 = init or g N(0,1) / sqrt(d), drawn row by row (J[i][j] = JT[j][i]). */
+    if (o->init) {
+        for (size_t i = 0; i < d; i++)
+            for (size_t j = 0; j < d; j++) s.JT[j * d + i] = PO_MAT_AT(o->init, i, j);
+    } else {
+        po_rng rng;
+        po_rng_init(&rng, o->seed, PO_STREAM_FIT);
+        for (size_t i = 0; i < d; i++)
+            po_rng_fill_normal(&rng, s.JT + i, d, d, o->g / sqrt((double)d));
+    }
     memset(s.P, 0, d * d * sizeof *s.P);
     po_rls_init(d, o->p0, s.P);
 

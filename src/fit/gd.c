@@ -49,7 +49,8 @@ static po_status check_args(const po_mat *Y, const po_gd_opts *o, const po_mat *
     if (W_hat->rows != Y->cols || W_hat->cols != Y->cols)
         return po_error(PO_ESHAPE, "gd: W_hat is %zux%zu, expected %zux%zu", W_hat->rows,
                         W_hat->cols, Y->cols, Y->cols);
-    return po_mat_check_finite(Y, "gd: Y");
+    po_status st = po_learn_check_init(o->init, Y->cols, "d x d", "gd");
+    return st == PO_OK ? po_mat_check_finite(Y, "gd: Y") : st;
 }
 
 /* S (full), C and ssq = ||X+ - (1-alpha) X||^2 from Y. */
@@ -115,6 +116,7 @@ po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_g
         goto done;
     }
     st = data_sums(Y, opts, S, C, &ssq);
+    if (st == PO_OK && opts->init) st = po_mat_copy(W, opts->init);
     if (st != PO_OK) goto done;
     double loss = 0.0, last = (double)NAN;
     for (size_t it = 0; it < opts->iters; it++) {

@@ -13,12 +13,14 @@
 
 po_lds_opts po_lds_opts_defaults(void)
 {
-    return (po_lds_opts){.latents = 5,
+    return (po_lds_opts){.procedure = PO_LDS_EXACT,
+                         .latents = 5,
                          .emissions = PO_LDS_ORTHONORMAL,
                          .init = PO_LDS_INIT_PCA,
                          .iters = 200,
                          .tol = 0.0,
                          .stiefel_iters = 100,
+                         .emission_iters = 100,
                          .alpha = 0.01,
                          .seed = PO_DEFAULT_SEED,
                          .progress = NULL,
@@ -28,6 +30,8 @@ po_lds_opts po_lds_opts_defaults(void)
 const char *po_lds_opts_check(const po_lds_opts *o)
 {
     if (!o) return "options are NULL";
+    if (o->procedure != PO_LDS_EXACT && o->procedure != PO_LDS_PAPER)
+        return "procedure must be exact or paper";
     if (o->latents < 1) return "latents must be >= 1";
     if (o->emissions != PO_LDS_FREE && o->emissions != PO_LDS_ORTHONORMAL)
         return "emissions must be free or orthonormal";
@@ -35,8 +39,29 @@ const char *po_lds_opts_check(const po_lds_opts *o)
         return "init must be pca or random";
     if (!(o->tol >= 0.0 && isfinite(o->tol))) return "tol must be finite and >= 0";
     if (o->stiefel_iters < 1) return "stiefel_iters must be >= 1";
+    if (o->emission_iters < 1) return "emission_iters must be >= 1";
+    if (o->procedure == PO_LDS_PAPER && o->tol != 0.0)
+        return "tol must be 0 with the paper procedure (its log-likelihood is not monotone)";
     if (!(o->alpha > 0.0 && o->alpha <= 1.0)) return "alpha must be in (0, 1]";
     return NULL;
+}
+
+const char *po_lds_procedure_name(po_lds_procedure p)
+{
+    switch (p) {
+    case PO_LDS_EXACT: return "exact";
+    case PO_LDS_PAPER: return "paper";
+    }
+    return "unknown";
+}
+
+po_status po_lds_procedure_from_name(const char *name, po_lds_procedure *p)
+{
+    if (name && p && strcmp(name, "exact") == 0) *p = PO_LDS_EXACT;
+    else if (name && p && strcmp(name, "paper") == 0) *p = PO_LDS_PAPER;
+    else return po_error(PO_EINVAL, "unknown LDS procedure '%s' (expected exact or paper)",
+                         name ? name : "(null)");
+    return PO_OK;
 }
 
 const char *po_lds_emissions_name(po_lds_emissions e)
@@ -198,8 +223,7 @@ lds_work *lds_work_alloc(size_t T, size_t d, size_t K, size_t m)
 
 /* ---- the EM driver ------------------------------------------------------------ */
 
-/* Prefix the recorded error detail with the EM iteration. */
-static po_status at_iteration(po_status st, size_t k)
+po_status lds_at_iteration(po_status st, size_t k)
 {
     char detail[512];
     snprintf(detail, sizeof detail, "%s", po_errmsg());
@@ -308,12 +332,16 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         st = PO_ENOMEM;
         goto done;
     }
+    if (opts->procedure == PO_LDS_PAPER) {
+        st = lds_fit_paper(Y, U, opts, mean_y, var_y, p, w, info);
+        goto done;
+    }
     st = lds_initialise(Y, U, opts, var_y, p, w);
     if (st != PO_OK) goto done;
     for (;; k++) {
         st = lds_estep(p, Y, U, w, true, &ll);
         if (st != PO_OK) {
-            st = at_iteration(st, k);
+            st = lds_at_iteration(st, k);
             goto done;
         }
         if (trace) trace[k] = ll;

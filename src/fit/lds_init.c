@@ -1,6 +1,9 @@
 /* Initialisation of the LDS fit, steps 1-5 of fit.h (SPEC.md §4.8; ssm's
  * `initialize`: regress y on the inputs, PCA of the residual for C and the
- * latents, then a linear regression of the latents for the dynamics):
+ * latents, then a linear regression of the latents for the dynamics). The
+ * exact procedure's steps are below; the paper's differ in step 1 (no
+ * intercept, the offset is the residual's mean) and step 3 (one isotropic
+ * noise variance, as scikit-learn's PCA):
  *  1. [F d] = least squares of Y on [U 1] (d = the column means without U);
  *     E = Y - U F^T - 1 d^T.
  *  2. C = the K leading right singular vectors of E (sign: the entry of
@@ -37,20 +40,20 @@ static bool solve_normal(const double *S, size_t nn, double *fac, double *b, siz
     return true;
 }
 
-/* Step 1: F, offset and E (into w->yc). */
-static po_status input_regression(const po_mat *Y, const po_mat *U, po_lds *p, lds_work *w)
+/* Step 1: F, offset and E (into w->yc). The exact procedure regresses Y on
+ * [U 1]; the paper's (ssm: scikit-learn's LinearRegression without
+ * intercept, then PCA's mean) regresses Y on U alone and takes the offset
+ * as the mean of the residual. Either way E has zero column means. */
+static po_status input_regression(const po_mat *Y, const po_mat *U, bool intercept, po_lds *p,
+                                  lds_work *w)
 {
-    size_t T = w->T, d = w->d, m = w->m, nv = m + 1;
-    if (m == 0) {
-        for (size_t i = 0; i < d; i++) p->offset[i] = 0.0;
-        for (size_t t = 0; t < T; t++)
-            for (size_t i = 0; i < d; i++) p->offset[i] += PO_MAT_AT(Y, t, i);
-        for (size_t i = 0; i < d; i++) p->offset[i] /= (double)T;
-    } else {
-        /* [U 1] in the first m + 1 columns of w->wm */
+    size_t T = w->T, d = w->d, m = w->m, nv = m + (intercept ? 1 : 0);
+    for (size_t i = 0; i < d; i++) p->offset[i] = 0.0;
+    if (nv > 0 && m > 0) {
+        /* [U 1] or U in the first nv columns of w->wm */
         for (size_t t = 0; t < T; t++) {
             for (size_t j = 0; j < m; j++) w->wm[t * w->n + j] = PO_MAT_AT(U, t, j);
-            w->wm[t * w->n + m] = 1.0;
+            if (intercept) w->wm[t * w->n + m] = 1.0;
         }
         po_mat v = po_mat_view(w->wm, T, nv, w->n);
         double *svv = w->big, *fac = svv + nv * nv, *syv = fac + nv * nv;
@@ -64,7 +67,7 @@ static po_status input_regression(const po_mat *Y, const po_mat *U, po_lds *p, l
                             "constant input column, or columns that are multiples of each other?)");
         for (size_t i = 0; i < d; i++) {
             for (size_t j = 0; j < m; j++) PO_MAT_AT(p->F, i, j) = syv[i * nv + j];
-            p->offset[i] = syv[i * nv + m];
+            if (intercept) p->offset[i] = syv[i * nv + m];
         }
     }
     for (size_t t = 0; t < T; t++)
@@ -73,6 +76,18 @@ static po_status input_regression(const po_mat *Y, const po_mat *U, po_lds *p, l
             for (size_t j = 0; j < m; j++) v -= PO_MAT_AT(p->F, i, j) * PO_MAT_AT(U, t, j);
             w->yc[t * d + i] = v;
         }
+    if (intercept && m > 0) return PO_OK;
+    /* the offset is the mean of the residual (without inputs: of Y) */
+    double *mean = w->ywt; /* d doubles of scratch */
+    for (size_t i = 0; i < d; i++) mean[i] = 0.0;
+    for (size_t t = 0; t < T; t++)
+        for (size_t i = 0; i < d; i++) mean[i] += w->yc[t * d + i];
+    for (size_t i = 0; i < d; i++) {
+        mean[i] /= (double)T;
+        p->offset[i] += mean[i];
+    }
+    for (size_t t = 0; t < T; t++)
+        for (size_t i = 0; i < d; i++) w->yc[t * d + i] -= mean[i];
     return PO_OK;
 }
 
@@ -107,8 +122,10 @@ done:
     return st;
 }
 
-/* Steps 3-5 given C and E; Z goes to w->xf. */
-static po_status latent_regression(const po_mat *U, const double *var_y, po_lds *p, lds_work *w)
+/* Steps 3-5 given C and E; Z goes to w->xf. isotropic: step 3 of the paper's
+ * procedure (one noise variance for every channel). */
+static po_status latent_regression(const po_mat *U, const double *var_y, bool isotropic,
+                                   po_lds *p, lds_work *w)
 {
     size_t T = w->T, d = w->d, K = w->K, m = w->m, n = w->n;
     double *z = w->xf;
@@ -122,10 +139,18 @@ static po_status latent_regression(const po_mat *U, const double *var_y, po_lds 
             for (size_t k = 0; k < K; k++) e -= z[t * K + k] * PO_MAT_AT(p->C, i, k);
             p->r[i] += e * e;
         }
-    for (size_t i = 0; i < d; i++) {
-        p->r[i] /= (double)T;
-        if (p->r[i] < PO_LDS_INIT_FLOOR * var_y[i]) p->r[i] = PO_LDS_INIT_FLOOR * var_y[i];
+    if (isotropic) {
+        /* scikit-learn's noise_variance_: the mean of the discarded
+         * eigenvalues of the covariance (divided by T - 1) */
+        size_t rest = (T < d ? T : d) - K;
+        double sum = 0.0;
+        for (size_t i = 0; i < d; i++) sum += p->r[i];
+        for (size_t i = 0; i < d; i++) p->r[i] = rest ? sum / ((double)(T - 1) * (double)rest) : 0.0;
+    } else {
+        for (size_t i = 0; i < d; i++) p->r[i] /= (double)T;
     }
+    for (size_t i = 0; i < d; i++)
+        if (!(p->r[i] >= PO_LDS_INIT_FLOOR * var_y[i])) p->r[i] = PO_LDS_INIT_FLOOR * var_y[i];
     /* 4. [A V b] from rows t = 1 .. T-1 of [z_{t-1}, u_t, 1] */
     for (size_t t = 1; t < T; t++) {
         double *row = w->zm + t * n;
@@ -183,7 +208,8 @@ static po_status latent_regression(const po_mat *U, const double *var_y, po_lds 
 po_status lds_initialise(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
                          const double *var_y, po_lds *p, lds_work *w)
 {
-    po_status st = input_regression(Y, U, p, w);
+    bool paper = o->procedure == PO_LDS_PAPER;
+    po_status st = input_regression(Y, U, !paper, p, w);
     if (st != PO_OK) return st;
     if (o->init == PO_LDS_INIT_PCA) {
         st = pca_directions(w, p);
@@ -193,5 +219,5 @@ po_status lds_initialise(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
         st = po_haar_orthogonal(&rng, p->C);
     }
     if (st != PO_OK) return st;
-    return latent_regression(U, var_y, p, w);
+    return latent_regression(U, var_y, paper, p, w);
 }

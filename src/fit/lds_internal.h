@@ -5,6 +5,8 @@
  *   lds_kalman.c  filter, smoother, log-likelihood, expected statistics
  *   lds_mstep.c   the closed-form M-step and the Stiefel step for C
  *   lds_small.c   hand-written kernels for the small (K x K) matrices
+ *   lds_ffbs.c    forward-filter backward-sampling draws of the latents
+ *   lds_paper.c   the paper's procedure (ssm's Laplace-EM with K = 1)
  * One lds_work per fit holds every array; nothing allocates per iteration.
  */
 #ifndef PARTOBS_FIT_LDS_INTERNAL_H
@@ -13,7 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fit/lbfgs.h"
 #include "partobs/fit.h"
+#include "partobs/rng.h"
 
 /* The steady-state test of the covariance recursions: a covariance is
  * reused once its max-norm change is at most this times its max norm. */
@@ -83,6 +87,16 @@ po_status lds_check_model(const po_lds *p, const po_mat *Y, const po_mat *U);
 po_status lds_estep(const po_lds *p, const po_mat *Y, const po_mat *U, lds_work *w, bool steady,
                     double *loglik);
 
+/* Gaussian posterior covariance for the prior covariance pp (K x K, SPD)
+ * and an observation of information J (K x K, symmetric PSD):
+ * sf = (pp^{-1} + J)^{-1} = L (I + L^T J L)^{-1} L^T = G G^T with pp = L L^T,
+ * G = L M^{-T}, M M^T = I + L^T J L; symmetric PSD by construction.
+ * *logdet_m = log det(M M^T) = log det pp - log det sf. On return the first
+ * K x K slot of s (3 K x K scratch) holds the square root G. false if pp or
+ * M M^T is not numerically positive definite. */
+bool lds_update_cov(const double *pp, const double *J, double *sf, double *logdet_m, double *s,
+                    size_t K);
+
 /* po_lds_smooth with the steady-state switch (tests). */
 po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_mat *Xhat,
                         double *loglik, bool steady);
@@ -93,8 +107,56 @@ po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_
 po_status lds_mstep(po_lds *p, const po_mat *Y, const po_mat *U, const po_lds_opts *o,
                     lds_work *w, const double *mean_y, const double *var_y, size_t iter);
 
-/* The initialisation of fit.h steps 1-5 into p (allocated with the right
- * sizes); var_y as above, all > 0. */
+/* The dynamics block of lds_mstep alone ([A V b], q, mu0), from the last
+ * E-step's statistics (the paper's procedure, lds_paper.c). */
+po_status lds_mstep_dynamics(po_lds *p, lds_work *w, size_t iter);
+
+/* syw (d x n) = sum_t y_t rows_t^T for rows (T x n, contiguous), using
+ * w->ywt as the accumulator. */
+void lds_cross_yw(const po_mat *Y, const double *rows, lds_work *w, double *syw);
+
+/* ---- the paper's procedure (SPEC.md §4.8; fit.h) ----------------------- */
+
+/* Doubles of scratch lds_ffbs needs for K latents. */
+size_t lds_ffbs_scratch(size_t K);
+
+/* One draw x (T x K, row-major) of the latents from their exact posterior
+ * p(x_0 .. x_{T-1} | Y) under p, by forward filtering, backward sampling
+ * (Carter & Kohn 1994; Fruhwirth-Schnatter 1994), using the filter of the
+ * last lds_estep(p, ...) on w: x_{T-1} ~ N(xf_{T-1}, Sf_{T-1}), then for
+ * t = T-2 .. 0, x_t | x_{t+1} ~ N(xf_t + Sc_t A^T Q^{-1} (x_{t+1} - xp_{t+1}), Sc_t),
+ * Sc_t = (Sf_t^{-1} + A^T Q^{-1} A)^{-1} (lds_update_cov). K normals per
+ * step from rng, t = T-1 first. entropy (may be NULL) receives the entropy of
+ * the posterior, sum_t of the entropies of these conditionals. scratch:
+ * lds_ffbs_scratch(K) doubles. PO_ESINGULAR if a covariance is not
+ * numerically positive definite. */
+po_status lds_ffbs(const po_lds *p, const lds_work *w, po_rng *rng, double *x, double *entropy,
+                   double *scratch);
+
+/* The paper's emission update: C (orthonormal through a Cayley chart, or
+ * free), F, d and log r minimise ssm's objective
+ *   (1/T) sum_t sum_i [log(2 pi r_i) + (y_ti - C_i x_t - F_i u_t - d_i)^2 / r_i] / 2
+ * by L-BFGS from the current values in p, given the statistics of the
+ * latents x_t: sww (n x n) = sum_t w_t w_t^T and syw (d x n) =
+ * sum_t (y_t - mean_y) w_t^T, w_t = [x_t; u_t; 1] (n = K + m + 1).
+ * res (may be NULL) receives the L-BFGS summary. */
+po_status lds_paper_emissions(po_lds *p, const double *sww, const double *syw,
+                              const double *mean_y, const double *var_y, size_t T,
+                              po_lds_emissions em, const lbfgs_opts *lo, lbfgs_result *res);
+
+/* po_fit_lds for opts->procedure = paper: after the checks and allocations,
+ * the initialisation and the iterations of fit.h; fills info. */
+po_status lds_fit_paper(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
+                        const double *mean_y, const double *var_y, po_lds *p, lds_work *w,
+                        po_lds_info *info);
+
+/* st with the recorded error detail prefixed by the EM iteration k (0: the
+ * initial parameters). */
+po_status lds_at_iteration(po_status st, size_t k);
+
+/* The initialisation of fit.h into p (allocated with the right sizes): steps
+ * 1-5 of o->procedure (the exact one's or the paper's); var_y as above,
+ * all > 0. */
 po_status lds_initialise(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
                          const double *var_y, po_lds *p, lds_work *w);
 

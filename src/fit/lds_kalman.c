@@ -62,9 +62,8 @@ static void predict_cov(const double *A, const double *S, const double *q, doubl
     for (size_t i = 0; i < K; i++) out[i * K + i] += q[i];
 }
 
-/* Filter covariance update: sf = posterior covariance for the predicted
- * covariance pp, *logdet_m = 2 sum log M_kk. s: 3 K x K scratch. */
-static bool update_cov(const double *pp, const double *J, double *sf, double *logdet_m, double *s,
+/* Filter covariance update (lds_internal.h). */
+bool lds_update_cov(const double *pp, const double *J, double *sf, double *logdet_m, double *s,
                        size_t K)
 {
     double *L = s, *JL = s + K * K, *B = s + 2 * K * K;
@@ -161,7 +160,7 @@ static po_status filter(const po_lds *p, const po_mat *U, lds_work *w, bool stea
     size_t ss = T;
     for (size_t t = 0; t < T; t++) {
         double *sf = w->sf + (t < ss ? t : ss - 1) * K2;
-        if (t < ss && !update_cov(pp, w->J, sf, &logdet_m, s + S_UPD * K2, K))
+        if (t < ss && !lds_update_cov(pp, w->J, sf, &logdet_m, s + S_UPD * K2, K))
             return po_error(PO_ESINGULAR,
                             "the predicted state covariance at time step %zu is not positive "
                             "definite",

@@ -168,11 +168,11 @@ static po_status stiefel(po_lds *p, const po_lds_opts *o, lds_work *w, mstep_buf
     return PO_OK;
 }
 
-/* syw (d x n) = Y^T [xs u 1], summed row by row of Y as n axpys of length d
- * into the n x d transpose w->ywt (the loops vectorise and Y is read once,
- * unpacked: a packed gemm with n ~ 5 columns spends most of its time copying
- * Y), then transposed. */
-static void cross_yw(const po_mat *Y, lds_work *w, double *syw)
+/* syw (d x n) = Y^T rows (rows = [x u 1], T x n), summed row by row of Y as n
+ * axpys of length d into the n x d transpose w->ywt (the loops vectorise and
+ * Y is read once, unpacked: a packed gemm with n ~ 5 columns spends most of
+ * its time copying Y), then transposed. */
+void lds_cross_yw(const po_mat *Y, const double *rows, lds_work *w, double *syw)
 {
     size_t T = w->T, d = w->d, n = w->n;
     double *acc = w->ywt;
@@ -180,7 +180,7 @@ static void cross_yw(const po_mat *Y, lds_work *w, double *syw)
     size_t t = 0;
     for (; t + 4 <= T; t += 4) { /* four rows per sweep of acc: a quarter of the loads/stores */
         const double *y0 = Y->data + t * Y->ld, *y1 = y0 + Y->ld, *y2 = y1 + Y->ld,
-                     *y3 = y2 + Y->ld, *z = w->wm + t * n;
+                     *y3 = y2 + Y->ld, *z = rows + t * n;
         for (size_t j = 0; j < n; j++) {
             double z0 = z[j], z1 = z[n + j], z2 = z[2 * n + j], z3 = z[3 * n + j];
             double *a = acc + j * d;
@@ -189,7 +189,7 @@ static void cross_yw(const po_mat *Y, lds_work *w, double *syw)
         }
     }
     for (; t < T; t++) {
-        const double *y = Y->data + t * Y->ld, *z = w->wm + t * n;
+        const double *y = Y->data + t * Y->ld, *z = rows + t * n;
         for (size_t j = 0; j < n; j++) {
             double zj = z[j], *a = acc + j * d;
             for (size_t i = 0; i < d; i++) a[i] += zj * y[i];
@@ -208,7 +208,7 @@ static po_status emissions(po_lds *p, const po_mat *Y, const po_lds_opts *o, lds
     po_la_symmetrize_upper(&sww);
     for (size_t i = 0; i < K; i++)
         for (size_t j = 0; j < K; j++) bb->sww[i * n + j] += w->ps_all[i * K + j];
-    cross_yw(Y, w, bb->syw);
+    lds_cross_yw(Y, w->wm, w, bb->syw);
     memcpy(bb->h, bb->syw, d * n * sizeof *bb->h);
     if (o->emissions == PO_LDS_FREE) {
         if (!spd_solve_right(bb->sww, n, n, bb->fac, bb->h, d, n))
@@ -273,4 +273,10 @@ po_status lds_mstep(po_lds *p, const po_mat *Y, const po_mat *U, const po_lds_op
     po_status st = emissions(p, Y, o, w, &bb, mean_y, var_y, iter);
     if (st == PO_OK) st = dynamics(p, w, &bb, iter);
     return st;
+}
+
+po_status lds_mstep_dynamics(po_lds *p, lds_work *w, size_t iter)
+{
+    mstep_bufs bb = bufs(w);
+    return dynamics(p, w, &bb, iter);
 }

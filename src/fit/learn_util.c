@@ -2,6 +2,18 @@
 #include "fit/learn_util.h"
 
 #include <math.h>
+#include <stdio.h>
+
+po_status po_learn_check_init(const po_mat *init, size_t n, const char *shape, const char *who)
+{
+    if (!init) return PO_OK;
+    if (init->rows != n || init->cols != n)
+        return po_error(PO_ESHAPE, "%s: the initial weights are %zux%zu, need %zux%zu (%s)", who,
+                        init->rows, init->cols, n, n, shape);
+    char what[96];
+    snprintf(what, sizeof what, "%s: the initial weights", who);
+    return po_mat_check_finite(init, what);
+}
 
 bool po_learn_all_finite(const double *x, size_t n)
 {

@@ -6,6 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "partobs/mat.h"
+
+/* Initial weights of an iterative method (the init field of its options):
+ * PO_OK for NULL (none) or an n x n finite matrix; else PO_ESHAPE naming
+ * the expected shape (`shape`, e.g. "d x d") or PO_ENONFINITE naming the
+ * entry. `who` starts the message ("fit force"). */
+po_status po_learn_check_init(const po_mat *init, size_t n, const char *shape, const char *who);
+
 /* True when every x[i], i < n, is finite. */
 bool po_learn_all_finite(const double *x, size_t n);
 

@@ -215,7 +215,10 @@ cJSON *po_report_lds_json(const po_lds *p, const po_lds_opts *o, const po_lds_in
 {
     cJSON *j = cJSON_CreateObject();
     if (!j) return NULL;
+    cJSON_AddStringToObject(j, "procedure", po_lds_procedure_name(o->procedure));
     cJSON_AddItemToObject(j, "log_likelihood", po_report_array(trace, info->iters + 1));
+    if (info->elbo_trace)
+        cJSON_AddItemToObject(j, "elbo", po_report_array(info->elbo_trace, info->iters + 1));
     cJSON_AddItemToObject(j, "A", mat_json(p->A));
     cJSON_AddItemToObject(j, "A_cont", mat_json(A_cont));
     cJSON_AddItemToObject(j, "V", mat_json(p->V));

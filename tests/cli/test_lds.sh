@@ -114,4 +114,27 @@ mknpy u03.npy '<f8' '(400, 1)' "$(for _ in $(seq 1 400); do printf '%s' '\x33\x3
 expect_error 1 constant_input fit Y.npy --method lds --latents 2 --input u03.npy -o existing.npy
 check constant_input_message grep -q 'collinear' "$W/err.txt"
 
+# ---- --procedure paper (issue 14): ssm's Laplace-EM, ELBO trace, seeded draws --------
+check help_procedure bash -c "grep -qF -- '--procedure NAME' help.txt && grep -qF '(default exact)' help.txt"
+check exact_procedure_key bash -c "grep -q '\"procedure\":[[:space:]]*\"exact\"' Ac.json && ! grep -q '\"elbo\"' Ac.json"
+"$P" fit Y.npy --method lds --latents 2 --input U.npy --procedure paper --iters 12 --seed 5 \
+    -o Ap.npy && "$P" fit Y.npy --method lds --latents 2 --input U.npy --procedure paper \
+    --iters 12 --seed 5 -o Ap2.npy && "$P" fit Y.npy --method lds --latents 2 --input U.npy \
+    --procedure paper --iters 12 --seed 6 -o Ap3.npy
+check paper_runs [ $? -eq 0 ]
+check paper_procedure_key grep -q '"procedure":[[:space:]]*"paper"' Ap.json
+# 13 ELBO and log-likelihood entries (iterations 0 .. 12)
+n_entries() { grep "\"$1\"" Ap.json | tr -d '[],"a-z_:' | tr -s ' \t' '\n' | grep -vc '^$'; }
+check paper_elbo_entries [ "$(n_entries elbo)" -eq 13 ]
+check paper_ll_entries [ "$(n_entries log_likelihood)" -eq 13 ]
+check paper_same_seed cmp -s Ap.npy Ap2.npy
+check paper_other_seed bash -c "! cmp -s Ap.npy Ap3.npy"
+check paper_manifest grep -q '"emission_iters"' Ap.npy.manifest.json
+expect_error_in 'partobs: fit: ' 2 bad_procedure fit Y.npy --method lds --latents 2 --procedure laplace \
+    -o existing.npy
+check bad_procedure_message grep -q "unknown LDS procedure 'laplace'" "$W/err.txt"
+expect_error_in 'partobs: fit: ' 2 paper_tol fit Y.npy --method lds --latents 2 --procedure paper \
+    --tol 1e-6 -o existing.npy
+check paper_tol_message grep -q 'tol must be 0 with the paper procedure' "$W/err.txt"
+
 finish
