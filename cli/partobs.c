@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_output.h"
+#include "cli_signal.h"
 
 static const cli_cmd commands[] = {
     {"teacher", "draw a teacher connectivity matrix W (SPEC.md §2)", cmd_teacher, cmd_teacher_help},
@@ -60,6 +61,9 @@ static const cli_cmd *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Before anything else, so that every thread started later (the
+     * library's workers, BLAS's) inherits the blocked signals (cli_signal.h). */
+    cli_signals_start();
     cli_json_init();
     if (argc < 2) {
         usage(stderr);
@@ -97,11 +101,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "partobs: unknown command '%s' (see 'partobs --help')\n", name);
         return CLI_EXIT_USAGE;
     }
-    cli_run run = {.cmd = c, .argc = argc, .argv = argv, .n_outputs = 0};
+    cli_signals_command(c->name);
+    cli_run run = {.cmd = c, .argc = argc, .argv = argv, .out = NULL};
     int rc = c->run(&run, argc - 2, argv + 2);
+    /* Outputs staged without a manifest are put in place now. */
+    if (rc == CLI_EXIT_OK) rc = cli_commit(&run);
     /* A table that never reached stdout (a full disk, a closed pipe) is a failure too. */
     if (rc == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_fail(&run, "cannot write to standard output");
+    /* A command that returned an error without cli_fail leaves nothing either. */
+    if (rc != CLI_EXIT_OK) cli_rollback(&run);
     cli_run_release(&run);
     return rc;
 }
