@@ -26,7 +26,11 @@ static void vreport(const cli_run *run, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof msg, fmt, ap);
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
+    /* Under the staging lock: once a signal's clean-up has begun (it holds
+     * the lock for good), a write it made fail is not reported. */
+    cli_stage_lock();
     fprintf(stderr, "partobs: %s: %s\n", run->cmd->name, msg);
+    cli_stage_unlock();
 }
 
 int cli_usage(cli_run *run, const char *fmt, ...)

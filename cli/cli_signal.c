@@ -123,8 +123,10 @@ static void *watch(void *arg)
     for (size_t k = created_dirs.n; k-- > 0;) rmdir(created_dirs.items[k]);
     char line[160];
     /* On a terminal a progress bar may be drawn: start a fresh line. */
-    int n = snprintf(line, sizeof line, "%spartobs: %s: interrupted by signal %d; temporary files removed\n",
-                     isatty(STDERR_FILENO) == 1 ? "\n" : "", command_name, sig);
+    int n = snprintf(line, sizeof line,
+                     "%spartobs: %s: interrupted by %s; temporary files removed\n",
+                     isatty(STDERR_FILENO) == 1 ? "\n" : "", command_name,
+                     sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
     if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0) n = 0;
     _exit(128 + sig);
 }

@@ -112,5 +112,8 @@ int main(int argc, char **argv)
     /* A command that returned an error without cli_fail leaves nothing either. */
     if (rc != CLI_EXIT_OK) cli_rollback(&run);
     cli_run_release(&run);
+    /* Kept until the process ends: a signal whose clean-up has begun ends it
+     * with 128 + the signal; one that comes now waits and rc stands. */
+    cli_stage_lock();
     return rc;
 }
