@@ -60,10 +60,10 @@ interrupt() {
     fi
 }
 
-"$P" teacher --net gaussian --D 100 --seed 1 -o W.npy 2>/dev/null
+# Few neurons, many steps: large outputs (tens of MB) from little computation.
+"$P" teacher --net gaussian --D 10 --seed 1 -o W.npy 2>/dev/null
 "$P" teacher --net gaussian --D 8 --seed 2 -o W8.npy 2>/dev/null
-"$P" simulate --W W8.npy --T 4000 --seed 3 -o X8.npy 2>/dev/null
-SIM=(simulate --W W.npy --T 100000 --seed 4)
+SIM=(simulate --W W.npy --T 800000 --seed 4)
 
 # ---- simulate: one file and its manifest -------------------------------------------
 interrupt simulate_sigint 2 130 "${SIM[@]}" -o big.npy
@@ -77,14 +77,14 @@ mkdir -p data && ln -s data/target.npy link.npy
 interrupt simulate_via_link 2 130 "${SIM[@]}" -o link.npy
 
 # ---- task: a new output directory appears whole or not at all ------------------------
-TASK=(task --net line-attractor --D 100 --T 60000 --seed 6)
+TASK=(task --net line-attractor --D 20 --T 300000 --seed 6)
 interrupt task_new_dir_sigint 2 130 "${TASK[@]}" --out TT
 interrupt task_new_dir_sighup 1 129 "${TASK[@]}" --out TT
 mkdir old && "$P" task --net line-attractor --D 4 --T 10 --out old 2>/dev/null
 interrupt task_existing_dir 15 143 "${TASK[@]}" --out old
 
 # ---- demo ------------------------------------------------------------------------------
-interrupt demo_sigterm 15 143 demo --T 400000 --out DM
+interrupt demo_sigterm 15 143 demo --D 40 --d 40 --T 100000 --out DM
 
 # ---- reproduce: each figure's files together, claims.md at the end -------------------
 interrupt reproduce_new_dir 2 130 reproduce fig2 --quick --out R
@@ -92,7 +92,8 @@ mkdir R2 && echo "an older figure" >R2/fig2.png && echo "older claims" >R2/claim
 interrupt reproduce_existing_dir 1 129 reproduce fig2 --quick --out R2
 
 # ---- fit: interrupted while computing (before anything is staged) ---------------------
-"$P" simulate --W W.npy --T 40000 --seed 7 -o Y.npy 2>/dev/null
+"$P" teacher --net gaussian --D 100 --seed 7 -o W100.npy 2>/dev/null
+"$P" simulate --W W100.npy --T 40000 --seed 7 -o Y.npy 2>/dev/null
 before=$(snap)
 "$P" fit Y.npy --method gd -o Wfit.npy >out.txt 2>err.txt &
 pid=$!
