@@ -124,7 +124,7 @@ struct po_exp_ctx {
     cJSON *json;
     exp_record *rec;
     char *stage;  /* the staging directory its files are written to */
-    char **files; /* the names written there so far */
+    char **files; /* the paths written there so far */
     size_t n_files, cap_files;
     bool oom;     /* a claim or a file record could not be stored */
 };

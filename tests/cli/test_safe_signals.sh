@@ -68,7 +68,8 @@ SIM=(simulate --W W.npy --T 800000 --seed 4)
 # ---- simulate: one file and its manifest -------------------------------------------
 interrupt simulate_sigint 2 130 "${SIM[@]}" -o big.npy
 interrupt simulate_sigterm 15 143 "${SIM[@]}" -o big.npy
-interrupt simulate_sighup 1 129 "${SIM[@]}" -o big.npy
+# Worker threads of the library run too (they inherit the blocked signals).
+interrupt simulate_sighup_threads 1 129 "${SIM[@]}" --threads 2 -o big.npy
 # A previous output stays as it was, manifest and all.
 "$P" simulate --W W8.npy --T 50 --seed 5 -o keep.npy 2>/dev/null
 interrupt simulate_keeps_previous 15 143 "${SIM[@]}" -o keep.npy
