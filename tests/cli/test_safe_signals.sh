@@ -61,9 +61,13 @@ interrupt() {
 }
 
 # Few neurons, many steps: large outputs (tens of MB) from little computation.
+# Under a checker (PO_CLI_WRAPPER, e.g. valgrind) everything is ~50x slower:
+# a tenth of the steps still leaves a long window between staging and commit.
+K=1
+[ -n "${PO_CLI_WRAPPER:-}" ] && K=10
 "$P" teacher --net gaussian --D 10 --seed 1 -o W.npy 2>/dev/null
 "$P" teacher --net gaussian --D 8 --seed 2 -o W8.npy 2>/dev/null
-SIM=(simulate --W W.npy --T 800000 --seed 4)
+SIM=(simulate --W W.npy --T $((800000 / K)) --seed 4)
 
 # ---- simulate: one file and its manifest -------------------------------------------
 interrupt simulate_sigint 2 130 "${SIM[@]}" -o big.npy
@@ -78,14 +82,14 @@ mkdir -p data && ln -s data/target.npy link.npy
 interrupt simulate_via_link 2 130 "${SIM[@]}" -o link.npy
 
 # ---- task: a new output directory appears whole or not at all ------------------------
-TASK=(task --net line-attractor --D 20 --T 300000 --seed 6)
+TASK=(task --net line-attractor --D 20 --T $((300000 / K)) --seed 6)
 interrupt task_new_dir_sigint 2 130 "${TASK[@]}" --out TT
 interrupt task_new_dir_sighup 1 129 "${TASK[@]}" --out TT
 mkdir old && "$P" task --net line-attractor --D 4 --T 10 --out old 2>/dev/null
 interrupt task_existing_dir 15 143 "${TASK[@]}" --out old
 
 # ---- demo ------------------------------------------------------------------------------
-interrupt demo_sigterm 15 143 demo --D 40 --d 40 --T 100000 --out DM
+interrupt demo_sigterm 15 143 demo --D 40 --d 40 --T $((100000 / K)) --out DM
 
 # ---- reproduce: each figure's files together, claims.md at the end -------------------
 interrupt reproduce_new_dir 2 130 reproduce fig2 --quick --out R
@@ -94,7 +98,7 @@ interrupt reproduce_existing_dir 1 129 reproduce fig2 --quick --out R2
 
 # ---- fit: interrupted while computing (before anything is staged) ---------------------
 "$P" teacher --net gaussian --D 100 --seed 7 -o W100.npy 2>/dev/null
-"$P" simulate --W W100.npy --T 40000 --seed 7 -o Y.npy 2>/dev/null
+"$P" simulate --W W100.npy --T $((40000 / K)) --seed 7 -o Y.npy 2>/dev/null
 before=$(snap)
 "$P" fit Y.npy --method gd -o Wfit.npy >out.txt 2>err.txt &
 pid=$!
