@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_output.h"
 #include "partobs/npy.h"
 
 /* A growable list of owned strings. */
@@ -37,7 +39,9 @@ const char *cli_stage_tag(void)
     return tag;
 }
 
-bool cli_stage_is_ours(const char *name)
+/* Is `name` (a directory entry) one this process staged: hidden, and
+ * holding cli_stage_tag() followed by '.' or the end of the name? */
+static bool is_ours(const char *name)
 {
     if (name[0] != '.') return false;
     const char *t = cli_stage_tag();
@@ -45,14 +49,6 @@ bool cli_stage_is_ours(const char *name)
     for (const char *p = strstr(name, t); p; p = strstr(p + 1, t))
         if (p[n] == '\0' || p[n] == '.') return true;
     return false;
-}
-
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", dir, name);
-    return p;
 }
 
 int cli_remove_tree(const char *path)
@@ -64,7 +60,7 @@ int cli_remove_tree(const char *path)
     if (d) {
         for (struct dirent *e = readdir(d); e; e = readdir(d)) {
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char *child = join(path, e->d_name);
+            char *child = cli_path_join(path, e->d_name);
             if (child) cli_remove_tree(child);
             free(child);
         }
@@ -104,8 +100,8 @@ static void sweep(const char *dir)
     DIR *d = opendir(dir);
     if (!d) return;
     for (struct dirent *e = readdir(d); e; e = readdir(d)) {
-        if (!cli_stage_is_ours(e->d_name)) continue;
-        char *path = join(dir, e->d_name);
+        if (!is_ours(e->d_name)) continue;
+        char *path = cli_path_join(dir, e->d_name);
         if (path) cli_remove_tree(path);
         free(path);
     }

@@ -18,8 +18,6 @@
 #ifndef PARTOBS_CLI_SIGNAL_H
 #define PARTOBS_CLI_SIGNAL_H
 
-#include <stdbool.h>
-
 /* Block the signals and start the watching thread; first thing in main().
  * If the thread cannot be started the signals keep their default action. */
 void cli_signals_start(void);
@@ -43,10 +41,6 @@ int cli_signal_rmdir(const char *dir);
 
 /* ".partobs-tmp.<pid>" of this process. */
 const char *cli_stage_tag(void);
-
-/* Is `name` (a directory entry) one this process staged: hidden, and
- * holding cli_stage_tag() followed by '.' or the end of the name? */
-bool cli_stage_is_ours(const char *name);
 
 /* Remove path and, if it is a directory (not a link), everything in it.
  * 0 or -1 (errno set). */
