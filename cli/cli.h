@@ -41,16 +41,15 @@ typedef struct cli_cmd {
  * docs/cli.md (`partobs help --markdown CMD`). */
 typedef enum cli_help_format { CLI_HELP_TEXT, CLI_HELP_MARKDOWN } cli_help_format;
 
-#define CLI_MAX_FILES 16
+struct cli_outputs; /* the files staged or written so far (cli_output.c) */
 
-/* One invocation: the command line (for the manifest) and the files written
- * so far (removed again if a later step fails). */
+/* One invocation: the command line (for the manifest) and its output files
+ * (staged until the commit, removed again if a step fails). */
 typedef struct cli_run {
     const cli_cmd *cmd;
     int argc;
     char **argv;
-    char *outputs[CLI_MAX_FILES]; /* owned copies of the paths written */
-    size_t n_outputs;
+    struct cli_outputs *out; /* NULL until the first output */
     cli_help_format help_format;
     bool helped; /* set when --help was printed */
 } cli_run;

@@ -1,12 +1,14 @@
 /* partobs CLI: run manifests (see cli_manifest.h). */
 #include "cli_manifest.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_output.h"
+#include "cli_sha256.h"
 
 cJSON *cli_manifest_new(const cli_run *run)
 {
@@ -23,6 +25,7 @@ cJSON *cli_manifest_new(const cli_run *run)
     cJSON_AddStringToObject(m, "blas", po_blas_info());
     cJSON_AddArrayToObject(m, "inputs");
     cJSON_AddArrayToObject(m, "outputs");
+    cJSON_AddObjectToObject(m, "output_sha256");
     return m;
 }
 
@@ -51,25 +54,51 @@ void cli_manifest_add_input(cJSON *manifest, const char *path)
     if (inputs) cJSON_AddItemToArray(inputs, cJSON_CreateString(path));
 }
 
+int cli_manifest_add_output(cJSON *manifest, const char *path, const char *bytes)
+{
+    cJSON *outputs = cJSON_GetObjectItemCaseSensitive(manifest, "outputs");
+    cJSON *sums = cJSON_GetObjectItemCaseSensitive(manifest, "output_sha256");
+    char hex[65];
+    if (!outputs || !sums || cli_sha256_file(bytes, hex) != 0) return -1;
+    if (!cJSON_AddItemToArray(outputs, cJSON_CreateString(path))) return -1;
+    /* A path listed twice (reproduce into an existing directory) keeps one digest. */
+    cJSON_DeleteItemFromObjectCaseSensitive(sums, path);
+    return cJSON_AddStringToObject(sums, path, hex) ? 0 : -1;
+}
+
 int cli_manifest_write(cli_run *run, cJSON *manifest, const char *path)
 {
     if (!manifest || !path) {
         cJSON_Delete(manifest);
         return cli_fail(run, "out of memory while writing the manifest");
     }
-    cJSON *outputs = cJSON_GetObjectItemCaseSensitive(manifest, "outputs");
-    for (size_t k = 0; outputs && k < run->n_outputs; k++)
-        cJSON_AddItemToArray(outputs, cJSON_CreateString(run->outputs[k]));
-    /* Recorded after "outputs" was filled: listed nowhere, yet removed with the
-     * rest if the run still fails afterwards. */
-    int rc = cli_write_json(run, path, manifest);
+    errno = 0;
+    for (size_t k = 0; k < cli_output_count(run); k++)
+        if (cli_manifest_add_output(manifest, cli_output_path(run, k), cli_output_bytes(run, k)) !=
+            0) {
+            cJSON_Delete(manifest);
+            return cli_fail(run, "%s: cannot record it in the manifest: %s",
+                            cli_output_path(run, k), strerror(errno ? errno : ENOMEM));
+        }
+    /* Staged with the outputs but not listed among them, then committed with
+     * them: the manifest and the files it describes appear together. */
+    int rc = cli_write_json_unlisted(run, path, manifest);
     cJSON_Delete(manifest);
-    return rc;
+    return rc == CLI_EXIT_OK ? cli_commit(run) : rc;
 }
 
 int cli_manifest_beside(cli_run *run, cJSON *manifest, const char *output)
 {
     static const char suffix[] = ".manifest.json";
+    /* A report on standard output has no manifest; the manifest goes beside
+     * the first file written instead, if there is one. */
+    if (strcmp(output, "-") == 0) {
+        if (cli_output_count(run) == 0) {
+            cJSON_Delete(manifest);
+            return cli_commit(run);
+        }
+        output = cli_output_path(run, 0);
+    }
     size_t n = strlen(output) + sizeof suffix;
     char *path = malloc(n);
     if (path) snprintf(path, n, "%s%s", output, suffix);

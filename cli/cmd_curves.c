@@ -191,7 +191,8 @@ static int write_outputs(cli_run *run, const cli_spec *spec, const curves_args *
         cJSON_AddBoolToObject(mo, "closed_forms", a->o.cov.closed_forms);
         cJSON_AddStringToObject(m, "covariance_method", po_cov_method_name(mean->cov_method));
     }
-    const char *beside = a->csv && strcmp(a->csv, "-") != 0 ? a->csv : a->json;
+    /* Beside the first report that is a file; "-" when both go to standard output. */
+    const char *beside = a->csv && strcmp(a->csv, "-") != 0 ? a->csv : a->json ? a->json : "-";
     return cli_manifest_beside(run, m, beside);
 }
 

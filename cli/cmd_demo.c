@@ -248,9 +248,8 @@ int cmd_demo(cli_run *run, int argc, char **argv)
         po_status st = run_case(&cases[k], &so, &ro, d);
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }
-    bool created = false;
     cJSON *report = NULL, *manifest = NULL;
-    if (rc == CLI_EXIT_OK) rc = cli_make_dir(run, dir, &created);
+    if (rc == CLI_EXIT_OK) rc = cli_out_dir(run, dir);
     if (rc == CLI_EXIT_OK) {
         report = cJSON_CreateObject();
         manifest = cli_manifest_new(run);
@@ -295,7 +294,6 @@ int cmd_demo(cli_run *run, int argc, char **argv)
         rc = report ? write_outputs(run, dir, cases, report, manifest)
                     : cli_fail(run, "out of memory");
         if (!report) cJSON_Delete(manifest);
-        if (rc != CLI_EXIT_OK && created) rmdir(dir);
     }
     cJSON_Delete(report);
 

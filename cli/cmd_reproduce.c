@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
 #include "cli_args.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
+#include "cli_signal.h"
 
 #define REPRO_OUT "partobs-figures"
 
@@ -47,17 +49,17 @@ static bool is_output_of(const char *file, const char *name)
     size_t n = strlen(name);
     if (strncmp(file, name, n) != 0 || (file[n] != '.' && file[n] != '_')) return false;
     const char *ext = strrchr(file, '.');
-    if (!ext || strstr(file, ".tmp.")) return false;
+    if (!ext) return false;
     return strcmp(ext, ".png") == 0 || strcmp(ext, ".svg") == 0 ||
            (strcmp(ext, ".json") == 0 && file[n] == '.');
 }
 
-/* List the run's outputs in the manifest (the directory may hold more). */
+/* List the run's outputs with their digests in the manifest (the directory
+ * may hold more). */
 static void add_outputs(cJSON *manifest, const char *dir, const size_t *idx, size_t n)
 {
-    cJSON *outputs = cJSON_GetObjectItemCaseSensitive(manifest, "outputs");
     DIR *dp = opendir(dir);
-    if (!outputs || !dp) {
+    if (!dp) {
         if (dp) closedir(dp);
         return;
     }
@@ -87,7 +89,7 @@ static void add_outputs(cJSON *manifest, const char *dir, const size_t *idx, siz
             names[j - 1] = t;
         }
     for (size_t i = 0; i < count; i++) {
-        cJSON_AddItemToArray(outputs, cJSON_CreateString(names[i]));
+        cli_manifest_add_output(manifest, names[i], names[i]);
         free(names[i]);
     }
     free(names);
@@ -171,6 +173,18 @@ int cmd_reproduce(cli_run *run, int argc, char **argv)
     prog.count = n;
     o.progress = on_progress;
     o.progress_user = &prog;
+    /* The runner stages each figure in a hidden directory inside the output
+     * directory: on a signal, remove it, and the output directory too if this
+     * run created it and it is still empty (cli_signal.h). */
+    struct stat sb;
+    bool existed = stat(o.out_dir, &sb) == 0;
+    cli_stage_lock();
+    bool noted = cli_signal_watch(o.out_dir) == 0 && (existed || cli_signal_rmdir(o.out_dir) == 0);
+    cli_stage_unlock();
+    if (!noted) {
+        free(idx);
+        return cli_fail(run, "out of memory");
+    }
     double t0 = now_seconds();
     po_repro_result res;
     po_status st = po_reproduce(idx, n, &o, &res);

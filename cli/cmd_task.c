@@ -126,14 +126,12 @@ int cmd_task(cli_run *run, int argc, char **argv)
         return cli_fail_status(run, st);
     }
 
-    bool created = false;
-    rc = cli_make_dir(run, dir, &created);
+    rc = cli_out_dir(run, dir);
     if (rc == CLI_EXIT_OK) {
         cJSON *m = cli_manifest_new(run);
         cli_manifest_add_opts(m, &spec, NULL);
         if (m) constants_json(cli_manifest_options(m), &o);
         rc = write_outputs(run, dir, t, m);
-        if (rc != CLI_EXIT_OK && created) rmdir(dir);
     }
     po_task_free(t);
     return rc;

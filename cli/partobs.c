@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_output.h"
+#include "cli_signal.h"
 
 /* Under an address-space limit (ulimit -v) OpenBLAS's start-up threads can
  * fail to get their stacks and buffers, and it then aborts before main() with
@@ -88,6 +89,9 @@ static const cli_cmd *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Before anything else, so that every thread started later (the
+     * library's workers, BLAS's) inherits the blocked signals (cli_signal.h). */
+    cli_signals_start();
     cli_json_init();
     if (argc < 2) {
         usage(stderr);
@@ -135,11 +139,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "partobs: unknown command '%s' (see 'partobs --help')\n", name);
         return CLI_EXIT_USAGE;
     }
-    cli_run run = {.cmd = c, .argc = argc, .argv = argv, .n_outputs = 0};
+    cli_signals_command(c->name);
+    cli_run run = {.cmd = c, .argc = argc, .argv = argv, .out = NULL};
     int rc = c->run(&run, argc - 2, argv + 2);
+    /* Outputs staged without a manifest are put in place now. */
+    if (rc == CLI_EXIT_OK) rc = cli_commit(&run);
     /* A table that never reached stdout (a full disk, a closed pipe) is a failure too. */
     if (rc == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_fail(&run, "cannot write to standard output");
+    /* A command that returned an error without cli_fail leaves nothing either. */
+    if (rc != CLI_EXIT_OK) cli_rollback(&run);
     cli_run_release(&run);
+    /* Kept until the process ends: a signal whose clean-up has begun ends it
+     * with 128 + the signal; one that comes now waits and rc stands. */
+    cli_stage_lock();
     return rc;
 }

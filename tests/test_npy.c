@@ -527,7 +527,8 @@ static void test_round_trips(void)
     CHECK(file_equals(path, po_test_data("npy_empty.npy")));
 }
 
-/* Count entries of the scratch directory whose name contains ".tmp.". */
+/* Count entries of the scratch directory that are partobs temporaries
+ * (hidden, with PO_TEMP_TAG in the name). */
 static int count_temp_files(void)
 {
     char dir[4096];
@@ -536,7 +537,8 @@ static int count_temp_files(void)
     DIR *d = opendir(dir);
     int n = 0;
     struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) n += strstr(e->d_name, ".tmp.") != NULL;
+    while (d && (e = readdir(d)) != NULL)
+        n += e->d_name[0] == '.' && strstr(e->d_name, PO_TEMP_TAG) != NULL;
     if (d) closedir(d);
     return n;
 }

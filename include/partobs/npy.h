@@ -54,6 +54,13 @@ po_status po_npy_read(const char *path, po_array **out);
  * po_mat_free(), NULL on failure. */
 po_status po_npy_read_mat(const char *path, po_mat **out);
 
+/* Every partobs writer stages its output under a hidden name holding this tag
+ * and the writing process's id: ".<name>.partobs-tmp.<pid>.<n>" for a file
+ * (renamed over <name> when complete), ".partobs-tmp.<pid>" or
+ * ".<dir>.partobs-tmp.<pid>" for a staging directory. What a killed process
+ * leaves is therefore hidden and easy to find (`find . -name '.*partobs-tmp*'`). */
+#define PO_TEMP_TAG ".partobs-tmp."
+
 /* Write an ndim-dimensional (0..3) C-ordered array of doubles atomically, as
  * np.save would: version 1.0, '<f8', data aligned to 64 bytes. The file gets
  * mode 0666 minus the umask. PO_EINVAL for ndim > 3, a shape whose size

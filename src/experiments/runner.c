@@ -2,12 +2,17 @@
  * per experiment (its seed, its JSON document, its claims, the files it has
  * written), atomic outputs, and claims.md for the whole run.
  *
- * Failure discipline (DESIGN.md §5): an experiment's files are recorded as
- * they are written; if the experiment or the writing of its JSON fails, they
- * are removed again, so nothing of a failed experiment is left behind. Files
- * of experiments that completed earlier in the same run stay. claims.md is
+ * Failure discipline (DESIGN.md §5, issue 10 item 3): an experiment writes
+ * its files (figures, then its JSON) into a hidden staging directory
+ * "<out>/.<name>.partobs-tmp.<pid>" (PO_TEMP_TAG, partobs/npy.h); only when
+ * all of them are written are they renamed into <out>, one after the other,
+ * and the staging directory removed. If the experiment fails, the staging
+ * directory goes with everything in it, so nothing of a failed (or, with the
+ * CLI's clean-up, interrupted) experiment is left behind. Files of
+ * experiments that completed earlier in the same run stay. claims.md is
  * written only when every experiment of the run has completed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +26,7 @@
 #include "experiments/exp.h"
 #include "io/atomic.h"
 #include "partobs/report.h"
+#include "partobs/npy.h"
 #include "partobs/rng.h"
 #include "partobs/version.h"
 #include "core/alloc.h"
@@ -119,7 +125,8 @@ struct po_exp_ctx {
     size_t threads;
     cJSON *json;
     exp_record *rec;
-    char **files; /* written so far, removed again on failure */
+    char *stage;  /* the staging directory its files are written to */
+    char **files; /* the paths written there so far */
     size_t n_files, cap_files;
     bool oom;     /* a claim or a file record could not be stored */
 };
@@ -194,10 +201,19 @@ static void record_file(po_exp_ctx *c, const char *path)
     c->files[c->n_files++] = copy;
 }
 
-/* "<out_dir>/<name><suffix><ext>" in a new string, or NULL. */
+/* "<dir>/<name>" in a new string, or NULL. */
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* "<stage>/<name><suffix><ext>" in a new string, or NULL. */
 static char *out_path(const po_exp_ctx *c, const char *suffix, const char *ext)
 {
-    const char *dir = c->opts->out_dir;
+    const char *dir = c->stage;
     size_t n = strlen(dir) + strlen(c->entry->name) + strlen(suffix) + strlen(ext) + 2;
     char *p = malloc(n);
     if (p) snprintf(p, n, "%s/%s%s%s", dir, c->entry->name, suffix, ext);
@@ -331,6 +347,65 @@ static void free_record(exp_record *r)
     r->n_claims = r->cap_claims = 0;
 }
 
+/* Remove the staging directory and everything in it (files only: the
+ * figures, the JSON and atomic.c's temporaries). */
+static void remove_stage(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (d) {
+        for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char *p = join_path(stage, e->d_name);
+            if (p) unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Create the experiment's staging directory (a stale one of the same name
+ * can only be left by a killed process that had this pid). */
+static po_status make_stage(po_exp_ctx *c)
+{
+    const char *dir = c->opts->out_dir;
+    size_t n = strlen(dir) + strlen(c->entry->name) + sizeof PO_TEMP_TAG + 32;
+    c->stage = malloc(n);
+    if (!c->stage) return po_error(PO_ENOMEM, "staging directory name");
+    snprintf(c->stage, n, "%s/.%s" PO_TEMP_TAG "%ld", dir, c->entry->name, (long)getpid());
+    if (mkdir(c->stage, 0777) == 0) return PO_OK;
+    if (errno == EEXIST) {
+        remove_stage(c->stage);
+        if (mkdir(c->stage, 0777) == 0) return PO_OK;
+    }
+    return po_error(PO_EIO, "cannot create the staging directory '%s': %s", c->stage,
+                    strerror(errno));
+}
+
+/* Move every staged file into the output directory, then remove the stage.
+ * On failure the files already moved are removed again. */
+static po_status publish(po_exp_ctx *c)
+{
+    size_t k = 0;
+    po_status st = PO_OK;
+    char **dest = calloc(c->n_files + 1, sizeof *dest);
+    if (!dest) return po_error(PO_ENOMEM, "output paths");
+    for (; k < c->n_files && st == PO_OK; k++) {
+        const char *slash = strrchr(c->files[k], '/');
+        dest[k] = join_path(c->opts->out_dir, slash ? slash + 1 : c->files[k]);
+        if (!dest[k])
+            st = po_error(PO_ENOMEM, "output path");
+        else if (rename(c->files[k], dest[k]) != 0)
+            st = po_error(PO_EIO, "cannot move '%s' into place: %s", dest[k], strerror(errno));
+    }
+    if (st != PO_OK)
+        for (size_t i = 0; i + 1 < k; i++) unlink(dest[i]);
+    for (size_t i = 0; i < k; i++) free(dest[i]);
+    free(dest);
+    if (st == PO_OK) rmdir(c->stage);
+    return st;
+}
+
 static size_t online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -352,12 +427,14 @@ static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_r
     c.json = new_document(&c);
     po_error_clear();
     po_status st = c.json ? PO_OK : po_error(PO_ENOMEM, "JSON document");
+    if (st == PO_OK) st = make_stage(&c);
     po_exp_progress(&c, 0, 1);
     if (st == PO_OK) st = e->fn(&c);
     if (st == PO_OK && c.oom) st = po_error(PO_ENOMEM, "recording the claims");
     if (st == PO_OK) st = write_document(&c);
+    if (st == PO_OK) st = publish(&c);
     if (st != PO_OK) {
-        for (size_t k = c.n_files; k-- > 0;) remove(c.files[k]);
+        if (c.stage) remove_stage(c.stage);
         char detail[768];
         snprintf(detail, sizeof detail, "%s", po_errmsg()[0] ? po_errmsg() : po_strerror(st));
         po_error(st, "%s: %s", e->name, detail);
@@ -365,6 +442,7 @@ static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_r
     }
     for (size_t k = 0; k < c.n_files; k++) free(c.files[k]);
     free(c.files);
+    free(c.stage);
     cJSON_Delete(c.json);
     return st;
 }
@@ -446,10 +524,8 @@ po_status po_exp_run(const po_exp_entry *table, size_t n_table, const size_t *in
         if (st != PO_OK) break;
     }
     if (st == PO_OK) {
-        size_t cap = strlen(opts->out_dir) + sizeof "/claims.md";
-        char *path = malloc(cap);
+        char *path = join_path(opts->out_dir, "claims.md");
         claims_doc doc = {recs, n, opts};
-        if (path) snprintf(path, cap, "%s/claims.md", opts->out_dir);
         st = path ? po_atomic_write(path, fill_claims, &doc)
                   : po_error(PO_ENOMEM, "no memory for the claims.md path");
         free(path);

@@ -1,6 +1,8 @@
 /* Atomic file replacement through a temporary file and rename() (see atomic.h). */
 #include "io/atomic.h"
 
+#include "partobs/npy.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,8 +16,11 @@
 static int create_temp(const char *path, char *tmp, size_t cap)
 {
     static _Thread_local unsigned counter;
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
     for (int attempt = 0; attempt < 1000; attempt++) {
-        snprintf(tmp, cap, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+        snprintf(tmp, cap, "%.*s.%s" PO_TEMP_TAG "%ld.%u", dir_len, path, path + dir_len,
+                 (long)getpid(), counter++);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST) return fd;
     }
@@ -25,7 +30,7 @@ static int create_temp(const char *path, char *tmp, size_t cap)
 
 po_status po_atomic_write(const char *path, po_atomic_fill_fn fill, void *ctx)
 {
-    size_t cap = strlen(path) + 48;
+    size_t cap = strlen(path) + sizeof PO_TEMP_TAG + 48;
     char *tmp = malloc(cap);
     if (!tmp) return po_error(PO_ENOMEM, "%s: cannot allocate a temporary file name", path);
     int fd = create_temp(path, tmp, cap);

@@ -14,8 +14,9 @@
  * po_error() (typically PO_EIO naming `path`, the final name). */
 typedef po_status (*po_atomic_fill_fn)(FILE *f, const char *path, void *ctx);
 
-/* Create a new file "<path>.tmp.<pid>.<n>" in the same directory (so the
- * rename cannot cross file systems), let fill() write it, flush and close it
+/* Create a new hidden file ".<name>.partobs-tmp.<pid>.<n>" (PO_TEMP_TAG,
+ * partobs/npy.h) in the directory of path = "<dir>/<name>" (so the rename
+ * cannot cross file systems), let fill() write it, flush and close it
  * with error checks, then rename() it over path. On any failure the
  * temporary file is removed, path is left as it was, and the status is
  * returned (PO_EIO naming path for file-system errors). */
