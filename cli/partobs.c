@@ -60,6 +60,10 @@ static const cli_cmd *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* The process owner's setting (partobs/version.h): the library threads
+     * over fixed blocks itself, so one BLAS thread makes every output
+     * bit-identical for any --threads and OPENBLAS_NUM_THREADS. */
+    po_blas_set_threads(1);
     cli_json_init();
     if (argc < 2) {
         usage(stderr);
