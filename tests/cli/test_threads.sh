@@ -1,0 +1,64 @@
+# Results independent of thread counts (issue 10 item 8): every command's
+# numeric output (.npy and JSON reports; manifests differ only in argv and
+# the settings they record) is bit-identical for --threads 1 and 2 and for
+# OPENBLAS_NUM_THREADS 1 and 2. The sizes are large enough that a
+# multi-threaded BLAS splits the products (D = 400 teachers, d = 200 fits).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
+
+# same NAME FILES...: FILES in run directory r1 and in every other r*.
+same() {
+    local name=$1 d f bad=
+    shift
+    for d in r*/; do
+        [ "$d" = r1/ ] && continue
+        for f in "$@"; do
+            [ -e "r1/$f" ] || { bad="r1/$f missing"; break 2; }
+            cmp -s "r1/$f" "$d$f" || { bad="$d$f differs from r1/$f"; break 2; }
+        done
+    done
+    if [ -z "$bad" ]; then pass "$name"; else fail "$name" "$bad"; fi
+}
+
+# runs THREADS_OPT CMD...: run CMD in r1..rN, one per combination of
+# OPENBLAS_NUM_THREADS in {1, 2} and, when THREADS_OPT is yes, --threads in {1, 2}.
+runs() {
+    local with=$1 k=0 b t
+    shift
+    rm -rf r*/
+    for b in 1 2; do
+        for t in 1 2; do
+            [ "$with" = no ] && [ "$t" = 2 ] && continue
+            k=$((k + 1))
+            mkdir -p "r$k"
+            local opt=()
+            [ "$with" = yes ] && opt=(--threads "$t")
+            (cd "r$k" && OPENBLAS_NUM_THREADS=$b "$P" "$@" "${opt[@]}" >out.txt 2>err.txt) ||
+                { fail "run $*" "exit status $? (OPENBLAS_NUM_THREADS=$b ${opt[*]}): $(head -c 300 "r$k/err.txt")"; return 1; }
+        done
+    done
+}
+
+# Shared inputs, made once on one thread.
+export OPENBLAS_NUM_THREADS=1
+"$P" teacher --net gaussian --D 400 --seed 3 -o W.npy >/dev/null 2>&1 &&
+    "$P" simulate --W W.npy --T 3000 --seed 3 -o X.npy >/dev/null 2>&1 &&
+    "$P" observe X.npy --d 200 -o Y.npy >/dev/null 2>&1 &&
+    "$P" observe X.npy --d 20 -o Y20.npy >/dev/null 2>&1 ||
+    { fail setup "cannot make the inputs: $("$P" teacher --net gaussian --D 400 -o W.npy 2>&1)"; finish; }
+unset OPENBLAS_NUM_THREADS
+IN=$PWD
+
+runs no teacher --net gaussian --D 400 --ortho --seed 5 -o T.npy && same "teacher --ortho" T.npy
+runs yes simulate --W "$IN/W.npy" --T 2000 --seed 4 -o S.npy && same "simulate" S.npy
+runs no fit "$IN/Y.npy" --method map -o M.npy && same "fit --method map" M.npy
+runs no fit "$IN/Y.npy" --method gd --iters 30 -o G.npy && same "fit --method gd" G.npy
+runs yes fit "$IN/Y.npy" --method cornn --iters 20 -o C.npy && same "fit --method cornn" C.npy
+runs no fit "$IN/Y20.npy" --method lds --latents 3 --iters 10 -o L.npy && same "fit --method lds" L.npy
+runs no analyze "$IN/W.npy" --json A.json && same "analyze" out.txt A.json
+runs yes curves --W "$IN/W.npy" --dmin 10 --dmax 400 --step 130 --json K.json --csv K.csv &&
+    same "curves" K.json K.csv
+runs yes task --net line-attractor --D 300 --T 1000 --seed 2 --out task &&
+    same "task" $(cd r1/task && ls | grep -v manifest | sed 's|^|task/|')
+runs yes reproduce fig2 --quick --out rep && same "reproduce fig2 --quick" rep/fig2.json rep/claims.md
+
+finish
