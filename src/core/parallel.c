@@ -88,18 +88,38 @@ size_t po_parallel_threads(size_t threads, size_t n_blocks)
     return t < 1 ? 1 : t;
 }
 
+/* The blocks in order on the calling thread, up to the first failure (the
+ * lowest failing block). */
+static po_status run_here(size_t n, po_par_body body, po_par_done done, void *ctx)
+{
+    po_status st = PO_OK;
+    in_block++;
+    for (size_t b = 0; b < n && st == PO_OK; b++) {
+        po_error_clear();
+        st = body(ctx, b, 0);
+        if (done) done(ctx, b + 1, n);
+    }
+    in_block--;
+    if (st != PO_OK && !po_errmsg()[0]) return po_error(st, "%s", po_strerror(st));
+    return st;
+}
+
 static po_status run(size_t n, size_t threads, po_par_body body, po_par_done done, void *ctx,
                      bool team)
 {
     if (n == 0) return PO_OK;
+    if (threads <= 1) return run_here(n, body, done, ctx);
     par_loop L = {.body = body, .done = done, .ctx = ctx, .n = n, .team = team,
                   .fail_block = n, .fail_st = PO_OK};
     L.fail_msg[0] = '\0';
-    if (pthread_mutex_init(&L.lock, NULL) != 0)
-        return po_error(PO_ENOMEM, "cannot create a mutex for %zu threads", threads);
+    if (pthread_mutex_init(&L.lock, NULL) != 0) {
+        if (team) return po_error(PO_ENOMEM, "cannot create a mutex for %zu threads", threads);
+        return run_here(n, body, done, ctx);
+    }
     if (pthread_cond_init(&L.start, NULL) != 0) {
         pthread_mutex_destroy(&L.lock);
-        return po_error(PO_ENOMEM, "cannot create a condition for %zu threads", threads);
+        if (team) return po_error(PO_ENOMEM, "cannot create a condition for %zu threads", threads);
+        return run_here(n, body, done, ctx);
     }
     par_worker *w = malloc(threads * sizeof *w);
     pthread_t *tid = malloc(threads * sizeof *tid);

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "core/parallel.h"
 #include "experiments/exp.h"
 #include "io/atomic.h"
 #include "partobs/rng.h"
@@ -364,12 +365,6 @@ static void free_record(exp_record *r)
     r->n_claims = r->cap_claims = 0;
 }
 
-static size_t online_cpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
 /* Run one experiment into rec; on failure remove everything it wrote and
  * prefix the error detail with its name. */
 static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_record *rec)
@@ -379,7 +374,7 @@ static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_r
     c.opts = opts;
     c.entry = e;
     c.seed = opts->seed + po_exp_seed_offset(e->name);
-    c.threads = opts->threads ? opts->threads : online_cpus();
+    c.threads = po_parallel_threads(opts->threads, SIZE_MAX); /* 0: the online CPUs */
     c.rec = rec;
     rec->entry = e;
     c.json = new_document(&c);

@@ -203,7 +203,7 @@ static void accum_done(void *arg, size_t done, size_t nchunks)
 {
     const accum_job *J = arg;
     size_t n = J->last - J->first;
-    if (J->o->progress) J->o->progress(J->o->progress_user, n / nchunks * done, n);
+    if (J->o->progress) J->o->progress(J->o->progress_user, n * done / nchunks, n);
 }
 
 /* Chunks: at most PO_RIDGE_CHUNKS, one per block at most, and their partial

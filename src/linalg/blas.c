@@ -2,6 +2,7 @@
  * build) that version.h makes public. */
 #include <cblas.h>
 
+#include "core/parallel.h"
 #include "linalg.h"
 #include "linalg_int.h"
 #include "partobs/version.h"
@@ -30,6 +31,45 @@ void po_la_gemm(bool trans_a, bool trans_b, double alpha, const po_mat *a, const
     cblas_dgemm(CblasRowMajor, tr(trans_a), tr(trans_b), po_la_int(m), po_la_int(n),
                 po_la_int(k), alpha, a->data, po_la_int(a->ld), b->data, po_la_int(b->ld), beta,
                 c->data, po_la_int(c->ld));
+}
+
+/* Rows per block of po_la_gemm_rows, and the output size below which one
+ * call on the calling thread is cheaper than starting threads. */
+#define PO_GEMM_ROWS_BLOCK 128
+#define PO_GEMM_ROWS_MIN_FLOPS 2e7
+
+typedef struct gemm_rows_job {
+    bool trans_b;
+    double alpha, beta;
+    const po_mat *a, *b;
+    po_mat *c;
+} gemm_rows_job;
+
+static po_status gemm_rows_block(void *arg, size_t blk, size_t worker)
+{
+    (void)worker;
+    const gemm_rows_job *j = arg;
+    size_t r0 = blk * PO_GEMM_ROWS_BLOCK, m = j->c->rows;
+    size_t r = m - r0 < PO_GEMM_ROWS_BLOCK ? m - r0 : PO_GEMM_ROWS_BLOCK;
+    po_mat ab = po_mat_block(j->a, r0, 0, r, j->a->cols);
+    po_mat cb = po_mat_block(j->c, r0, 0, r, j->c->cols);
+    po_la_gemm(false, j->trans_b, j->alpha, &ab, j->b, j->beta, &cb);
+    return PO_OK;
+}
+
+void po_la_gemm_rows(bool trans_b, double alpha, const po_mat *a, const po_mat *b, double beta,
+                     po_mat *c)
+{
+    size_t m = c->rows;
+    double flops = 2.0 * (double)m * (double)c->cols * (double)a->cols;
+    if (m <= PO_GEMM_ROWS_BLOCK || flops < PO_GEMM_ROWS_MIN_FLOPS) {
+        po_la_gemm(false, trans_b, alpha, a, b, beta, c);
+        return;
+    }
+    gemm_rows_job j = {trans_b, alpha, beta, a, b, c};
+    /* The blocks cannot fail, and without threads po_parallel_for runs them here. */
+    (void)po_parallel_for((m + PO_GEMM_ROWS_BLOCK - 1) / PO_GEMM_ROWS_BLOCK, 0, gemm_rows_block,
+                          &j);
 }
 
 void po_la_gemv(bool trans_a, double alpha, const po_mat *a, const double *x, double beta,

@@ -23,6 +23,13 @@
 void po_la_gemm(bool trans_a, bool trans_b, double alpha, const po_mat *a, const po_mat *b,
                 double beta, po_mat *c);
 
+/* po_la_gemm(false, trans_b, ...) computed over fixed blocks of 128 rows of
+ * A and C on several threads (core/parallel.h) when C is large enough to
+ * gain from them: the same bits for every thread count, with the BLAS on
+ * one thread. */
+void po_la_gemm_rows(bool trans_b, double alpha, const po_mat *a, const po_mat *b, double beta,
+                     po_mat *c);
+
 /* y = alpha * op(A) x + beta * y (contiguous x and y). */
 void po_la_gemv(bool trans_a, double alpha, const po_mat *a, const double *x, double beta,
                 double *y);
