@@ -17,7 +17,6 @@
 
 #include "benchutil.h"
 #include "fit/lds_internal.h"
-#include "linalg/linalg.h"
 #include "partobs/partobs.h"
 
 #define NT 5000

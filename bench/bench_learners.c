@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "benchutil.h"
-#include "linalg/linalg.h"
 #include "partobs/partobs.h"
 
 #define NET 100

@@ -9,6 +9,7 @@
 
 #include "core/parallel.h"
 #include "harness.h"
+#include "linalg/linalg.h"
 
 /* ---- po_parallel_for ---- */
 
@@ -117,6 +118,70 @@ static void test_parallel_team(void)
     CHECK(strcmp(po_errmsg(), "member 3") == 0);
     for (size_t k = 0; k < 4; k++) CHECK(atomic_load(&t.ran[k]) == 1);
     pthread_barrier_destroy(&t.barrier);
+}
+
+/* po_la_gemm_rows: the product of po_la_gemm, and exactly the bits of its
+ * fixed 128-row blocks computed one after the other. */
+static void test_gemm_rows_fixed_blocks(void)
+{
+    po_mat *A = po_test_gaussian(300, 260, 1.0, 5), *B = po_test_gaussian(260, 270, 1.0, 6);
+    po_mat *C = po_mat_alloc(300, 270), *R = po_mat_alloc(300, 270), *F = po_mat_alloc(300, 270);
+    if (!A || !B || !C || !R || !F) {
+        CHECK(false);
+        return;
+    }
+    for (size_t r0 = 0; r0 < 300; r0 += 128) {
+        size_t r = 300 - r0 < 128 ? 300 - r0 : 128;
+        po_mat ab = po_mat_block(A, r0, 0, r, 260), rb = po_mat_block(R, r0, 0, r, 270);
+        po_la_gemm(false, false, 1.0, &ab, B, 0.0, &rb);
+    }
+    po_la_gemm(false, false, 1.0, A, B, 0.0, F);
+    for (size_t rep = 0; rep < 3; rep++) {
+        po_mat_set_zero(C);
+        po_la_gemm_rows(false, 1.0, A, B, 0.0, C);
+        CHECK(memcmp(C->data, R->data, 300 * 270 * sizeof(double)) == 0);
+    }
+    CHECK_MAT_CLOSE(C, F, 1e-13, 1e-12);
+    po_mat_free(A), po_mat_free(B), po_mat_free(C), po_mat_free(R), po_mat_free(F);
+}
+
+/* The MAP fit's chunked sums: on the process's threads (top level) and on
+ * one thread (inside a block, where nested loops run serially) the same bits. */
+typedef struct ridge_ctx {
+    const po_mat *Y;
+    po_ridge_opts o;
+    po_mat *W;
+} ridge_ctx;
+
+static po_status ridge_body(void *arg, size_t b, size_t worker)
+{
+    (void)b, (void)worker;
+    ridge_ctx *r = arg;
+    return po_fit_ridge(r->Y, &r->o, r->W, NULL);
+}
+
+static void test_ridge_same_bits_nested(void)
+{
+    po_mat *Y = po_test_gaussian(3000, 20, 1.0, 17);
+    po_mat *W1 = po_mat_alloc(20, 20), *W2 = po_mat_alloc(20, 20);
+    if (!Y || !W1 || !W2) {
+        CHECK(false);
+        return;
+    }
+    po_phi phis[] = {PO_PHI_LINEAR, PO_PHI_TANH};
+    for (size_t k = 0; k < 2; k++) {
+        ridge_ctx r = {.Y = Y, .o = po_ridge_opts_defaults(), .W = W2};
+        r.o.block = 64; /* 47 blocks in 8 chunks */
+        r.o.phi = phis[k];
+        CHECK_OK(po_fit_ridge(Y, &r.o, W1, NULL));
+        CHECK_OK(po_parallel_for(1, 1, ridge_body, &r));
+        CHECK(memcmp(W1->data, W2->data, 400 * sizeof(double)) == 0);
+        /* and the same fit as one block (rounding only) */
+        r.o.block = 4000;
+        CHECK_OK(po_fit_ridge(Y, &r.o, W2, NULL));
+        CHECK_MAT_CLOSE(W2, W1, 1e-10, 1e-12);
+    }
+    po_mat_free(Y), po_mat_free(W1), po_mat_free(W2);
 }
 
 /* ---- item 9: LDS fits, smoothing and curves from two threads at once ---- */
@@ -229,6 +294,8 @@ int main(void)
     PO_RUN(test_parallel_for_same_bits_any_threads);
     PO_RUN(test_parallel_for_lowest_failing_block);
     PO_RUN(test_parallel_team);
+    PO_RUN(test_gemm_rows_fixed_blocks);
+    PO_RUN(test_ridge_same_bits_nested);
     PO_RUN(test_concurrent_lds_and_curves);
     return po_test_finish();
 }

@@ -22,8 +22,8 @@ int po_blas_threads(void);
  * while other threads may be inside the BLAS, and the library itself never
  * calls it. partobs parallelises with its own threads over a fixed partition
  * of the work, so its results are bit-identical for any thread count only
- * when the BLAS runs on ONE thread; the partobs programs (the CLI, benches,
- * examples) call po_blas_set_threads(1) first. With a multi-threaded BLAS
+ * when the BLAS runs on ONE thread; the partobs programs (the CLI, the
+ * examples, bench_lds) call po_blas_set_threads(1) first. With a multi-threaded BLAS
  * the results are still correct but their last bits may depend on the BLAS
  * thread count (and partobs's threads may oversubscribe the cores). */
 void po_blas_set_threads(int n);

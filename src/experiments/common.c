@@ -9,7 +9,6 @@
 
 #include "core/parallel.h"
 #include "experiments/exp.h"
-#include "linalg/linalg.h"
 #include "partobs/rng.h"
 
 po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out)

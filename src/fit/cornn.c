@@ -134,7 +134,7 @@ static po_status do_block(void *arg, size_t b, size_t worker)
 static void run_pass(cornn_work *cw, pass_kind kind)
 {
     cw->kind = kind;
-    po_parallel_for(cw->nblocks, cw->nthreads, do_block, cw);
+    (void)po_parallel_for(cw->nblocks, cw->nthreads, do_block, cw); /* blocks cannot fail */
 }
 
 static size_t pick_threads(const po_cornn_opts *o, size_t nblocks)

@@ -28,6 +28,8 @@ runs() {
     for b in 1 2; do
         for t in 1 2; do
             [ "$with" = no ] && [ "$t" = 2 ] && continue
+            # under a checker (valgrind): the two extreme combinations only
+            [ -n "${PO_CLI_WRAPPER:-}" ] && [ "$with" = yes ] && [ "$b" != "$t" ] && continue
             k=$((k + 1))
             mkdir -p "r$k"
             local opt=()
@@ -59,6 +61,11 @@ runs yes curves --W "$IN/W.npy" --dmin 10 --dmax 400 --step 130 --json K.json --
     same "curves" K.json K.csv
 runs yes task --net line-attractor --D 300 --T 1000 --seed 2 --out task &&
     same "task" $(cd r1/task && ls | grep -v manifest | sed 's|^|task/|')
-runs yes reproduce fig2 --quick --out rep && same "reproduce fig2 --quick" rep/fig2.json rep/claims.md
+# The figures' items run side by side (experiments/common.c): 7,847 of the
+# 18,567 numbers of fig2.json differed between --threads 1 and 2. (Too slow
+# under valgrind; test_reproduce.sh checks its memory.)
+if [ -z "${PO_CLI_WRAPPER:-}" ]; then
+    runs yes reproduce fig2 --quick --out rep && same "reproduce fig2 --quick" rep/fig2.json rep/claims.md
+fi
 
 finish
