@@ -129,7 +129,9 @@ static po_status run(size_t n, size_t threads, po_par_body body, po_par_done don
         for (; started < threads; started++)
             if (pthread_create(&tid[started], NULL, worker_main, &w[started]) != 0) break;
     }
-    bool ok = w && tid && (!team || started == threads);
+    /* A loop runs on the threads that started (at least this one); a team
+     * needs them all. */
+    bool ok = !team || (w && tid && started == threads);
     if (team) {
         pthread_mutex_lock(&L.lock);
         L.go = ok ? 1 : -1;
@@ -139,11 +141,6 @@ static po_status run(size_t n, size_t threads, po_par_body body, po_par_done don
     if (ok) {
         par_worker self = {&L, 0};
         worker_main(&self);
-    } else if (!team) {
-        /* No memory for the thread handles: run every block here. */
-        par_worker self = {&L, 0};
-        worker_main(&self);
-        ok = true;
     }
     for (size_t k = 1; k < started; k++) pthread_join(tid[k], NULL);
     free(tid);
