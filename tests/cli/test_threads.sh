@@ -2,7 +2,7 @@
 # numeric output (.npy and JSON reports; manifests differ only in argv and
 # the settings they record) is bit-identical for --threads 1 and 2 and for
 # OPENBLAS_NUM_THREADS 1 and 2. The sizes are large enough that a
-# multi-threaded BLAS splits the products (D = 400 teachers, d = 200 fits).
+# multi-threaded BLAS splits the products (D = 260 teachers, d = 130 fits).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # same NAME FILES...: FILES in run directory r1 and in every other r*.
@@ -44,24 +44,24 @@ BOTH="2:1 1:2 2:2"
 
 # Shared inputs, made once on one thread.
 export OPENBLAS_NUM_THREADS=1
-"$P" teacher --net gaussian --D 400 --seed 3 -o W.npy >/dev/null 2>&1 &&
+"$P" teacher --net gaussian --D 260 --seed 3 -o W.npy >/dev/null 2>&1 &&
     "$P" simulate --W W.npy --T 3000 --seed 3 -o X.npy >/dev/null 2>&1 &&
-    "$P" observe X.npy --d 200 -o Y.npy >/dev/null 2>&1 &&
+    "$P" observe X.npy --d 130 -o Y.npy >/dev/null 2>&1 &&
     "$P" observe X.npy --d 20 -o Y20.npy >/dev/null 2>&1 ||
-    { fail setup "cannot make the inputs: $("$P" teacher --net gaussian --D 400 -o W.npy 2>&1)"; finish; }
+    { fail setup "cannot make the inputs: $("$P" teacher --net gaussian --D 260 -o W.npy 2>&1)"; finish; }
 unset OPENBLAS_NUM_THREADS
 IN=$PWD
 
-runs "$BLAS" teacher --net gaussian --D 400 --ortho --seed 5 -o T.npy && same "teacher --ortho" T.npy
+runs "$BLAS" teacher --net gaussian --D 260 --ortho --seed 5 -o T.npy && same "teacher --ortho" T.npy
 runs "$BOTH" simulate --W "$IN/W.npy" --T 2000 --seed 4 -o S.npy && same "simulate" S.npy
 runs "$BLAS" fit "$IN/Y.npy" --method map -o M.npy && same "fit --method map" M.npy
 runs "$BLAS" fit "$IN/X.npy" --method gd --iters 30 -o G.npy && same "fit --method gd" G.npy
 runs "$BOTH" fit "$IN/Y.npy" --method cornn --iters 20 -o C.npy && same "fit --method cornn" C.npy
 runs "$BLAS" fit "$IN/Y20.npy" --method lds --latents 3 --iters 10 -o L.npy && same "fit --method lds" L.npy
 runs "$BLAS" analyze "$IN/W.npy" --json A.json && same "analyze" out.txt A.json
-runs "$BOTH" curves --W "$IN/W.npy" --dmin 10 --dmax 400 --step 130 --json K.json --csv K.csv &&
+runs "$BOTH" curves --W "$IN/W.npy" --dmin 10 --dmax 260 --step 80 --json K.json --csv K.csv &&
     same "curves" K.json K.csv
-runs "$BOTH" task --net line-attractor --D 300 --T 1000 --seed 2 --out task &&
+runs "$BOTH" task --net line-attractor --D 200 --T 1000 --seed 2 --out task &&
     same "task" $(cd r1/task && ls | grep -v manifest | sed 's|^|task/|')
 # The figures' items run side by side (experiments/common.c): 7,847 of the
 # 18,567 numbers of fig2.json differed between --threads 1 and 2. (Too slow
