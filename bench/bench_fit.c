@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     }
     size_t runs = argc > 1 ? (size_t)atoi(argv[1]) : 9;
     if (runs < 1 || runs > MAX_RUNS) runs = 9;
-    printf("d = %d, T = %d, BLAS threads %d\n", D, T, po_la_blas_threads());
+    printf("d = %d, T = %d, BLAS threads %d\n", D, T, po_blas_threads());
 
     static const char *names[NCASE] = {"fit_tanh_d400_T30000", "fit_linear_d400_T30000",
                                        "dsyrk_d400_T30000", "dgemm_d400_d400_T30000"};

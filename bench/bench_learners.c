@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "benchutil.h"
-#include "linalg/linalg.h"
 #include "partobs/partobs.h"
 
 #define NET 100
@@ -66,7 +65,7 @@ int main(int argc, char **argv)
     size_t runs = argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9' ? (size_t)atoi(argv[1]) : 3;
     if (runs < 1 || runs > MAX_RUNS) runs = 3;
     po_mat *X = make_data();
-    printf("BLAS threads %d\n", po_la_blas_threads());
+    printf("BLAS threads %d\n", po_blas_threads());
     double t[MAX_RUNS];
 
     if (wanted(argc, argv, "cornn")) {

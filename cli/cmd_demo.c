@@ -54,13 +54,6 @@ static po_status run_case(demo_case *c, const po_sim_opts *so, const po_ridge_op
     po_status st = po_teacher_generate(&c->teacher_opts, &rng, &c->teacher);
     if (st != PO_OK) return st;
     const po_mat *W = c->teacher->W;
-    /* As `partobs simulate` does: a fresh connectivity stream for the rank test. */
-    po_rng_init(&rng, so->seed, PO_STREAM_CONNECTIVITY);
-    st = po_linop_auto(W, &rng, &c->op);
-    if (st != PO_OK) return st;
-
-    po_mat *X = po_mat_alloc(so->T, W->rows);
-    if (!X) return PO_ENOMEM;
     char label[64];
     snprintf(label, sizeof label, "demo %s", c->name);
     cli_progress bar;
@@ -68,9 +61,10 @@ static po_status run_case(demo_case *c, const po_sim_opts *so, const po_ridge_op
     po_sim_opts o = *so;
     o.progress = cli_progress_update;
     o.progress_user = &bar;
-    po_sim_inputs in = {NULL, NULL, NULL, NULL};
-    st = po_sim_run(c->op, &o, &in, X);
+    po_mat *X = NULL;
+    st = po_simulate(W, &o, NULL, &X, &c->op); /* as `partobs simulate` */
     cli_progress_end(&bar);
+    if (st != PO_OK) return st;
 
     po_observe_opts oo = po_observe_opts_defaults();
     oo.d = d;

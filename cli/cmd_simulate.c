@@ -123,23 +123,12 @@ int cmd_simulate(cli_run *run, int argc, char **argv)
     }
     po_status st = PO_OK;
     if (rc == CLI_EXIT_OK) {
-        /* The rank test of po_linop_auto is randomised; drawing it from the
-         * seed's connectivity stream keeps the chosen operator reproducible. */
-        po_rng rng;
-        po_rng_init(&rng, o.seed, PO_STREAM_CONNECTIVITY);
-        st = po_linop_auto(f.W, &rng, &f.op);
-    }
-    if (rc == CLI_EXIT_OK && st == PO_OK) {
-        f.X = po_mat_alloc(o.T, D);
-        if (!f.X) st = PO_ENOMEM;
-    }
-    if (rc == CLI_EXIT_OK && st == PO_OK) {
         po_sim_inputs in = {f.x0 ? f.x0->data : NULL, f.xi, f.signal, f.w_in ? f.w_in->data : NULL};
         cli_progress bar;
         cli_progress_init(&bar, "simulate");
         o.progress = cli_progress_update;
         o.progress_user = &bar;
-        st = po_sim_run(f.op, &o, &in, f.X);
+        st = po_simulate(f.W, &o, &in, &f.X, &f.op);
         cli_progress_end(&bar);
     }
     if (rc == CLI_EXIT_OK && st != PO_OK) rc = cli_fail_status(run, st);

@@ -92,6 +92,11 @@ int main(int argc, char **argv)
     /* Before anything else, so that every thread started later (the
      * library's workers, BLAS's) inherits the blocked signals (cli_signal.h). */
     cli_signals_start();
+
+    /* The process owner's setting (partobs/version.h): the library threads
+     * over fixed blocks itself, so one BLAS thread makes every output
+     * bit-identical for any --threads and OPENBLAS_NUM_THREADS. */
+    po_blas_set_threads(1);
     cli_json_init();
     if (argc < 2) {
         usage(stderr);

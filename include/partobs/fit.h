@@ -34,7 +34,8 @@ typedef struct po_ridge_opts {
     size_t burn_in;   /* leading rows of Y to drop before fitting (0, SPEC.md §1.4) */
     size_t block;     /* rows of Y per accumulation block; 0 = automatic (0). Changes
                          only rounding, never the result beyond it. */
-    po_progress_fn progress; /* called after each block with transitions done of total; NULL = silent */
+    po_progress_fn progress; /* called after each chunk of blocks with transitions done of
+                                total, from the fit's threads one call at a time; NULL = silent */
     void *progress_user;
 } po_ridge_opts;
 

@@ -114,6 +114,15 @@ typedef struct po_sim_inputs {
 po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_inputs *in,
                      po_mat *X);
 
+/* Choose the operator, allocate, simulate: the operator for W by
+ * po_linop_auto, its randomised rank test drawn from the connectivity stream
+ * of opts->seed (so the choice is reproducible), then a new X (opts->T x D)
+ * from po_sim_run. in may be NULL. If op is non-NULL it receives the operator
+ * (borrowing W; free it with po_linop_free) for the caller's record, else it
+ * is freed. On failure *X (and *op) are NULL. */
+po_status po_simulate(const po_mat *W, const po_sim_opts *opts, const po_sim_inputs *in,
+                      po_mat **X, po_linop **op);
+
 /* Draw a length-n initial state x0 ~ N(0, scale^2 I) from the IC stream of seed. */
 void po_sim_draw_ic(uint64_t seed, double scale, double *x0, size_t n);
 

@@ -132,10 +132,12 @@ size_t po_curves_count(const po_curves_opts *opts, size_t D);
  * L is the Cholesky factor of Sigma_dd. (With rho > 0, Sigma_dd + rho I is no
  * leading block of one matrix: each d then gets its own Cholesky.) out must
  * come from po_curves_alloc with n = po_curves_count(opts, D), the same top_n
- * and henrici. The d loop runs on opts->threads threads with the BLAS set to
- * one thread meanwhile (openblas_set_num_threads; restored afterwards, so do
- * not change it concurrently); the result is bit-identical for every thread
- * count. progress is called from the worker threads, one call at a time.
+ * and henrici. The d loop runs on opts->threads threads (inside another
+ * partobs parallel loop: on the calling thread); with the BLAS on one thread
+ * (po_blas_set_threads, partobs/version.h: the program's setting, never
+ * changed here) the result is bit-identical for every thread count. Safe to
+ * call from several threads at once. progress is called from the worker
+ * threads, one call at a time.
  * PO_EINVAL (options), PO_ESHAPE (B not square, a d > D, out mismatched),
  * PO_ENONFINITE, PO_EUNSTABLE (no stationary covariance), PO_ENOMEM, PO_ELINALG. */
 po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curves *out);

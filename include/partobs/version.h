@@ -14,8 +14,19 @@ extern "C" {
 /* "0.1.0" */
 const char *po_version(void);
 
-/* Number of threads the BLAS library uses. */
+/* Number of threads the BLAS library uses (a process-wide setting). */
 int po_blas_threads(void);
+
+/* Set the number of threads the BLAS library uses, for the whole process
+ * (openblas_set_num_threads). For PROGRAMS, once at start-up: never call it
+ * while other threads may be inside the BLAS, and the library itself never
+ * calls it. partobs parallelises with its own threads over a fixed partition
+ * of the work, so its results are bit-identical for any thread count only
+ * when the BLAS runs on ONE thread; the partobs programs (the CLI, the
+ * examples, bench_lds) call po_blas_set_threads(1) first. With a multi-threaded BLAS
+ * the results are still correct but their last bits may depend on the BLAS
+ * thread count (and partobs's threads may oversubscribe the cores). */
+void po_blas_set_threads(int n);
 
 /* Identification of the BLAS library build (e.g. OpenBLAS's config string). */
 const char *po_blas_info(void);

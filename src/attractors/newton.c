@@ -198,9 +198,10 @@ double po_att_newton_solve(po_att_newton *nw, double *z, size_t max_iter, double
             while (!accepted && mu <= MU_GIVE_UP * hmax) {
                 po_mat_copy(nw->A, nw->H);
                 for (size_t i = 0; i < m; i++) PO_MAT_AT(nw->A, i, i) += mu;
-                if (po_la_cholesky_nocopy(nw->A) == PO_OK) {
+                if (po_la_cholesky(nw->A) == PO_OK) {
                     for (size_t i = 0; i < m; i++) nw->dz[i] = -nw->g[i];
-                    po_la_cholesky_solve_nocopy(nw->A, nw->dz);
+                    po_mat dz = po_mat_view(nw->dz, 1, m, m);
+                    po_la_cholesky_solve_right(nw->A, &dz);
                     double qn = trial(nw, z);
                     if (qn < q) {
                         accepted = true;

@@ -14,6 +14,7 @@
 
 #include "linalg/linalg.h"
 #include "partobs/error.h"
+#include "partobs/version.h"
 
 #define HUGE_THRESHOLD ((size_t)4 << 20)
 #define HUGE_ALIGN ((size_t)2 << 20)
@@ -106,7 +107,7 @@ po_status po_mem_reserve_check(size_t bytes, const char *what)
      * once, so that later checks see it in VmSize and the arrays allocated
      * in between cannot take its room. */
     static _Thread_local bool blas_mapped = false;
-    int threads = po_la_blas_threads();
+    int threads = po_blas_threads();
     size_t blas = blas_mapped ? 0 : (size_t)(threads > 0 ? threads : 1) * PO_BLAS_BUFFER_BYTES;
     size_t need = bytes > SIZE_MAX - blas ? SIZE_MAX : bytes + blas;
     if (need > room) return too_big(need, room, what);

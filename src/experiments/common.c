@@ -3,14 +3,13 @@
 
 #include <math.h>
 #include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/parallel.h"
 #include "experiments/exp.h"
-#include "linalg/linalg.h"
 #include "partobs/rng.h"
 
 po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out)
@@ -23,23 +22,7 @@ po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out)
 po_status exp_simulate(const po_mat *W, const po_sim_opts *so, const po_sim_inputs *in,
                        po_mat **X)
 {
-    *X = NULL;
-    po_rng rng;
-    /* As `partobs simulate` does: the rank test draws from a fresh connectivity stream. */
-    po_rng_init(&rng, so->seed, PO_STREAM_CONNECTIVITY);
-    po_linop *op = NULL;
-    po_status st = po_linop_auto(W, &rng, &op);
-    if (st != PO_OK) return st;
-    po_mat *x = po_mat_alloc(so->T, W->rows);
-    po_sim_inputs none = {NULL, NULL, NULL, NULL};
-    st = x ? po_sim_run(op, so, in ? in : &none, x) : PO_ENOMEM;
-    po_linop_free(op);
-    if (st != PO_OK) {
-        po_mat_free(x);
-        return st;
-    }
-    *X = x;
-    return PO_OK;
+    return po_simulate(W, so, in, X, NULL);
 }
 
 po_status exp_map(const po_mat *Y, size_t d, po_mat **W_hat)
@@ -90,74 +73,33 @@ size_t exp_count_above(const po_spectrum *s, double thr)
 
 /* ---- parallel loop ---------------------------------------------------------- */
 
-typedef struct par_state {
+typedef struct par_items {
     exp_item_fn fn;
     void *user;
     po_exp_ctx *ctx;
-    size_t n, next, done;
-    pthread_mutex_t lock;
-    size_t fail_item; /* lowest failing item, n if none */
-    po_status fail_st;
-    char fail_msg[512];
-} par_state;
+} par_items;
 
-static void *par_worker(void *arg)
+static po_status par_item(void *arg, size_t i, size_t worker)
 {
-    par_state *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&s->lock);
-        /* After a failure no new items start: the result is the failure anyway. */
-        size_t i = s->fail_item < s->n ? s->n : s->next++;
-        pthread_mutex_unlock(&s->lock);
-        if (i >= s->n) return NULL;
-        po_error_clear();
-        po_status st = s->fn(i, s->user);
-        pthread_mutex_lock(&s->lock);
-        if (st != PO_OK && i < s->fail_item) {
-            s->fail_item = i;
-            s->fail_st = st;
-            snprintf(s->fail_msg, sizeof s->fail_msg, "%s",
-                     po_errmsg()[0] ? po_errmsg() : po_strerror(st));
-        }
-        po_exp_progress(s->ctx, ++s->done, s->n);
-        pthread_mutex_unlock(&s->lock);
-    }
+    (void)worker;
+    const par_items *p = arg;
+    return p->fn(i, p->user);
+}
+
+static void par_done(void *arg, size_t done, size_t n)
+{
+    const par_items *p = arg;
+    po_exp_progress(p->ctx, done, n);
 }
 
 po_status exp_parallel(po_exp_ctx *c, size_t n, exp_item_fn fn, void *user)
 {
-    size_t threads = po_exp_threads(c);
-    par_state s;
-    s.fn = fn;
-    s.user = user;
-    s.ctx = c;
-    s.n = n;
-    s.next = 0;
-    s.done = 0;
-    s.fail_item = n;
-    s.fail_st = PO_OK;
-    s.fail_msg[0] = '\0';
-    if (pthread_mutex_init(&s.lock, NULL) != 0) return po_error(PO_ENOMEM, "mutex");
-    if (threads > n) threads = n;
-    if (threads < 1) threads = 1;
-    /* Items run side by side, each on one core: a threaded BLAS inside them
-     * would oversubscribe the cores (and spin), so it runs single-threaded
-     * for the loop. */
-    int blas = po_la_blas_threads();
-    if (threads > 1) po_la_set_blas_threads(1);
-    pthread_t *tid = threads > 1 ? malloc((threads - 1) * sizeof *tid) : NULL;
-    size_t started = 0;
-    for (size_t k = 0; tid && k + 1 < threads; k++) {
-        if (pthread_create(&tid[k], NULL, par_worker, &s) != 0) break;
-        started++;
-    }
-    par_worker(&s); /* the calling thread works too */
-    for (size_t k = 0; k < started; k++) pthread_join(tid[k], NULL);
-    free(tid);
-    if (threads > 1) po_la_set_blas_threads(blas);
-    pthread_mutex_destroy(&s.lock);
-    if (s.fail_item < n) return po_error(s.fail_st, "%s", s.fail_msg);
-    return PO_OK;
+    /* Items side by side, each on one core with the one-thread BLAS the
+     * program set (core/parallel.h): every item's result is the same for
+     * any thread count, and the library calls inside an item stay on its
+     * thread (nested loops run serially). */
+    par_items p = {fn, user, c};
+    return po_parallel_for_progress(n, po_exp_threads(c), par_item, par_done, &p);
 }
 
 /* ---- grids and statistics ---------------------------------------------------- */

@@ -25,8 +25,8 @@ typedef struct po_exp_ctx po_exp_ctx;
  * caller passes a distinct seed per teacher, e.g. experiment seed + k). */
 po_status exp_teacher(const po_teacher_opts *o, uint64_t seed, po_teacher **out);
 
-/* Simulate W for so->T steps into a new X (T x D) through po_linop_auto (a
- * low-rank or sparse teacher costs what its structure costs). in may be NULL. */
+/* po_simulate of W (the library's "choose the operator, allocate,
+ * simulate", as `partobs simulate`) into a new X (T x D); in may be NULL. */
 po_status exp_simulate(const po_mat *W, const po_sim_opts *so, const po_sim_inputs *in,
                        po_mat **X);
 

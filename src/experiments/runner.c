@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "core/parallel.h"
 #include "experiments/exp.h"
 #include "io/atomic.h"
 #include "partobs/report.h"
@@ -406,12 +407,6 @@ static po_status publish(po_exp_ctx *c)
     return st;
 }
 
-static size_t online_cpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
 /* Run one experiment into rec; on failure remove everything it wrote and
  * prefix the error detail with its name. */
 static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_record *rec)
@@ -421,7 +416,7 @@ static po_status run_one(const po_exp_entry *e, const po_repro_opts *opts, exp_r
     c.opts = opts;
     c.entry = e;
     c.seed = opts->seed + po_exp_seed_offset(e->name);
-    c.threads = opts->threads ? opts->threads : online_cpus();
+    c.threads = po_parallel_threads(opts->threads, SIZE_MAX); /* 0: the online CPUs */
     c.rec = rec;
     rec->entry = e;
     c.json = new_document(&c);

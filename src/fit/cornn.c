@@ -9,19 +9,19 @@
  * so Xp (n x T) is never formed: an iteration costs the two thin products
  * x theta and x^T E (2 T n d flops each), the tanh of x theta and an O(n^2 d)
  * update. Those run over blocks of rows of x, each block fused (x_b theta,
- * tanh, E, x_b^T E; cornn_kernel.h) while it is in cache, split over threads by contiguous
- * ranges of blocks; each block writes its own partial x_b^T E, summed in block
- * order afterwards, so the result does not depend on the thread count.
+ * tanh, E, x_b^T E; cornn_kernel.h) while it is in cache; the blocks of a pass
+ * are those of a po_parallel_for (core/parallel.h), each block writes its own
+ * partial x_b^T E, summed in block order afterwards, so the result does not
+ * depend on the thread count.
  */
 #include "partobs/fit.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "fit/cornn_kernel.h"
 #include "fit/learn_util.h"
 #include "fit/spd_solve.h"
@@ -83,7 +83,7 @@ po_status po_cornn_solver_from_name(const char *name, po_cornn_solver *s)
 
 /* ---- the per-iteration work ------------------------------------------------ */
 
-typedef enum { PASS_UPDATE, PASS_LOSS, PASS_STOP } pass_kind;
+typedef enum { PASS_UPDATE, PASS_LOSS } pass_kind;
 
 typedef struct cornn_work {
     size_t T, n, d, block, nblocks;
@@ -102,11 +102,12 @@ typedef struct cornn_work {
     double *zbuf;        /* nthreads x (block x dp) */
     size_t nthreads;
     pass_kind kind;
-    pthread_barrier_t start, done;
 } cornn_work;
 
-static void do_block(cornn_work *cw, size_t b, double *zb)
+static po_status do_block(void *arg, size_t b, size_t worker)
 {
+    const cornn_work *cw = arg;
+    double *zb = cw->zbuf + worker * cw->block * cw->dp;
     size_t n = cw->n, dp = cw->dp, t0 = b * cw->block;
     size_t k = cw->T - t0 < cw->block ? cw->T - t0 : cw->block;
     const double *xb = cw->x + t0 * cw->ldx;
@@ -118,56 +119,29 @@ static void do_block(cornn_work *cw, size_t b, double *zb)
         double s = 0.0;
         for (size_t i = 0; i < k * dp; i++) s += (dl[i] - zb[i]) * (dl[i] - zb[i]);
         cw->loss[b] = s;
-        return;
+        return PO_OK;
     }
     size_t *count = cw->counts + b * dp;
     memset(count, 0, dp * sizeof *count);
     po_cornn_residual(cw->solver, cw->delta + t0 * dp, cw->w ? cw->w + t0 * dp : NULL, zb, k, dp,
                       cw->threshold, count);
     po_cornn_xte(xb, cw->ldx, k, n, zb, dp, cw->partial + b * n * dp);
+    return PO_OK;
 }
 
-static void do_share(cornn_work *cw, size_t id)
-{
-    size_t b0 = id * cw->nblocks / cw->nthreads, b1 = (id + 1) * cw->nblocks / cw->nthreads;
-    double *zb = cw->zbuf + id * cw->block * cw->dp;
-    for (size_t b = b0; b < b1; b++) do_block(cw, b, zb);
-}
-
-typedef struct worker_arg {
-    cornn_work *cw;
-    size_t id;
-} worker_arg;
-
-static void *worker_main(void *p)
-{
-    worker_arg *a = p;
-    for (;;) {
-        pthread_barrier_wait(&a->cw->start);
-        if (a->cw->kind == PASS_STOP) return NULL;
-        do_share(a->cw, a->id);
-        pthread_barrier_wait(&a->cw->done);
-    }
-}
-
-/* One sweep over all blocks by every thread (the caller is thread 0). */
+/* One sweep over all blocks (a thread that cannot start leaves its blocks to
+ * the others: the same result). */
 static void run_pass(cornn_work *cw, pass_kind kind)
 {
     cw->kind = kind;
-    if (cw->nthreads > 1) pthread_barrier_wait(&cw->start);
-    do_share(cw, 0);
-    if (cw->nthreads > 1) pthread_barrier_wait(&cw->done);
+    (void)po_parallel_for(cw->nblocks, cw->nthreads, do_block, cw); /* blocks cannot fail */
 }
 
 static size_t pick_threads(const po_cornn_opts *o, size_t nblocks)
 {
-    size_t t = o->threads;
-    if (t == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cpus >= 2 ? 2 : 1;
-    }
-    if (t > nblocks / 2) t = nblocks / 2; /* too little work to share */
-    return t < 1 ? 1 : t;
+    /* Two blocks per thread at least: below that too little work to share. */
+    size_t t = po_parallel_threads(o->threads, nblocks / 2);
+    return t < PO_CORNN_MAX_THREADS ? t : PO_CORNN_MAX_THREADS;
 }
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -306,10 +280,6 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     double *loss = po_alloc_doubles(nblocks, true);
     size_t *counts = calloc(nblocks * dp, sizeof *counts);
     po_mat *Hinv = po_mat_alloc(n, n), *theta = po_mat_alloc(n, dp), *R = po_mat_alloc(n, dp);
-    pthread_t tid[PO_CORNN_MAX_THREADS];
-    worker_arg args[PO_CORNN_MAX_THREADS];
-    bool started = false;
-    bool barriers = false;
     if ((copy_x && !xbuf) || !delta || (weighted && !w) || !partial || !zbuf || !loss ||
         !counts || !Hinv || !theta || !R) {
         st = po_error(PO_ENOMEM, "cornn: cannot allocate the workspace for %zu x %zu data", T,
@@ -345,21 +315,6 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
     if (o->init) /* theta holds W^T: row i of theta is column i of W */
         for (size_t i = 0; i < d; i++)
             for (size_t j = 0; j < d; j++) theta->data[j * dp + i] = PO_MAT_AT(o->init, i, j);
-
-    if (cw.nthreads > 1) {
-        /* Two threads at most (options check): if the worker cannot start, the
-         * fit runs on this thread alone, with the same result. */
-        if (pthread_barrier_init(&cw.start, NULL, 2) == 0) {
-            if (pthread_barrier_init(&cw.done, NULL, 2) == 0) {
-                barriers = true;
-                args[1] = (worker_arg){.cw = &cw, .id = 1};
-                if (pthread_create(&tid[1], NULL, worker_main, &args[1]) == 0) started = true;
-            } else {
-                pthread_barrier_destroy(&cw.start);
-            }
-        }
-        if (!started) cw.nthreads = 1;
-    }
 
     double *th = theta->data, *g = R->data;
     for (size_t it = 0; it < o->iters; it++) {
@@ -399,15 +354,6 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
         for (size_t j = 0; j < m; j++) PO_MAT_AT(W_in, i, j) = th[(d + j) * dp + i];
     if (info) *info = (po_cornn_info){.samples = T, .clipped = clipped, .loss = total};
 done:
-    if (started) {
-        cw.kind = PASS_STOP;
-        pthread_barrier_wait(&cw.start);
-        pthread_join(tid[1], NULL);
-    }
-    if (barriers) {
-        pthread_barrier_destroy(&cw.start);
-        pthread_barrier_destroy(&cw.done);
-    }
     po_mat_free(R);
     po_mat_free(theta);
     po_mat_free(Hinv);

@@ -92,7 +92,7 @@ static double gradient(const po_mat *W, const po_mat *S, const po_mat *C, double
                        const po_gd_opts *o, po_mat *WS, po_mat *G)
 {
     size_t nn = W->rows * W->cols;
-    po_la_gemm(false, false, 1.0, W, S, 0.0, WS);
+    po_la_gemm_rows(false, 1.0, W, S, 0.0, WS);
     const double *w = W->data, *ws = WS->data, *c = C->data;
     double a = o->alpha, wc = po_learn_dot(w, c, nn), wsw = po_learn_dot(ws, w, nn),
            ww = po_learn_dot(w, w, nn);

@@ -316,12 +316,11 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         return st;
     }
     size_t T = Y->rows, d = Y->cols, K = opts->latents, m = U ? U->cols : 0, iters = opts->iters;
-    /* The BLAS products here are thin (K + m + 1 columns): OpenBLAS threads
-     * cost more in synchronisation than they save, and on a busy machine
-     * much more (50 ms instead of 2 ms per iteration at d = 25), so the fit
-     * runs them on one thread, as the subsampling curves do. */
-    int blas_threads = po_la_blas_threads();
-    po_la_set_blas_threads(1);
+    /* The BLAS products here are thin (K + m + 1 columns): a multi-threaded
+     * BLAS costs more in synchronisation than it saves (50 ms instead of 2 ms
+     * per iteration at d = 25 on a busy machine). The library leaves the BLAS
+     * thread count to the program (po_blas_set_threads, partobs/version.h);
+     * the partobs programs run it on one thread. */
     po_lds *p = po_lds_alloc(K, d, m);
     lds_work *w = p ? lds_work_alloc(T, d, K, m) : NULL;
     double *trace = info ? info->loglik_trace : NULL;
@@ -363,7 +362,6 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
         info->loglik = ll;
     }
 done:
-    po_la_set_blas_threads(blas_threads);
     free(mean_y);
     free(var_y);
     lds_work_free(w);

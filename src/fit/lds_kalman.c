@@ -351,10 +351,7 @@ po_status lds_smooth_ex(const po_lds *lds, const po_mat *Y, const po_mat *U, po_
     lds_work *w = lds_work_alloc(Y->rows, lds->d, lds->K, lds->m);
     if (!w) return PO_ENOMEM;
     double ll = 0.0;
-    int blas_threads = po_la_blas_threads(); /* thin products: one thread (lds.c) */
-    po_la_set_blas_threads(1);
     st = lds_estep(lds, Y, U, w, steady, &ll);
-    po_la_set_blas_threads(blas_threads);
     if (st == PO_OK) {
         if (loglik) *loglik = ll;
         if (Xhat)

@@ -2,8 +2,9 @@
  *
  * The sums G = sum_t Phi_t Phi_t^T and C = sum_t Delta_t Phi_t^T are
  * accumulated over blocks of rows of Y with BLAS level 3 (syrk for G, gemm
- * for C), so a fit reads Y once and needs only O(d^2) memory plus a
- * block x d workspace for Delta (and Phi when phi is not the identity).
+ * for C), so a fit reads Y once and needs only O(d^2) memory per chunk of
+ * blocks (a fixed partition, run on several threads) plus a block x d
+ * workspace per thread for Delta (and Phi when phi is not the identity).
  * Then W_hat = alpha C pinv(rho I + alpha^2 G), solved with Cholesky.
  *
  * The leaky-rate tanh model is the same regression in pre-activation space
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/parallel.h"
 #include "fit/spd_solve.h"
 #include "linalg/linalg.h"
 #include "core/alloc.h"
@@ -26,6 +28,11 @@
  * shows the same time for 512 to 4096 rows at d = 400, slower below 256. */
 #define PO_RIDGE_BLOCK_BYTES ((size_t)3 << 19)
 #define PO_RIDGE_BLOCK_MIN 64
+/* Row chunks with their own partial sums (see accumulate), and the memory
+ * those may take: 8 chunks up to d = 700, 4 at d = 1000, one (no threads)
+ * from d = 2000, where one chunk's products are big enough to be efficient. */
+#define PO_RIDGE_CHUNKS 8
+#define PO_RIDGE_CHUNK_BYTES ((size_t)64 << 20)
 
 po_ridge_opts po_ridge_opts_defaults(void)
 {
@@ -153,38 +160,105 @@ typedef struct sums {
     size_t clipped;
 } sums;
 
-/* One pass over the transitions t = first .. T-2 in blocks of `block` rows. */
-static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t first, size_t block,
-                            sums *s)
+/* The rows are cut into blocks of `block` rows and the blocks into nchunks
+ * contiguous chunks, both from the sizes alone; each chunk accumulates its
+ * own partial sums, added in chunk order afterwards. Chunks are the blocks
+ * of a po_parallel_for (core/parallel.h), with the one-thread BLAS of the
+ * program, so the Gram products use the cores and the result is the same
+ * for any thread count. */
+typedef struct accum_job {
+    const po_mat *Y;
+    const po_ridge_opts *o;
+    size_t first, last, block, nblocks, nchunks;
+    bool need_phi;
+    sums *part;     /* nchunks partial sums (zero on entry) */
+    double *work;   /* per thread: D and P, block x d each */
+} accum_job;
+
+static po_status accum_chunk(void *arg, size_t c, size_t worker)
 {
-    size_t d = Y->cols, last = Y->rows - 1; /* transitions [first, last) */
-    bool need_phi = !rate_form(o) && o->phi != PO_PHI_LINEAR;
-    double *D = malloc(block * d * sizeof *D);
-    double *P = need_phi ? malloc(block * d * sizeof *P) : NULL;
-    if (!D || (need_phi && !P)) {
-        free(D);
-        free(P);
-        return po_error(PO_ENOMEM, "cannot allocate the %zu x %zu fit workspace", block, d);
-    }
-    po_status st = PO_OK;
-    for (size_t t0 = first; t0 < last; t0 += block) {
-        prep_job j = {.Y = Y, .o = o, .t0 = t0, .k = last - t0 < block ? last - t0 : block,
-                      .D = D, .P = P};
+    const accum_job *J = arg;
+    const po_mat *Y = J->Y;
+    size_t d = Y->cols;
+    double *D = J->work + worker * 2 * J->block * d;
+    double *P = J->need_phi ? D + J->block * d : NULL;
+    sums *s = &J->part[c];
+    size_t b0 = c * J->nblocks / J->nchunks, b1 = (c + 1) * J->nblocks / J->nchunks;
+    for (size_t b = b0; b < b1; b++) {
+        size_t t0 = J->first + b * J->block;
+        prep_job j = {.Y = Y, .o = J->o, .t0 = t0,
+                      .k = J->last - t0 < J->block ? J->last - t0 : J->block, .D = D, .P = P};
         prep_rows(&j);
-        if (!isfinite(j.raw_ssq)) {
-            st = nonfinite_error(Y, t0, t0 + j.k);
-            break;
-        }
+        if (!isfinite(j.raw_ssq)) return nonfinite_error(Y, t0, t0 + j.k);
         s->ssq += j.ssq;
         s->clipped += j.clipped;
         po_mat phi = P ? po_mat_view(P, j.k, d, d) : po_mat_block(Y, t0, 0, j.k, d);
         po_mat delta = po_mat_view(D, j.k, d, d);
         po_la_syrk_t(1.0, &phi, 1.0, s->G);
         po_la_gemm(true, false, 1.0, &delta, &phi, 1.0, s->C);
-        if (o->progress) o->progress(o->progress_user, t0 + j.k - first, last - first);
     }
-    free(P);
-    free(D);
+    return PO_OK;
+}
+
+static void accum_done(void *arg, size_t done, size_t nchunks)
+{
+    const accum_job *J = arg;
+    size_t n = J->last - J->first;
+    if (J->o->progress) J->o->progress(J->o->progress_user, n * done / nchunks, n);
+}
+
+/* Chunks: at most PO_RIDGE_CHUNKS, one per block at most, and their partial
+ * sums (2 d^2 doubles each) within PO_RIDGE_CHUNK_BYTES. */
+static size_t chunk_count(size_t nblocks, size_t d)
+{
+    size_t by_memory = PO_RIDGE_CHUNK_BYTES / (2 * d * d * sizeof(double));
+    size_t n = PO_RIDGE_CHUNKS;
+    if (n > nblocks) n = nblocks;
+    if (n > by_memory) n = by_memory;
+    return n < 1 ? 1 : n;
+}
+
+/* One pass over the transitions t = first .. T-2 into s (zero on entry). */
+static po_status accumulate(const po_mat *Y, const po_ridge_opts *o, size_t first, size_t block,
+                            sums *s)
+{
+    size_t d = Y->cols, last = Y->rows - 1; /* transitions [first, last) */
+    accum_job J = {.Y = Y, .o = o, .first = first, .last = last, .block = block,
+                   .nblocks = (last - first + block - 1) / block,
+                   .need_phi = !rate_form(o) && o->phi != PO_PHI_LINEAR};
+    J.nchunks = chunk_count(J.nblocks, d);
+    size_t threads = po_parallel_threads(0, J.nchunks);
+    J.part = calloc(J.nchunks, sizeof *J.part);
+    J.work = malloc(threads * 2 * block * d * sizeof *J.work);
+    po_status st = J.part && J.work ? PO_OK : PO_ENOMEM;
+    if (st == PO_OK) J.part[0] = *s;
+    for (size_t c = 1; c < J.nchunks && st == PO_OK; c++) {
+        J.part[c].G = po_mat_alloc(d, d);
+        J.part[c].C = po_mat_alloc(d, d);
+        if (!J.part[c].G || !J.part[c].C) st = PO_ENOMEM;
+    }
+    if (st == PO_ENOMEM)
+        st = po_error(PO_ENOMEM, "cannot allocate the fit workspace (%zu chunks of %zu x %zu)",
+                      J.nchunks, block, d);
+    if (st == PO_OK) st = po_parallel_for_progress(J.nchunks, threads, accum_chunk, accum_done, &J);
+    if (st == PO_OK) {
+        *s = J.part[0];
+        for (size_t c = 1; c < J.nchunks; c++) {
+            for (size_t i = 0; i < d; i++)
+                for (size_t k = 0; k < d; k++) {
+                    PO_MAT_AT(s->G, i, k) += PO_MAT_AT(J.part[c].G, i, k);
+                    PO_MAT_AT(s->C, i, k) += PO_MAT_AT(J.part[c].C, i, k);
+                }
+            s->ssq += J.part[c].ssq;
+            s->clipped += J.part[c].clipped;
+        }
+    }
+    for (size_t c = 1; J.part && c < J.nchunks; c++) {
+        po_mat_free(J.part[c].G);
+        po_mat_free(J.part[c].C);
+    }
+    free(J.part);
+    free(J.work);
     return st;
 }
 

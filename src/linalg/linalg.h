@@ -1,9 +1,14 @@
-/* Internal: thin, checked wrappers over CBLAS and LAPACKE.
+/* Internal: thin, checked wrappers over CBLAS and LAPACKE, one file per
+ * operation (blas.c, cholesky.c, lu.c, qr.c, eig.c, schur.c, svd.c).
  *
- * This is the only header that includes <cblas.h> or <lapacke.h> (DESIGN.md
- * §2). Every wrapper takes po_mat (row-major, with ld) and maps LAPACK `info`
+ * This is the only header that the rest of the library includes for linear
+ * algebra; only src/linalg includes <cblas.h> or <lapacke.h> (DESIGN.md §2).
+ * Every wrapper takes po_mat (row-major, with ld) and maps LAPACK `info`
  * codes to po_status with a readable po_errmsg(). Shapes are the caller's
- * responsibility and are asserted.
+ * responsibility and are asserted. The wrappers never change the BLAS
+ * thread count (a process-wide setting, po_blas_set_threads in
+ * partobs/version.h). Forms marked "no allocation" use caller workspace so
+ * that loops which call them many times, on several threads, never allocate.
  */
 #ifndef PARTOBS_LINALG_H
 #define PARTOBS_LINALG_H
@@ -12,9 +17,18 @@
 
 #include "partobs/mat.h"
 
+/* ---- BLAS products (blas.c) ---- */
+
 /* C = alpha * op(A) op(B) + beta * C, op(X) = X or X^T. */
 void po_la_gemm(bool trans_a, bool trans_b, double alpha, const po_mat *a, const po_mat *b,
                 double beta, po_mat *c);
+
+/* po_la_gemm(false, trans_b, ...) computed over fixed blocks of 128 rows of
+ * A and C on several threads (core/parallel.h) when C is large enough to
+ * gain from them: the same bits for every thread count, with the BLAS on
+ * one thread. */
+void po_la_gemm_rows(bool trans_b, double alpha, const po_mat *a, const po_mat *b, double beta,
+                     po_mat *c);
 
 /* y = alpha * op(A) x + beta * y (contiguous x and y). */
 void po_la_gemv(bool trans_a, double alpha, const po_mat *a, const double *x, double beta,
@@ -24,53 +38,46 @@ void po_la_gemv(bool trans_a, double alpha, const po_mat *a, const double *x, do
  * A is k x n). Call po_la_symmetrize_upper() when the full matrix is needed. */
 void po_la_syrk_t(double alpha, const po_mat *a, double beta, po_mat *c);
 
-/* Copy the upper triangle of the square matrix c into its lower triangle. */
-void po_la_symmetrize_upper(po_mat *c);
-
-/* Cholesky factor of the SPD matrix g (upper triangle used, overwritten by
- * the factor). PO_ESINGULAR if g is not numerically positive definite. */
-po_status po_la_cholesky(po_mat *g);
-
-/* Given the Cholesky factor from po_la_cholesky, overwrite b (m x n) with
- * b g^{-1}, i.e. solve x g = b. */
-void po_la_cholesky_solve_right(const po_mat *factor, po_mat *b);
-
-/* Eigenvalues of the square matrix a (not modified): re[i] + i im[i], in
- * LAPACK's order. If v is non-NULL it receives the right eigenvectors in
- * dgeev's real packed format (complex pairs in consecutive columns). */
-po_status po_la_eig(const po_mat *a, double *re, double *im, po_mat *v);
-
-/* Singular values (descending) of the m x n matrix a (not modified); u (m x k)
- * and vt (k x n), k = min(m, n), are filled when non-NULL (both or neither). */
-po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt);
-
-/* Thin QR: overwrite the m x n matrix a (m >= n) with Q (orthonormal columns);
- * rdiag (length n, may be NULL) receives the diagonal of R. */
-po_status po_la_qr(po_mat *a, double *rdiag);
-
-/* Number of threads the BLAS uses. */
-int po_la_blas_threads(void);
-
 /* Make the BLAS map the calling thread's work buffer now (a 1 x 1 GEMM), so
  * that it counts in VmSize (core/alloc.c: po_mem_reserve_check). */
 void po_la_blas_map_buffer(void);
 
-/* BLAS identification string (e.g. OpenBLAS config), for manifests. */
-const char *po_la_blas_name(void);
+/* Copy the upper triangle of the square matrix c into its lower triangle. */
+void po_la_symmetrize_upper(po_mat *c);
 
-/* ---- teacher generators (src/linalg/linalg_teacher.c, SPEC.md §2) ---- */
+/* b <- b op(r) for the upper triangular r (dtrmm), op(r) = r or r^T. */
+void po_la_trmm_right_upper(bool trans, const po_mat *r, po_mat *b);
 
-/* Eigendecomposition of the symmetric matrix a (upper triangle read; dsyevd):
- * w (length n) receives the eigenvalues in ascending order and a is
- * overwritten by the orthonormal eigenvectors, as COLUMNS (a[i][k] = v_k[i]). */
-po_status po_la_eigh(po_mat *a, double *w);
+/* ---- Cholesky, SPD and triangular matrices (cholesky.c) ---- */
 
-/* Complex Schur form a = Z T Z^* of the real square matrix a (not modified;
- * zgees, no reordering). z_re/z_im (n x n) receive the real and imaginary
- * parts of the unitary Z; t_re/t_im (length n) the diagonal of T (the
- * eigenvalues, in Schur order). */
-po_status po_la_schur_complex(const po_mat *a, po_mat *z_re, po_mat *z_im, double *t_re,
-                              double *t_im);
+/* Cholesky factorisation of the SPD matrix g in place, no allocation: its
+ * upper triangle (the only one read) becomes R with g = R^T R; the strict
+ * lower triangle is left as it was. PO_ESINGULAR if g is not numerically
+ * positive definite. */
+po_status po_la_cholesky(po_mat *g);
+
+/* Given the factor from po_la_cholesky, overwrite b (m x n) with b g^{-1},
+ * i.e. solve x g = b (for a vector b, a 1 x n view: g^{-1} b); no allocation. */
+void po_la_cholesky_solve_right(const po_mat *factor, po_mat *b);
+
+/* Given the factor from po_la_cholesky, overwrite g with the full symmetric
+ * inverse of the original matrix (dpotri); no allocation. */
+po_status po_la_cholesky_inverse(po_mat *g);
+
+/* Reciprocal condition number estimate in the 1-norm (dpocon) of an SPD
+ * matrix, from its factor by po_la_cholesky and the 1-norm anorm of the
+ * matrix before factorisation. */
+po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
+
+/* 1-norm (= infinity norm) of the symmetric matrix whose upper triangle is
+ * stored in a (dlansy). */
+double po_la_sym_norm1(const po_mat *a);
+
+/* Invert the upper triangular r (upper triangle read and overwritten;
+ * dtrtri); no allocation. */
+po_status po_la_tri_inverse_upper(po_mat *r);
+
+/* ---- LU: general square systems (lu.c) ---- */
 
 /* LU factorisation with partial pivoting of the square matrix a, in place
  * (dgetrf); ipiv has length n. PO_ESINGULAR if a pivot is exactly zero. */
@@ -80,48 +87,41 @@ po_status po_la_lu_factor(po_mat *a, int *ipiv);
  * given the factor and pivots from po_la_lu_factor. */
 void po_la_lu_solve(const po_mat *lu, const int *ipiv, bool trans, po_mat *b);
 
-/* ---- fit: SPD condition estimate (src/linalg/symmetric.c, SPEC.md §4.1) ---- */
-
-/* 1-norm (= infinity norm) of the symmetric matrix whose upper triangle is
- * stored in a (dlansy). */
-double po_la_sym_norm1(const po_mat *a);
-
-/* Reciprocal condition number estimate in the 1-norm (dpocon) of an SPD
- * matrix, from its factor by po_la_cholesky and the 1-norm anorm of the
- * matrix before factorisation. */
-po_status po_la_cholesky_rcond(const po_mat *factor, double anorm, double *rcond);
-
-/* ---- dyn: PCA (src/linalg/svd_right.c, SPEC.md §5) ---- */
-
-/* Singular values s (descending, k = min(m, n) of them) and right singular
- * vectors, as the first k rows of vt (row-major, n columns), of the m x n
- * matrix stored COLUMN-major in a (a[i + j m]), which is destroyed. The left
- * singular vectors are not formed. */
-po_status po_la_svd_right_cm(double *a, size_t m, size_t n, double *s, po_mat *vt);
-
-/* ---- attractors: Newton steps (src/linalg/linalg_attractors.c) ---- */
-
-/* LU factorisation of the square matrix a in place, without LAPACKE's
- * row-major copy (no allocation); the result is only for
- * po_la_lu_solve_nocopy. PO_ESINGULAR if a pivot is exactly zero. */
+/* LU factorisation of the square matrix a in place, no allocation; the
+ * result is only for po_la_lu_solve_nocopy. PO_ESINGULAR if a pivot is
+ * exactly zero. */
 po_status po_la_lu_factor_nocopy(po_mat *a, int *ipiv);
 
 /* Overwrite the vector b (length n) with A^{-1} b, A the matrix factored by
- * po_la_lu_factor_nocopy. */
+ * po_la_lu_factor_nocopy; no allocation. */
 void po_la_lu_solve_nocopy(const po_mat *lu, const int *ipiv, double *b);
 
-/* Cholesky factorisation of the SPD matrix a (upper triangle read) in place,
- * without a copy, for po_la_cholesky_solve_nocopy. PO_ESINGULAR if a is not
- * numerically positive definite. */
-po_status po_la_cholesky_nocopy(po_mat *a);
+/* ---- QR (qr.c) ---- */
 
-/* Overwrite the vector b with A^{-1} b, A factored by po_la_cholesky_nocopy. */
-void po_la_cholesky_solve_nocopy(const po_mat *factor, double *b);
+/* Thin QR: overwrite the m x n matrix a (m >= n) with Q (orthonormal columns);
+ * rdiag (length n, may be NULL) receives the diagonal of R. */
+po_status po_la_qr(po_mat *a, double *rdiag);
 
-/* ---- theory and subsampling curves (src/linalg/linalg_theory.c, SPEC.md §4.3, §5) ---- */
+/* ---- eigenvalues (eig.c) ---- */
 
-/* Set the number of threads the BLAS uses (openblas_set_num_threads). */
-void po_la_set_blas_threads(int n);
+/* Eigenvalues of the square matrix a (not modified): re[i] + i im[i], in
+ * LAPACK's order. If v is non-NULL it receives the right eigenvectors in
+ * dgeev's real packed format (complex pairs in consecutive columns). */
+po_status po_la_eig(const po_mat *a, double *re, double *im, po_mat *v);
+
+/* Workspace (doubles) po_la_eigvals_ws needs for any n' <= n. */
+size_t po_la_eigvals_lwork(size_t n);
+
+/* Eigenvalues of the square a (destroyed; dgeev without eigenvectors), in
+ * LAPACK's order; no allocation. */
+po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
+
+/* Eigendecomposition of the symmetric matrix a (upper triangle read; dsyevd):
+ * w (length n) receives the eigenvalues in ascending order and a is
+ * overwritten by the orthonormal eigenvectors, as COLUMNS (a[i][k] = v_k[i]). */
+po_status po_la_eigh(po_mat *a, double *w);
+
+/* ---- Schur forms and the Sylvester equation (schur.c) ---- */
 
 /* Real Schur form a = Z T Z^T of the square matrix a (dgees, no reordering):
  * a is overwritten by the quasi-upper-triangular T, z (n x n) receives Z,
@@ -133,27 +133,24 @@ po_status po_la_schur_real(po_mat *a, po_mat *z, double *wr, double *wi);
  * overflow. */
 po_status po_la_lyapunov_tri(const po_mat *t, po_mat *c, double *scale);
 
-/* po_la_cholesky without LAPACKE's row-major copy (no allocation): the
- * symmetric g's upper triangle becomes R with g = R^T R. PO_ESINGULAR if g is
- * not numerically positive definite. */
-po_status po_la_potrf_ws(po_mat *g);
+/* Complex Schur form a = Z T Z^* of the real square matrix a (not modified;
+ * zgees, no reordering). z_re/z_im (n x n) receive the real and imaginary
+ * parts of the unitary Z; t_re/t_im (length n) the diagonal of T (the
+ * eigenvalues, in Schur order). */
+po_status po_la_schur_complex(const po_mat *a, po_mat *z_re, po_mat *z_im, double *t_re,
+                              double *t_im);
 
-/* Given the factor from po_la_potrf_ws / po_la_cholesky, overwrite g with the
- * full symmetric inverse of the original matrix (dpotri). */
-po_status po_la_cholesky_inverse(po_mat *g);
+/* ---- singular value decompositions (svd.c) ---- */
 
-/* Invert the upper triangular r (upper triangle read and overwritten; dtrtri). */
-po_status po_la_tri_inverse_upper(po_mat *r);
+/* Singular values (descending) of the m x n matrix a (not modified); u (m x k)
+ * and vt (k x n), k = min(m, n), are filled when non-NULL (both or neither). */
+po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt);
 
-/* b <- b op(r) for the upper triangular r (dtrmm), op(r) = r or r^T. */
-void po_la_trmm_right_upper(bool trans, const po_mat *r, po_mat *b);
-
-/* Workspace (doubles) po_la_eigvals_ws needs for any n' <= n. */
-size_t po_la_eigvals_lwork(size_t n);
-
-/* Eigenvalues of the square a (destroyed; dgeev without eigenvectors), in
- * LAPACK's order; no allocation. */
-po_status po_la_eigvals_ws(po_mat *a, double *re, double *im, double *work, size_t lwork);
+/* Singular values s (descending, k = min(m, n) of them) and right singular
+ * vectors, as the first k rows of vt (row-major, n columns), of the m x n
+ * matrix stored COLUMN-major in a (a[i + j m]), which is destroyed. The left
+ * singular vectors are not formed. */
+po_status po_la_svd_right_cm(double *a, size_t m, size_t n, double *s, po_mat *vt);
 
 /* Workspace (doubles) po_la_svd_top_ws needs for any n' <= n and the same k;
  * it also needs iwork of 12n ints and uw, vtw of n*n doubles each. */
@@ -166,8 +163,6 @@ size_t po_la_svd_top_lwork(size_t n, size_t k);
 po_status po_la_svd_top_ws(po_mat *a, po_mat *scratch, size_t k, double *s, double *u1,
                            double *v1, double *uw, double *vtw, double *work, size_t lwork,
                            int *iwork);
-
-/* ---- fit: LDS M-step (src/linalg/linalg_lds.c, SPEC.md §4.8) ---- */
 
 /* Workspace (doubles) po_la_polar_ws needs for an m x n matrix. */
 size_t po_la_polar_lwork(size_t m, size_t n);

@@ -3,7 +3,7 @@
  * Why: for D = 500 one step is a 500 x 500 matrix-vector product (2 MB of W,
  * ~10 us of arithmetic) plus tanh, and a BLAS dgemv call per step spends much
  * of that in thread start-up and synchronisation. Here the threads persist
- * for the whole run. Thread k owns a contiguous block of rows of W and, per
+ * for the whole run (a po_parallel_team, core/parallel.h). Thread k owns a contiguous block of rows of W and, per
  * step, computes its rows of W phi(x_t) (or phi(g W x_t)), updates its part
  * of x_{t+1}, and, in the leaky-current form, already applies phi to it for
  * the next step (double-buffered), so one barrier per step suffices. Thread 0
@@ -16,12 +16,11 @@
  * allocation in the loop.
  */
 #include <math.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "core/parallel.h"
 #include "kernels.h"
 #include "sim_internal.h"
 
@@ -32,12 +31,10 @@
 size_t po_sim_threads(const po_linop *W, const po_sim_opts *opts)
 {
     if (W->kind != PO_LINOP_DENSE) return 1;
-    size_t n = opts->threads;
-    if (n == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cpus > 1 ? (size_t)cpus : 1;
-        if (n > W->D / PAR_MIN_ROWS_PER_THREAD) n = W->D / PAR_MIN_ROWS_PER_THREAD;
-    }
+    /* Automatic: the online CPUs, one per PAR_MIN_ROWS_PER_THREAD rows (one
+     * inside another partobs parallel loop, core/parallel.h). */
+    size_t n = opts->threads ? opts->threads
+                             : po_parallel_threads(0, W->D / PAR_MIN_ROWS_PER_THREAD);
     if (n > PAR_MAX_THREADS) n = PAR_MAX_THREADS;
     if (n > W->D) n = W->D;
     return n;
@@ -73,26 +70,18 @@ typedef struct par_run {
     double *y;      /* W p (or W x) for the thread's rows, indexed by row */
     spin_barrier barrier;
     atomic_size_t bad_step; /* first step with a non-finite state, 0 = none */
-    atomic_int go;          /* 0 wait, 1 run, -1 abort (a thread failed to start) */
 } par_run;
 
-typedef struct par_thread {
-    par_run *run;
-    size_t k;
-} par_thread;
-
-static void *par_worker(void *arg)
+/* Thread k of the team: its rows for every step. */
+static po_status par_worker(void *arg, size_t k, size_t worker)
 {
-    const par_thread *th = arg;
-    par_run *r = th->run;
+    (void)worker;
+    par_run *r = arg;
     const po_sim_opts *o = r->opts;
-    size_t a = r->row0[th->k], b = r->row0[th->k + 1], n = b - a;
+    size_t a = r->row0[k], b = r->row0[k + 1], n = b - a;
     bool current = o->leaky == PO_LEAKY_CURRENT;
     double alpha = o->alpha, g = o->g;
     double *y = r->y + a;
-    int go;
-    while ((go = atomic_load_explicit(&r->go, memory_order_acquire)) == 0) sched_yield();
-    if (go < 0) return NULL;
     for (size_t t = 0; t < r->steps; t++) {
         const double *x = &PO_MAT_AT(r->X, t, 0), *v = r->v[t & 1] + a;
         double *xn = &PO_MAT_AT(r->X, t + 1, 0) + a;
@@ -109,15 +98,15 @@ static void *par_worker(void *arg)
             size_t none = 0;
             atomic_compare_exchange_strong(&r->bad_step, &none, t + 1);
         }
-        if (th->k == 0 && t + 1 < r->steps) po_sim_drive_fill_(&r->drive, t + 1, r->v[(t + 1) & 1]);
+        if (k == 0 && t + 1 < r->steps) po_sim_drive_fill_(&r->drive, t + 1, r->v[(t + 1) & 1]);
         barrier_wait(&r->barrier);
         /* Only a failure of this step counts: a faster thread may already
          * have flagged the next one while this thread was leaving the barrier. */
         size_t bad_at = atomic_load_explicit(&r->bad_step, memory_order_relaxed);
         if (bad_at && bad_at <= t + 1) break;
-        if (th->k == 0) po_sim_progress_(o, t + 1, r->steps);
+        if (k == 0) po_sim_progress_(o, t + 1, r->steps);
     }
-    return NULL;
+    return PO_OK;
 }
 
 po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
@@ -136,7 +125,6 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     atomic_init(&r.barrier.arrived, 0);
     atomic_init(&r.barrier.generation, 0);
     atomic_init(&r.bad_step, 0);
-    atomic_init(&r.go, 0);
     /* Thread 0 also draws the next drive (~D normals): give it 3/4 of a share. */
     double share = (double)D / ((double)nthreads - 0.25);
     r.row0[0] = 0;
@@ -148,18 +136,9 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     po_sim_drive_fill_(&r.drive, 0, r.v[0]);
     if (opts->leaky == PO_LEAKY_CURRENT) po_phi_apply(opts->phi, X->data, r.p[0], D);
 
-    par_thread th[PAR_MAX_THREADS];
-    pthread_t tid[PAR_MAX_THREADS];
-    size_t started = 1;
-    for (size_t k = 0; k < nthreads; k++) th[k] = (par_thread){&r, k};
-    for (; started < nthreads; started++)
-        if (pthread_create(&tid[started], NULL, par_worker, &th[started]) != 0) break;
-    bool ok = started == nthreads;
-    atomic_store_explicit(&r.go, ok ? 1 : -1, memory_order_release);
-    if (ok) par_worker(&th[0]);
-    for (size_t k = 1; k < started; k++) pthread_join(tid[k], NULL);
+    po_status st = po_parallel_team(nthreads, par_worker, &r);
     size_t bad = atomic_load(&r.bad_step);
     free(work);
-    if (!ok) return po_error(PO_ENOMEM, "cannot start simulation thread %zu", started);
+    if (st != PO_OK) return st;
     return bad ? po_sim_nonfinite_(bad, r.steps) : PO_OK;
 }

@@ -205,3 +205,32 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
     free(work);
     return PO_OK;
 }
+
+po_status po_simulate(const po_mat *W, const po_sim_opts *opts, const po_sim_inputs *in,
+                      po_mat **X, po_linop **op)
+{
+    *X = NULL;
+    if (op) *op = NULL;
+    if (!W) return po_error(PO_EINVAL, "simulate: NULL teacher");
+    const char *why = po_sim_opts_check(opts);
+    if (why) return po_error(PO_EINVAL, "simulate: %s", why);
+    /* The rank test of po_linop_auto is randomised; drawing it from the
+     * seed's connectivity stream keeps the chosen operator reproducible. */
+    po_rng rng;
+    po_rng_init(&rng, opts->seed, PO_STREAM_CONNECTIVITY);
+    po_linop *lop = NULL;
+    po_status st = po_linop_auto(W, &rng, &lop);
+    if (st != PO_OK) return st;
+    po_mat *x = po_mat_alloc(opts->T, W->rows);
+    st = x ? po_sim_run(lop, opts, in, x)
+           : po_error(PO_ENOMEM, "simulate: cannot allocate %zu x %zu activity", opts->T, W->rows);
+    if (st != PO_OK) {
+        po_mat_free(x);
+        po_linop_free(lop);
+        return st;
+    }
+    *X = x;
+    if (op) *op = lop;
+    else po_linop_free(lop);
+    return PO_OK;
+}

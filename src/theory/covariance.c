@@ -90,7 +90,7 @@ static po_status symmetric_cov(const po_mat *B, po_mat *Sigma)
     for (size_t i = 0; i < D; i++)
         for (size_t j = 0; j < D; j++)
             PO_MAT_AT(Sigma, i, j) = (i == j ? 1.0 : 0.0) - PO_MAT_AT(B, i, j);
-    po_status st = po_la_potrf_ws(Sigma);
+    po_status st = po_la_cholesky(Sigma);
     if (st == PO_ESINGULAR) {
         /* Name the offending eigenvalue (the error path can afford dsyevd). */
         po_mat *E = po_mat_dup(B);

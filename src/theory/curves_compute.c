@@ -11,23 +11,23 @@
  *
  * Per d: the eigenvalues only (dgeev without vectors), sorted; the top_n
  * singular values and the top singular pair only (dgesvdx; a full dgesdd
- * where dgesvdx does not converge). The d values run on a pool of
- * threads, largest d first (dynamic scheduling balances the O(d^3) costs),
- * each with its own workspace (no allocation in the loop). Every d is
- * computed by the same code with the BLAS on one thread, so the result is
- * bit-identical for any thread count. */
+ * where dgesvdx does not converge). The d values are the blocks of a
+ * po_parallel_for (core/parallel.h), largest d first, each thread with its
+ * own workspace (no allocation in the loop). Every d is computed by the same
+ * code whatever thread runs it, so with a one-thread BLAS (which the library
+ * never sets: partobs/version.h) the result is bit-identical for any thread
+ * count. */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/parallel.h"
 #include "linalg/linalg.h"
 #include "partobs/dyn.h"
 #include "theory_internal.h"
 #include "core/alloc.h"
+
+typedef struct curve_ws curve_ws;
 
 typedef struct curve_job {
     const po_curves_opts *opts;
@@ -35,20 +35,15 @@ typedef struct curve_job {
     const po_mat *Sigma, *G, *Rinv; /* Rinv NULL when rho > 0 */
     const double *tu, *tv;          /* the teacher's top singular vectors */
     size_t D, dmax, lwork;
-    atomic_size_t next;
-    atomic_int failed;
-    pthread_mutex_t lock; /* guards done, the progress call and the first error */
-    size_t done;
-    po_status st;
-    char msg[512];
+    curve_ws *ws;                   /* one workspace per thread */
 } curve_job;
 
-typedef struct curve_ws {
+struct curve_ws {
     double *a, *e, *s, *u, *vt; /* dmax x dmax each */
     double *re, *im, *sv, *su, *svr, *work;
     int *iwork;
     void *block;
-} curve_ws;
+};
 
 static void ws_free(curve_ws *w) { free(w->block), free(w->iwork); }
 
@@ -85,7 +80,7 @@ po_status po_curves_student_(const po_mat *G, const po_mat *Rinv, const po_mat *
     po_mat S = po_mat_view(s, d, d, d), Sdd = po_mat_block(Sigma, 0, 0, d, d);
     po_mat_copy(&S, &Sdd);
     for (size_t i = 0; i < d; i++) PO_MAT_AT(&S, i, i) += rho;
-    if (po_la_potrf_ws(&S) != PO_OK)
+    if (po_la_cholesky(&S) != PO_OK)
         return po_error(PO_ELINALG, "Sigma_dd + rho I is not positive definite at d = %zu", d);
     po_la_cholesky_solve_right(&S, A);
     return PO_OK;
@@ -118,64 +113,33 @@ static po_status one_d(const curve_job *job, curve_ws *w, size_t k)
     return PO_OK;
 }
 
-static void *worker(void *arg)
+/* Block i is the d value n-1-i: the largest d first, so that the O(d^3)
+ * costs balance across the threads. */
+static po_status curve_block(void *arg, size_t i, size_t worker)
 {
-    curve_job *job = arg;
-    curve_ws w;
-    po_status st = ws_alloc(&w, job->dmax, job->lwork);
-    size_t n = job->out->n;
-    while (st == PO_OK && !atomic_load(&job->failed)) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= n) break;
-        st = one_d(job, &w, n - 1 - i); /* largest d first */
-        if (st != PO_OK) break;
-        pthread_mutex_lock(&job->lock);
-        job->done++;
-        if (job->opts->progress) job->opts->progress(job->opts->progress_user, job->done, n);
-        pthread_mutex_unlock(&job->lock);
-    }
-    if (st != PO_OK) {
-        /* po_errmsg() is thread-local: hand the first failure to the caller. */
-        pthread_mutex_lock(&job->lock);
-        if (!atomic_load(&job->failed)) {
-            job->st = st;
-            snprintf(job->msg, sizeof job->msg, "%s", po_errmsg());
-            atomic_store(&job->failed, 1);
-        }
-        pthread_mutex_unlock(&job->lock);
-    }
-    ws_free(&w);
-    return NULL;
+    const curve_job *job = arg;
+    return one_d(job, &job->ws[worker], job->out->n - 1 - i);
 }
 
-static size_t thread_count(const po_curves_opts *o, size_t n)
+static void curve_done(void *arg, size_t done, size_t n)
 {
-    size_t t = o->threads;
-    if (t == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cpus > 1 ? (size_t)cpus : 1;
-    }
-    return t < n ? t : n;
+    const curve_job *job = arg;
+    if (job->opts->progress) job->opts->progress(job->opts->progress_user, done, n);
 }
 
-/* Run the d loop on `nthreads` threads (the caller's thread included). */
-static po_status run_pool(curve_job *job, size_t nthreads)
+/* Run the d loop on opts->threads threads (the caller's included). */
+static po_status run_pool(curve_job *job)
 {
-    pthread_t *tid = malloc(nthreads * sizeof *tid);
-    if (!tid) return po_error(PO_ENOMEM, "cannot allocate %zu thread handles", nthreads);
-    int saved = po_la_blas_threads();
-    po_la_set_blas_threads(1);
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads; t++) {
-        if (pthread_create(&tid[started], NULL, worker, job) != 0) break; /* run with fewer */
-        started++;
-    }
-    worker(job);
-    for (size_t t = 0; t < started; t++) pthread_join(tid[t], NULL);
-    po_la_set_blas_threads(saved);
-    free(tid);
-    if (job->st != PO_OK) return po_error(job->st, "%s", job->msg);
-    return PO_OK;
+    size_t n = job->out->n, nthreads = po_parallel_threads(job->opts->threads, n);
+    job->ws = calloc(nthreads, sizeof *job->ws);
+    if (!job->ws) return po_error(PO_ENOMEM, "cannot allocate %zu workspaces", nthreads);
+    po_status st = PO_OK;
+    for (size_t t = 0; t < nthreads && st == PO_OK; t++)
+        st = ws_alloc(&job->ws[t], job->dmax, job->lwork);
+    if (st == PO_OK) st = po_parallel_for_progress(n, nthreads, curve_block, curve_done, job);
+    for (size_t t = 0; t < nthreads; t++) ws_free(&job->ws[t]);
+    free(job->ws);
+    return st;
 }
 
 po_status po_curves_prepare_(const po_mat *B, const po_mat *Sigma, size_t dmax, double rho,
@@ -189,7 +153,7 @@ po_status po_curves_prepare_(const po_mat *B, const po_mat *Sigma, size_t dmax, 
     po_mat Sdd = po_mat_block(Sigma, 0, 0, dmax, dmax);
     po_mat *R = po_mat_dup(&Sdd);
     if (!R) return po_error(PO_ENOMEM, "cannot allocate a %zux%zu factor", dmax, dmax);
-    if (po_la_potrf_ws(R) != PO_OK || po_la_tri_inverse_upper(R) != PO_OK) {
+    if (po_la_cholesky(R) != PO_OK || po_la_tri_inverse_upper(R) != PO_OK) {
         po_mat_free(R);
         return po_error(PO_ELINALG, "the stationary covariance is not positive definite");
     }
@@ -241,15 +205,8 @@ po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curv
                      .tv = tuv + D,
                      .D = D,
                      .dmax = dmax,
-                     .lwork = le > ls ? le : ls,
-                     .done = 0,
-                     .st = PO_OK};
-    atomic_init(&job.next, 0);
-    atomic_init(&job.failed, 0);
-    job.msg[0] = '\0';
-    pthread_mutex_init(&job.lock, NULL);
-    st = run_pool(&job, thread_count(opts, n));
-    pthread_mutex_destroy(&job.lock);
+                     .lwork = le > ls ? le : ls};
+    st = run_pool(&job);
 done:
     free(tuv);
     po_mat_free(R);

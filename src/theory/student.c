@@ -44,7 +44,7 @@ po_status po_theory_student(const po_mat *B, const po_mat *Sigma, size_t d,
     po_mat Sdd = po_mat_block(Sigma, 0, 0, d, d);
     po_mat_copy(S, &Sdd);
     for (size_t i = 0; i < d; i++) PO_MAT_AT(S, i, i) += opts->rho;
-    st = po_la_potrf_ws(S);
+    st = po_la_cholesky(S);
     if (st != PO_OK) {
         po_mat_free(S);
         return po_error(PO_ELINALG,
