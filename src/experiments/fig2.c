@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -244,7 +243,5 @@ po_status po_exp_fig2(po_exp_ctx *c)
     static const exp_desc d = {f2_sizes, EXP_COUNT(f2_sizes), "parameters", setup, items,
                                f2_item, record, f2_claims, EXP_COUNT(f2_claims), draw,
                                job_free};
-    f2_job J;
-    memset(&J, 0, sizeof J);
-    return exp_run(c, &d, &J);
+    return exp_run(c, &d, &(f2_job){0});
 }

@@ -303,7 +303,5 @@ po_status po_exp_fig3(po_exp_ctx *c)
 {
     static const exp_desc d = {f3_sizes, EXP_COUNT(f3_sizes), NULL, f3_compute, NULL, NULL,
                                record, f3_claims, EXP_COUNT(f3_claims), draw, f3_free};
-    f3_job J;
-    memset(&J, 0, sizeof J);
-    return exp_run(c, &d, &J);
+    return exp_run(c, &d, &(f3_job){0});
 }

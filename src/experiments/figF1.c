@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -284,7 +283,5 @@ po_status po_exp_figF1(po_exp_ctx *c)
 {
     static const exp_desc d = {f1_sizes, EXP_COUNT(f1_sizes), NULL, setup, items, f1_item,
                                record, f1_claims, EXP_COUNT(f1_claims), draw, release};
-    f1_job J;
-    memset(&J, 0, sizeof J);
-    return exp_run(c, &d, &J);
+    return exp_run(c, &d, &(f1_job){0});
 }

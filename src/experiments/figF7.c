@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -255,7 +254,5 @@ po_status po_exp_figF7(po_exp_ctx *c)
 {
     static const exp_desc d = {f7_sizes, EXP_COUNT(f7_sizes), "parameters", setup, items, f7_item,
                                record, f7_claims, EXP_COUNT(f7_claims), draw, release};
-    f7_job J;
-    memset(&J, 0, sizeof J);
-    return exp_run(c, &d, &J);
+    return exp_run(c, &d, &(f7_job){0});
 }

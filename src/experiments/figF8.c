@@ -304,7 +304,5 @@ po_status po_exp_figF8(po_exp_ctx *c)
 {
     static const exp_desc d = {f8_sizes, EXP_COUNT(f8_sizes), "parameters", setup, fits, fit_item,
                                record, f8_claims, EXP_COUNT(f8_claims), draw, release};
-    f8_job J;
-    memset(&J, 0, sizeof J);
-    return exp_run(c, &d, &J);
+    return exp_run(c, &d, &(f8_job){0});
 }
