@@ -90,13 +90,14 @@ static const exp_size claim_sizes[] = {
 };
 
 /* Mean of x above arg (a threshold): holds when it is. */
-static bool claim_mean_above(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_mean_above(exp_claim_io *io)
 {
-    const claim_job *J = res;
+    const size_t arg = io->arg;
+    const claim_job *J = io->res;
     double m = 0;
     for (size_t i = 0; i < J->k; i++) m += J->x[i];
     m /= (double)J->k;
-    snprintf(buf, size, "mean %.2f over %zu items (threshold %zu%%)", m, J->k, arg);
+    snprintf(io->buf, io->size, "mean %.2f over %zu items (threshold %zu%%)", m, J->k, arg);
     return m > (double)arg;
 }
 

@@ -283,7 +283,8 @@ void exp_claims(po_exp_ctx *c, const exp_claim_row *rows, size_t n, const void *
 {
     for (size_t i = 0; i < n; i++) {
         char buf[2048] = "";
-        bool holds = rows[i].eval(res, rows[i].arg, buf, sizeof buf);
+        exp_claim_io io = {res, rows[i].arg, buf, sizeof buf};
+        bool holds = rows[i].eval(&io);
         po_exp_claim(c, holds, rows[i].text, "%s", buf);
     }
 }

@@ -128,10 +128,17 @@ po_status exp_band_line(po_panel *p, const double *x, const double *mean, const 
                         size_t n, const po_style *s);
 
 /* One claim of a figure (SPEC.md §6) as data: the paper's statement and the
- * function that measures it on the figure's results (res): it writes what was
- * measured into buf (size bytes) and returns whether the claim holds. arg
- * tells apart rows that share a function (e.g. the teacher type). */
-typedef bool (*exp_claim_fn)(const void *res, size_t arg, char *buf, size_t size);
+ * function that measures it on the figure's results (io->res): it writes what
+ * was measured into io->buf (io->size bytes) and returns whether the claim
+ * holds. io->arg is the row's arg: it tells apart rows that share a function
+ * (e.g. the teacher type). */
+typedef struct exp_claim_io {
+    const void *res;
+    size_t arg;
+    char *buf;
+    size_t size;
+} exp_claim_io;
+typedef bool (*exp_claim_fn)(exp_claim_io *io);
 typedef struct exp_claim_row {
     const char *text;
     exp_claim_fn eval;

@@ -169,7 +169,8 @@ static void record(void *job, cJSON *root, cJSON *sizes)
     for (size_t ty = 0; ty < F2_TYPES; ty++) {
         size_t o = ty * J->k;
         cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
-        cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue", po_report_array(J->t_max + o, J->k));
+        cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue",
+                              po_report_array(J->t_max + o, J->k));
         cJSON_AddItemToObject(q, "map_max_real_eigenvalue", po_report_array(J->map_max + o, J->k));
         cJSON_AddItemToObject(q, "limit_max_real_eigenvalue",
                               po_report_array(J->lim_max + o, J->k));
@@ -187,9 +188,10 @@ static void record(void *job, cJSON *root, cJSON *sizes)
 }
 
 /* Teacher type arg: no student eigenvalue beyond the teacher's largest. */
-static bool claim_bound(const void *job, size_t ty, char *buf, size_t size)
+static bool claim_bound(exp_claim_io *io)
 {
-    const f2_job *J = job;
+    const size_t ty = io->arg;
+    const f2_job *J = io->res;
     size_t o = ty * J->k, ok_map = 0, ok_lim = 0;
     double ex_map = -HUGE_VAL, ex_lim = -HUGE_VAL;
     for (size_t i = o; i < o + J->k; i++) {
@@ -198,16 +200,17 @@ static bool claim_bound(const void *job, size_t ty, char *buf, size_t size)
         ex_map = fmax(ex_map, J->map_max[i] - J->t_max[i]);
         ex_lim = fmax(ex_lim, J->lim_max[i] - J->t_max[i]);
     }
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "holds for %zu/%zu MAP and %zu/%zu T -> infinity students; largest excess max "
              "Re(student) - max Re(teacher): MAP %.2g, T -> infinity %.2g",
              ok_map, J->k, ok_lim, J->k, ex_map, ex_lim);
     return ok_map == J->k && ok_lim == J->k;
 }
 
-static bool claim_recovered(const void *job, size_t ty, char *buf, size_t size)
+static bool claim_recovered(exp_claim_io *io)
 {
-    const f2_job *J = job;
+    const size_t ty = io->arg;
+    const f2_job *J = io->res;
     size_t o = ty * J->k, las_map = 0, las_lim = 0;
     double mm, sm, ml, sl, mlm, slm, mll, sll;
     for (size_t i = o; i < o + J->k; i++) {
@@ -218,7 +221,7 @@ static bool claim_recovered(const void *job, size_t ty, char *buf, size_t size)
     exp_mean_sem(J->lim_max + o, J->k, 1, &ml, &sl);
     exp_mean_sem(J->map_las + o, J->k, 1, &mlm, &slm);
     exp_mean_sem(J->lim_las + o, J->k, 1, &mll, &sll);
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "LAS > 1 for %zu/%zu MAP and %zu/%zu T -> infinity students; lambda1 MAP %.4f +- "
              "%.4f, T -> infinity %.4f +- %.4f; LAS MAP %.2f +- %.2f, T -> infinity %.2f +- %.2f "
              "(mean +- SEM)",

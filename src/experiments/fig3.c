@@ -174,8 +174,10 @@ static po_status draw(po_exp_ctx *c, const void *job)
     double Dx[N_SWEEP];
     for (size_t k = 0; k < N_SWEEP; k++) Dx[k] = (double)sweep_D[k];
     const exp_series eig[] = {
-        {EXP_LINE, Dx, J->re1, NULL, N_SWEEP, 0, {PO_COLOR_BLUE, 2, false, 1, "Re lambda1 (student)"}},
-        {EXP_LINE, Dx, J->re2, NULL, N_SWEEP, 0, {PO_COLOR_ORANGE, 2, false, 1, "Re lambda2 (student)"}},
+        {EXP_LINE, Dx, J->re1, NULL, N_SWEEP, 0,
+         {PO_COLOR_BLUE, 2, false, 1, "Re lambda1 (student)"}},
+        {EXP_LINE, Dx, J->re2, NULL, N_SWEEP, 0,
+         {PO_COLOR_ORANGE, 2, false, 1, "Re lambda2 (student)"}},
         {EXP_POINTS, Dx + 1, table_re1 + 1, NULL, N_SWEEP - 1, 0,
          {PO_COLOR_BLACK, 1, false, 0, "SPEC 4.3 table, lambda1"}},
         {EXP_HLINE, .level = 1.0, .style = {PO_COLOR_GREY, 1, true, 0, "teacher: all 0; Re = 1"}},
@@ -222,10 +224,9 @@ static void record(void *job, cJSON *j, cJSON *sizes)
 }
 
 /* (a) LAS is larger at small fractions than at large ones, for every D. */
-static bool claim_grows(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_grows(exp_claim_io *io)
 {
-    (void)arg;
-    const f3_job *J = job;
+    const f3_job *J = io->res;
     size_t grow = 0;
     double worst_small = HUGE_VAL, best_large = -HUGE_VAL;
     for (size_t k = 0; k < J->nD; k++) {
@@ -235,7 +236,7 @@ static bool claim_grows(const void *job, size_t arg, char *buf, size_t size)
         if (small < worst_small) worst_small = small;
         if (large > best_large) best_large = large;
     }
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "mean LAS over d/D <= 0.1 exceeds that over d/D >= 0.5 for %zu of %zu D (D = "
              "%zu..%zu); smallest small-fraction mean %.2f, largest large-fraction mean %.2f",
              grow, J->nD, J->D[0], J->D[J->nD - 1], worst_small, best_large);
@@ -243,13 +244,12 @@ static bool claim_grows(const void *job, size_t arg, char *buf, size_t size)
 }
 
 /* (b) agreement with SPEC.md §4.3's table. */
-static bool claim_table(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_table(exp_claim_io *io)
 {
-    (void)arg;
-    const f3_job *J = job;
+    const f3_job *J = io->res;
     double maxdiff = 0;
     for (size_t k = 0; k < N_SWEEP; k++) maxdiff = fmax(maxdiff, fabs(J->re1[k] - table_re1[k]));
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "max |difference| %.1e over D = 25..5000; Re lambda1 = %.4f at D = 5000 (table "
              "0.9860)",
              maxdiff, J->re1[N_SWEEP - 1]);
@@ -257,14 +257,13 @@ static bool claim_table(const void *job, size_t arg, char *buf, size_t size)
 }
 
 /* (b) lambda1 -> 1. */
-static bool claim_to_one(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_to_one(exp_claim_io *io)
 {
-    (void)arg;
-    const f3_job *J = job;
+    const f3_job *J = io->res;
     const double *re1 = J->re1;
     bool mono = true;
     for (size_t k = 5; k + 1 < N_SWEEP; k++) mono = mono && re1[k + 1] > re1[k];
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "Re lambda1 = %.4f, %.4f, %.4f, %.4f, %.4f at D = 474, 854, 1540, 2775, 5000 (%s); "
              "Re lambda2 = %.4f at D = 5000",
              re1[5], re1[6], re1[7], re1[8], re1[9], mono ? "increasing" : "NOT increasing",
@@ -272,15 +271,14 @@ static bool claim_to_one(const void *job, size_t arg, char *buf, size_t size)
     return mono && re1[N_SWEEP - 1] > 0.98;
 }
 
-static bool claim_gap(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_gap(exp_claim_io *io)
 {
-    (void)arg;
-    const f3_job *J = job;
+    const f3_job *J = io->res;
     const double *tau1 = J->tau1, *tau2 = J->tau2;
     size_t pairs = 0;
     for (size_t k = 2; k <= 4; k++) pairs += fabs(tau1[k] - tau2[k]) < 1e-9 * tau1[k];
     double gap = tau1[N_SWEEP - 1] / tau2[N_SWEEP - 1];
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "tau1 = tau2 (complex pair) at D = 81, 146, 263: %zu of 3; tau1/tau2 = %.2f at D = "
              "474, %.1f at D = 5000 (tau1 = %.1f, tau2 = %.2f; LAS %.2f)",
              pairs, tau1[5] / tau2[5], gap, tau1[N_SWEEP - 1], tau2[N_SWEEP - 1],

@@ -336,14 +336,13 @@ static void record(void *job, cJSON *j, cJSON *p)
     }
 }
 
-static bool claim_outliers(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_outliers(exp_claim_io *io)
 {
-    (void)arg;
-    const f4_job *J = job;
+    const f4_job *J = io->res;
     const f4_case *cs = J->cs;
     size_t n2 = exp_count_above(cs[0].ss, F4_NEAR_ONE), n3 = exp_count_above(cs[1].ss, F4_NEAR_ONE);
     size_t t2 = exp_count_above(cs[0].st, F4_NEAR_ONE), t3 = exp_count_above(cs[1].st, F4_NEAR_ONE);
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "rank 2: %zu (Re lambda = %.3f, %.3f, %.3f); rank 3: %zu (%.3f, %.3f, %.3f); "
              "teachers: %zu, %zu (max Re %.1e, %.1e); 50%% students (d = %zu): %zu, %zu",
              n2, cs[0].ss->re[0], cs[0].ss->re[1], cs[0].ss->re[2], n3, cs[1].ss->re[0],
@@ -353,24 +352,23 @@ static bool claim_outliers(const void *job, size_t arg, char *buf, size_t size)
 }
 
 /* A line attractor: tau1 >> tau2 (LAS > 1); a plane: tau1, tau2 >> tau3. */
-static bool claim_attractors(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_attractors(exp_claim_io *io)
 {
-    (void)arg;
-    const po_spectrum *s2 = ((const f4_job *)job)->cs[0].ss, *s3 = ((const f4_job *)job)->cs[1].ss;
+    const f4_case *cs = ((const f4_job *)io->res)->cs;
+    const po_spectrum *s2 = cs[0].ss, *s3 = cs[1].ss;
     double plane3 = log2(s3->tau[1] / s3->tau[2]);
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "rank 2: tau = %.1f, %.2f (LAS %.2f); rank 3: tau = %.1f, %.1f, %.2f (log2 tau2/tau3 "
              "= %.2f); teacher tau = 1",
              s2->tau[0], s2->tau[1], s2->las, s3->tau[0], s3->tau[1], s3->tau[2], plane3);
     return s2->las > 1 && plane3 > 1;
 }
 
-static bool claim_settle(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_settle(exp_claim_io *io)
 {
-    (void)arg;
-    const f4_job *J = job;
+    const f4_job *J = io->res;
     const f4_case *cs = J->cs;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "late-half variance in PC1 (rank 2) %.3f, in PC1-2 (rank 3) %.3f; final/initial norm "
              "after %zu steps: 5%% students %.2g, %.2g; 50%% students %.2g, %.2g; teachers %.2g, "
              "%.2g",
@@ -381,11 +379,10 @@ static bool claim_settle(const void *job, size_t arg, char *buf, size_t size)
            cs[1].end_ratio[2] < 1e-6;
 }
 
-static bool claim_traces(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_traces(exp_claim_io *io)
 {
-    (void)arg;
-    const f4_case *cs = ((const f4_job *)job)->cs;
-    snprintf(buf, size,
+    const f4_case *cs = ((const f4_job *)io->res)->cs;
+    snprintf(io->buf, io->size,
              "relative error of neurons 4-8 over 4000 steps: %.3f (rank 2), %.3f (rank 3)",
              cs[0].trace_rel_err, cs[1].trace_rel_err);
     return cs[0].trace_rel_err < 0.3 && cs[1].trace_rel_err < 0.3;

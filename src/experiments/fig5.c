@@ -227,12 +227,11 @@ typedef struct f5_claimed {
     double seconds, cpu;
 } f5_claimed;
 
-static bool claim_map10(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_map10(exp_claim_io *io)
 {
-    (void)arg;
-    const f5_claimed *r = res;
+    const f5_claimed *r = io->res;
     const f5_tally *m10 = &r->tally[0];
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "%zu/%zu mismatch (spurious fixed points %zu, missing %zu, spurious cycles %zu, "
              "missing %zu) [D = %zu, T = %zu; MAP and CORNN on %zu instances, BPTT and FORCE on "
              "%zu; %.0f s in all, %.0f s CPU]",
@@ -242,20 +241,18 @@ static bool claim_map10(const void *res, size_t arg, char *buf, size_t size)
     return 2 * m10->mismatch > m10->runs;
 }
 
-static bool claim_half(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_half(exp_claim_io *io)
 {
-    (void)arg;
-    const f5_tally *m10 = &((const f5_claimed *)res)->tally[0];
+    const f5_tally *m10 = &((const f5_claimed *)io->res)->tally[0];
     double f = m10->runs ? (double)m10->re_gt1 / (double)m10->runs : 0.0;
-    snprintf(buf, size, "%zu/%zu (real %zu, complex pair %zu)", m10->re_gt1, m10->runs,
+    snprintf(io->buf, io->size, "%zu/%zu (real %zu, complex pair %zu)", m10->re_gt1, m10->runs,
              m10->re_real, m10->re_complex);
     return f >= 0.2 && f <= 0.8;
 }
 
-static bool claim_kinds(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_kinds(exp_claim_io *io)
 {
-    (void)arg;
-    const f5_tally *tally = ((const f5_claimed *)res)->tally;
+    const f5_tally *tally = ((const f5_claimed *)io->res)->tally;
     size_t real = 0, real_fp = 0, cplx = 0, cplx_cyc = 0, cyc_without = 0;
     for (size_t i = 0; i < F5_METHODS; i++) {
         real += tally[i].re_real;
@@ -264,29 +261,27 @@ static bool claim_kinds(const void *res, size_t arg, char *buf, size_t size)
         cplx_cyc += tally[i].complex_with_cycle;
         cyc_without += tally[i].cycle_without;
     }
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "real: %zu/%zu students with a non-zero stable fixed point; complex: %zu/%zu with a "
              "limit cycle; %zu students with a cycle and no Re lambda > 1",
              real_fp, real, cplx_cyc, cplx, cyc_without);
     return real > 0 && cplx > 0 && 2 * real_fp >= real && 2 * cplx_cyc >= cplx;
 }
 
-static bool claim_teacher(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_teacher(exp_claim_io *io)
 {
-    (void)arg;
-    const f5_teachers *tk = ((const f5_claimed *)res)->tk;
-    snprintf(buf, size,
+    const f5_teachers *tk = ((const f5_claimed *)io->res)->tk;
+    snprintf(io->buf, io->size,
              "%zu/%zu plain stable focus, %zu with non-zero stable fixed points, %zu with a limit "
              "cycle (leaky-current teacher)",
              tk->plain_focus, tk->runs, tk->nonzero_fp, tk->cycle);
     return tk->plain_focus < tk->runs;
 }
 
-static bool claim_map50(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_map50(exp_claim_io *io)
 {
-    (void)arg;
-    const f5_tally *m10 = &((const f5_claimed *)res)->tally[0], *m50 = m10 + 1;
-    snprintf(buf, size,
+    const f5_tally *m10 = &((const f5_claimed *)io->res)->tally[0], *m50 = m10 + 1;
+    snprintf(io->buf, io->size,
              "50%%: %zu/%zu mismatch, Re lambda > 1 in %zu (real %zu, complex %zu); 10%%: %zu/%zu "
              "mismatch",
              m50->mismatch, m50->runs, m50->re_gt1, m50->re_real, m50->re_complex, m10->mismatch,
@@ -295,10 +290,11 @@ static bool claim_map50(const void *res, size_t arg, char *buf, size_t size)
 }
 
 /* Method arg learns mismatched attractors too. */
-static bool claim_method(const void *res, size_t i, char *buf, size_t size)
+static bool claim_method(exp_claim_io *io)
 {
-    const f5_tally *t = &((const f5_claimed *)res)->tally[i];
-    snprintf(buf, size,
+    const size_t i = io->arg;
+    const f5_tally *t = &((const f5_claimed *)io->res)->tally[i];
+    snprintf(io->buf, io->size,
              "%zu/%zu mismatch (spurious fp %zu, missing fp %zu, spurious cycle %zu, missing cycle "
              "%zu); Re lambda > 1 in %zu (real %zu, complex %zu); %.0f s",
              t->mismatch, t->runs, t->spurious_fp, t->missing_fp, t->spurious_cycle,

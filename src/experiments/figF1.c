@@ -231,32 +231,30 @@ static size_t per_rank(char *buf, size_t size, const size_t *ok, size_t k)
     return all;
 }
 
-static bool claim_limit(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_limit(exp_claim_io *io)
 {
-    (void)arg;
-    const f1_job *J = job;
+    const f1_job *J = io->res;
     char blim[256];
     size_t all = per_rank(blim, sizeof blim, J->ok_lim, J->k);
     double maxdiff = 0;
     for (size_t ri = 0; ri < F1_RANKS; ri++)
         if (J->check_diff[ri] > maxdiff) maxdiff = J->check_diff[ri];
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "teachers with exactly r: %s (closed form vs Lyapunov solve: max |diff| %.1e)", blim,
              maxdiff);
     return all == F1_RANKS * J->k;
 }
 
-static bool claim_map(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_map(exp_claim_io *io)
 {
-    (void)arg;
-    const f1_job *J = job;
+    const f1_job *J = io->res;
     char bmap[256], br[256];
     size_t all = per_rank(bmap, sizeof bmap, J->ok_map, J->k), lr = 0;
     for (size_t ri = 0; ri < F1_RANKS; ri++) /* the r-th eigenvalue: the one finite T loses */
         lr += (size_t)snprintf(br + lr, sizeof br - lr, "%sr=%zu: %.3f vs %.3f", ri ? ", " : "",
                                ri + 1, J->mean_map[ri * F1_TOP + ri],
                                J->mean_lim[ri * F1_TOP + ri]);
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "teachers with exactly r - 1: %s (holds if >= 90%% of all); mean Re lambda_r, MAP "
              "vs T -> infinity: %s",
              bmap, br);

@@ -12,14 +12,13 @@ enum { F3_FAMILIES = 3 };
 static const double betas[F3_FAMILIES] = {0.25, 0.5, 1.0};
 static const char *const labels[F3_FAMILIES] = {"beta = 0.25", "beta = 0.5", "beta = 1"};
 
-static bool claim_spurious(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_spurious(exp_claim_io *io)
 {
-    (void)arg;
-    const sub_results *R = res;
+    const sub_results *R = io->res;
     const sub_result *r = R->r;
     size_t spurious = 0;
     for (size_t f = 0; f < F3_FAMILIES; f++) spurious += r[f].las_ref > 1.0;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "mean LAS at d = %zu of %zu: %.2f +- %.2f (beta 0.25), %.2f +- %.2f (0.5), %.2f +- "
              "%.2f (1); max over d/D: %.2f, %.2f, %.2f",
              r[0].d_ref, R->D, r[0].las_ref, r[0].las_ref_sem, r[1].las_ref, r[1].las_ref_sem,
@@ -27,13 +26,12 @@ static bool claim_spurious(const void *res, size_t arg, char *buf, size_t size)
     return spurious == F3_FAMILIES;
 }
 
-static bool claim_exact(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_exact(exp_claim_io *io)
 {
-    (void)arg;
-    const sub_result *r = ((const sub_results *)res)->r;
+    const sub_result *r = ((const sub_results *)io->res)->r;
     size_t exact = 0;
     for (size_t f = 0; f < F3_FAMILIES; f++) exact += r[f].full_sv_err < 1e-6 * r[f].sigma1;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "teacher sigma1, sigma2 = %.3f, %.3f / %.3f, %.3f / %.3f, %.3f; student at d = D "
              "within %.1e / %.1e / %.1e; at 5%%: %.3f, %.3f / %.3f, %.3f / %.3f, %.3f",
              r[0].sigma1, r[0].sigma2, r[1].sigma1, r[1].sigma2, r[2].sigma1, r[2].sigma2,

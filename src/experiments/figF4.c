@@ -11,15 +11,14 @@ static const double scales[F4_FAMILIES] = {0.1, 0.2, 0.4};
 static const char *const labels[F4_FAMILIES] = {"gamma^2 = 0.1 D", "gamma^2 = 0.2 D",
                                                 "gamma^2 = 0.4 D"};
 
-static bool claim_spurious(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_spurious(exp_claim_io *io)
 {
-    (void)arg;
-    const sub_results *R = res;
+    const sub_results *R = io->res;
     const sub_result *r = R->r;
     size_t spurious = 0;
     for (size_t f = 0; f < F4_FAMILIES; f++) spurious += r[f].las_ref > 1.0;
     bool grows = r[0].las_ref < r[1].las_ref && r[1].las_ref < r[2].las_ref;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "mean LAS at d = %zu of %zu: %.2f +- %.2f (0.1 D), %.2f +- %.2f (0.2 D), %.2f +- %.2f "
              "(0.4 D); %s in gamma",
              r[0].d_ref, R->D, r[0].las_ref, r[0].las_ref_sem, r[1].las_ref, r[1].las_ref_sem,
@@ -27,15 +26,14 @@ static bool claim_spurious(const void *res, size_t arg, char *buf, size_t size)
     return spurious == F4_FAMILIES && grows;
 }
 
-static bool claim_exact(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_exact(exp_claim_io *io)
 {
-    (void)arg;
-    const sub_results *R = res;
+    const sub_results *R = io->res;
     const sub_result *r = R->r;
     const double D = (double)R->D;
     size_t exact = 0;
     for (size_t f = 0; f < F4_FAMILIES; f++) exact += r[f].full_sv_err < 1e-6 * r[f].sigma1;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "teacher sigma1 = %.1f / %.1f / %.1f (gamma^2 = %.0f / %.0f / %.0f); student at d = "
              "D within %.1e / %.1e / %.1e; student sigma1 at 5%%: %.2f / %.2f / %.2f",
              r[0].sigma1, r[1].sigma1, r[2].sigma1, scales[0] * D, scales[1] * D, scales[2] * D,

@@ -210,10 +210,9 @@ static void record(void *job, cJSON *j, cJSON *p)
     }
 }
 
-static bool claim_same(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_same(exp_claim_io *io)
 {
-    (void)arg;
-    const f7_job *J = job;
+    const f7_job *J = io->res;
     const double *mean1 = J->mean1, *mcorr = J->mcorr;
     double worst_gap = 0, min_corr = HUGE_VAL;
     double lo[F7_NETS] = {HUGE_VAL, HUGE_VAL}, hi[F7_NETS] = {-HUGE_VAL, -HUGE_VAL};
@@ -229,7 +228,7 @@ static bool claim_same(const void *job, size_t arg, char *buf, size_t size)
         min_corr = fmin(min_corr, mc);
         cells_ok += gap < F7_SAME && mc > F7_CORR;
     }
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "%zu/%d cells; largest LA-FF gap in mean PC1 share %.3f; smallest mean |corr(PC1, "
              "ideal)| %.3f; PC1 share LA %.3f-%.3f, FF %.3f-%.3f over cells",
              cells_ok, F7_CELLS, worst_gap, min_corr, lo[0], hi[0], lo[1], hi[1]);

@@ -226,10 +226,9 @@ static void record(void *job, cJSON *j, cJSON *p)
 }
 
 /* (a) the spurious slow mode at every fraction */
-static bool claim_slow(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_slow(exp_claim_io *io)
 {
-    (void)arg;
-    const f8_job *J = job;
+    const f8_job *J = io->res;
     size_t pts_a = 0, slow_a = 0, las_a = 0;
     for (size_t g = 0; g < J->nd; g++) {
         size_t n = 0;
@@ -242,7 +241,7 @@ static bool claim_slow(const void *job, size_t arg, char *buf, size_t size)
     size_t w = 0;
     for (size_t g = 0; g < J->nd && w < sizeof lasv; g++)
         w += (size_t)snprintf(lasv + w, sizeof lasv - w, "%s%.2f", g ? ", " : "", J->ma[g]);
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "%zu/%zu grid points (d = %zu..%zu of D = %zu), %zu/%zu fits; but mean LAS > 1 at "
              "only %zu/%zu points (mean LAS %s): the slow modes come in pairs",
              pts_a, J->nd, dgrid[0], dgrid[J->nd - 1], J->D, slow_a, J->nd * J->k, las_a, J->nd,
@@ -251,25 +250,23 @@ static bool claim_slow(const void *job, size_t arg, char *buf, size_t size)
 }
 
 /* (b) small latent dimension */
-static bool claim_small_k(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_small_k(exp_claim_io *io)
 {
-    (void)arg;
-    const double *mb = ((const f8_job *)job)->mb, *sb = ((const f8_job *)job)->sb;
-    snprintf(buf, size,
+    const double *mb = ((const f8_job *)io->res)->mb, *sb = ((const f8_job *)io->res)->sb;
+    snprintf(io->buf, io->size,
              "mean LAS +- SEM for K = 2..6: %.2f +- %.2f, %.2f +- %.2f, %.2f +- %.2f, %.2f +- "
              "%.2f, %.2f +- %.2f",
              mb[0], sb[0], mb[1], sb[1], mb[2], sb[2], mb[3], sb[3], mb[4], sb[4]);
     return mb[0] > 1;
 }
 
-static bool claim_select(const void *job, size_t arg, char *buf, size_t size)
+static bool claim_select(exp_claim_io *io)
 {
-    (void)arg;
-    const f8_job *J = job;
+    const f8_job *J = io->res;
     const double *me = J->me;
     size_t ksel = select_k(me, 1), small = 0;
     for (size_t i = 0; i < J->k; i++) small += select_k(J->ev + J->nd * J->k + i, J->k) <= 2;
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "mean EV for K = 2..6: %.4f, %.4f, %.4f, %.4f, %.4f: chooses K = %zu; per instance "
              "K <= 2 in %zu/%zu; mean LAS at the chosen K %.2f",
              me[0], me[1], me[2], me[3], me[4], ksel, small, J->k, J->mb[ksel - F8_KMIN]);

@@ -61,10 +61,12 @@ typedef struct f2_claimed {
 } f2_claimed;
 
 /* Student arg overestimates the teacher's eigenvalues. */
-static bool claim_over(const void *res, size_t i, char *buf, size_t size)
+static bool claim_over(exp_claim_io *io)
 {
-    const f2_claimed *r = res;
-    snprintf(buf, size, "student max Re lambda %.3f vs teacher %.3f (%zu-unit student, %zu hidden)",
+    const size_t i = io->arg;
+    const f2_claimed *r = io->res;
+    snprintf(io->buf, io->size,
+             "student max Re lambda %.3f vs teacher %.3f (%zu-unit student, %zu hidden)",
              r->max_re[i], r->teacher, r->units[i], r->units[i] - r->d);
     return r->max_re[i] > r->teacher;
 }

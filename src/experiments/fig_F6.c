@@ -97,10 +97,9 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
 }
 
 /* Over the instances' counts: some student differs from its teacher. */
-static bool claim_differ(const void *res, size_t arg, char *buf, size_t size)
+static bool claim_differ(exp_claim_io *io)
 {
-    (void)arg;
-    const f6_counts *counts = res;
+    const f6_counts *counts = io->res;
     size_t spurious = 0, missed = 0, differ = 0;
     for (size_t k = 0; k < F6_INSTANCES; k++)
         for (size_t j = 0; j < F6_FRACS; j++) {
@@ -108,7 +107,7 @@ static bool claim_differ(const void *res, size_t arg, char *buf, size_t size)
             missed += counts[k].missed[j];
             differ += counts[k].spurious[j] || counts[k].missed[j];
         }
-    snprintf(buf, size,
+    snprintf(io->buf, io->size,
              "stable fixed points teacher / 5%% / 50%%: instance 1 %zu / %zu / %zu, instance 2 "
              "%zu / %zu / %zu; %zu of 4 students with a spurious (%zu) or missed (%zu) stable "
              "fixed point",

@@ -234,19 +234,20 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
     return st;
 }
 
-bool sub_claim_overlap(const void *res, size_t which, char *buf, size_t size)
+bool sub_claim_overlap(exp_claim_io *io)
 {
-    const sub_results *R = res;
+    const size_t which = io->arg;
+    const sub_results *R = io->res;
     const sub_result *r = R->r;
     const double chance = 1.0 / sqrt((double)r[0].d_ref);
-    int len = snprintf(buf, size, "%c overlaps at d = %zu (chance %.3f):", (char)which, r[0].d_ref,
-                       chance);
+    int len = snprintf(io->buf, io->size, "%c overlaps at d = %zu (chance %.3f):", (char)which,
+                       r[0].d_ref, chance);
     size_t above = 0;
     for (size_t f = 0; f < R->n; f++) {
         const double o = which == 'u' ? r[f].u_ref : r[f].v_ref;
         above += o > 1.0 / sqrt((double)r[f].d_ref);
-        if (len > 0 && (size_t)len < size)
-            len += snprintf(buf + len, size - (size_t)len, "%s %.2f", f ? "," : "", o);
+        if (len > 0 && (size_t)len < io->size)
+            len += snprintf(io->buf + len, io->size - (size_t)len, "%s %.2f", f ? "," : "", o);
     }
     return above == R->n;
 }

@@ -52,7 +52,7 @@ typedef struct sub_results {
  * panels): at 5% observation the student's top left (u1) and right (v1)
  * singular vectors overlap the teacher's, truncated, above chance 1/sqrt(d),
  * for every family. Rows of a claims list over a sub_results. */
-bool sub_claim_overlap(const void *res, size_t which, char *buf, size_t size);
+bool sub_claim_overlap(exp_claim_io *io);
 #define SUB_OVERLAP_CLAIMS                                                                         \
     {"the student's top left singular vector u1 overlaps the teacher's (truncated) above chance " \
      "1/sqrt(d) at 5% observation (our reading of the panel)",                                    \
