@@ -149,13 +149,12 @@ typedef struct exp_claim_row {
 void exp_claims(po_exp_ctx *c, const exp_claim_row *rows, size_t n, const void *res);
 
 /* A figure as a description, run by exp_run (the shared set-up and order):
- *   sizes from the table (exp_sizes_set), setup (seed, allocations; all
- *   the work of a figure without items), items(job) items of item() in
- *   parallel (exp_parallel), the sizes recorded
- *   under sizes_key (when not NULL; record receives that object, else NULL),
- *   record (the rest of the JSON, and the numbers the claims read), the
- *   claims, draw; release in every case. Callbacks other than item may be
- *   NULL. */
+ * the sizes from the table (exp_sizes_set); setup (seed, allocations; all the
+ * work of a figure without items); items(job) items of item() in parallel
+ * (exp_parallel); the sizes recorded under sizes_key (if not NULL: record
+ * receives that object, else NULL); record (the rest of the JSON, and the
+ * numbers the claims read); the claims; draw; release, after a failure too.
+ * Every callback may be NULL (item only when items is). */
 typedef struct exp_desc {
     const exp_size *sizes;
     size_t n_sizes;
@@ -170,7 +169,8 @@ typedef struct exp_desc {
     void (*release)(void *job);
 } exp_desc;
 
-/* Run the figure described by d on job (zeroed by the caller). */
+/* Run the figure described by d on job: zeroed by the caller, or holding the
+ * library defaults that EXP_KEEP rows leave (fig4). Returns the first failure. */
 po_status exp_run(po_exp_ctx *c, const exp_desc *d, void *job);
 
 /* Monotonic wall-clock seconds (for the timings figures record). */
