@@ -221,6 +221,33 @@ po_axes exp_axes(const char *title, const char *xlabel, const char *ylabel)
     return a;
 }
 
+void exp_claims(po_exp_ctx *c, const exp_claim_row *rows, size_t n, const void *res)
+{
+    for (size_t i = 0; i < n; i++) {
+        char buf[2048] = "";
+        exp_claim_io io = {res, rows[i].arg, buf, sizeof buf};
+        bool holds = rows[i].eval(&io);
+        po_exp_claim(c, holds, rows[i].text, "%s", buf);
+    }
+}
+
+po_status exp_run(po_exp_ctx *c, const exp_desc *d, void *job)
+{
+    exp_sizes_set(c, d->sizes, d->n_sizes, job);
+    po_status st = d->setup ? d->setup(c, job) : PO_OK;
+    if (st == PO_OK && d->items) st = exp_parallel(c, d->items(job), d->item, job);
+    if (st == PO_OK) {
+        cJSON *root = po_exp_json(c);
+        cJSON *sizes =
+            d->sizes_key ? exp_sizes_json(root, d->sizes_key, d->sizes, d->n_sizes, job) : NULL;
+        if (d->record) d->record(job, root, sizes);
+        exp_claims(c, d->claims, d->n_claims, job);
+        if (d->draw) st = d->draw(c, job);
+    }
+    if (d->release) d->release(job);
+    return st;
+}
+
 /* ---- plot snippets ---------------------------------------------------- */
 
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,

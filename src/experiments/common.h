@@ -127,6 +127,52 @@ po_status exp_panel(po_figure *f, size_t row, size_t col, const po_axes *ax,
 po_status exp_band_line(po_panel *p, const double *x, const double *mean, const double *sem,
                         size_t n, const po_style *s);
 
+/* One claim of a figure (SPEC.md §6) as data: the paper's statement and the
+ * function that measures it on the figure's results (io->res): it writes what
+ * was measured into io->buf (io->size bytes) and returns whether the claim
+ * holds. io->arg is the row's arg: it tells apart rows that share a function
+ * (e.g. the teacher type). */
+typedef struct exp_claim_io {
+    const void *res;
+    size_t arg;
+    char *buf;
+    size_t size;
+} exp_claim_io;
+typedef bool (*exp_claim_fn)(exp_claim_io *io);
+typedef struct exp_claim_row {
+    const char *text;
+    exp_claim_fn eval;
+    size_t arg;
+} exp_claim_row;
+
+/* Evaluate the n claims in order and record each (po_exp_claim). */
+void exp_claims(po_exp_ctx *c, const exp_claim_row *rows, size_t n, const void *res);
+
+/* A figure as a description, run by exp_run (the shared set-up and order):
+ * the sizes from the table (exp_sizes_set); setup (seed, allocations; all the
+ * work of a figure without items); items(job) items of item() in parallel
+ * (exp_parallel); the sizes recorded under sizes_key (if not NULL: record
+ * receives that object, else NULL); record (the rest of the JSON, and the
+ * numbers the claims read); the claims; draw; release, after a failure too.
+ * Every callback may be NULL (item only when items is). */
+typedef struct exp_desc {
+    const exp_size *sizes;
+    size_t n_sizes;
+    const char *sizes_key;
+    po_status (*setup)(po_exp_ctx *c, void *job);
+    size_t (*items)(const void *job);
+    exp_item_fn item;
+    void (*record)(void *job, cJSON *root, cJSON *sizes);
+    const exp_claim_row *claims;
+    size_t n_claims;
+    po_status (*draw)(po_exp_ctx *c, const void *job);
+    void (*release)(void *job);
+} exp_desc;
+
+/* Run the figure described by d on job: zeroed by the caller, or holding the
+ * library defaults that EXP_KEEP rows leave (fig4). Returns the first failure. */
+po_status exp_run(po_exp_ctx *c, const exp_desc *d, void *job);
+
 /* Monotonic wall-clock seconds (for the timings figures record). */
 double exp_now(void);
 

@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -102,8 +101,9 @@ static const exp_size f2_sizes[] = {
 static const char *const type_name[F2_TYPES] = {"symmetric", "symmetric + line attractor"};
 static const char *const type_short[F2_TYPES] = {"no LA", "with LA"};
 
-static po_status draw(po_exp_ctx *c, const f2_job *J)
+static po_status draw(po_exp_ctx *c, const void *job)
 {
+    const f2_job *J = job;
     po_figure *f = NULL;
     po_status st = exp_figure(&f, F2_TYPES, 4, 2800, 1250,
                               "Fig 2: symmetric teachers without (top) and with (bottom) a line "
@@ -136,8 +136,9 @@ static po_status draw(po_exp_ctx *c, const f2_job *J)
     return exp_figure_done(c, f, st);
 }
 
-static void job_free(f2_job *J)
+static void job_free(void *job)
 {
+    f2_job *J = job;
     free(J->t_max);
     for (size_t ty = 0; ty < F2_TYPES; ty++) {
         po_spectrum_free(J->ex_t[ty]);
@@ -148,80 +149,102 @@ static void job_free(f2_job *J)
     }
 }
 
+static po_status setup(po_exp_ctx *c, void *job)
+{
+    f2_job *J = job;
+    J->seed = po_exp_seed(c);
+    return exp_arrays(F2_TYPES * J->k, &J->t_max, &J->map_max, &J->lim_max, &J->map_las,
+                      &J->lim_las, NULL)
+               ? PO_OK
+               : PO_ENOMEM;
+}
+
+static size_t items(const void *job) { return F2_TYPES * ((const f2_job *)job)->k; }
+
+static void record(void *job, cJSON *root, cJSON *sizes)
+{
+    (void)sizes;
+    const f2_job *J = job;
+    cJSON *types = cJSON_AddObjectToObject(root, "types");
+    for (size_t ty = 0; ty < F2_TYPES; ty++) {
+        size_t o = ty * J->k;
+        cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
+        cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue",
+                              po_report_array(J->t_max + o, J->k));
+        cJSON_AddItemToObject(q, "map_max_real_eigenvalue", po_report_array(J->map_max + o, J->k));
+        cJSON_AddItemToObject(q, "limit_max_real_eigenvalue",
+                              po_report_array(J->lim_max + o, J->k));
+        cJSON_AddItemToObject(q, "map_line_attractor_score",
+                              po_report_array(J->map_las + o, J->k));
+        cJSON_AddItemToObject(q, "limit_line_attractor_score",
+                              po_report_array(J->lim_las + o, J->k));
+        cJSON *ex = cJSON_AddObjectToObject(q, "example_teacher_0");
+        cJSON_AddItemToObject(ex, "teacher_eigenvalues", po_report_spectrum_json(J->ex_t[ty], 0));
+        cJSON_AddItemToObject(ex, "map_eigenvalues", po_report_spectrum_json(J->ex_map[ty], 0));
+        cJSON_AddItemToObject(ex, "limit_eigenvalues", po_report_spectrum_json(J->ex_lim[ty], 0));
+        cJSON_AddItemToObject(ex, "teacher_flow", exp_flow_json(J->flow_t[ty]));
+        cJSON_AddItemToObject(ex, "map_student_flow", exp_flow_json(J->flow_s[ty]));
+    }
+}
+
+/* Teacher type arg: no student eigenvalue beyond the teacher's largest. */
+static bool claim_bound(exp_claim_io *io)
+{
+    const size_t ty = io->arg;
+    const f2_job *J = io->res;
+    size_t o = ty * J->k, ok_map = 0, ok_lim = 0;
+    double ex_map = -HUGE_VAL, ex_lim = -HUGE_VAL;
+    for (size_t i = o; i < o + J->k; i++) {
+        ok_map += J->map_max[i] <= J->t_max[i] + F2_TOL;
+        ok_lim += J->lim_max[i] <= J->t_max[i] + F2_TOL;
+        ex_map = fmax(ex_map, J->map_max[i] - J->t_max[i]);
+        ex_lim = fmax(ex_lim, J->lim_max[i] - J->t_max[i]);
+    }
+    snprintf(io->buf, io->size,
+             "holds for %zu/%zu MAP and %zu/%zu T -> infinity students; largest excess max "
+             "Re(student) - max Re(teacher): MAP %.2g, T -> infinity %.2g",
+             ok_map, J->k, ok_lim, J->k, ex_map, ex_lim);
+    return ok_map == J->k && ok_lim == J->k;
+}
+
+static bool claim_recovered(exp_claim_io *io)
+{
+    const size_t ty = io->arg;
+    const f2_job *J = io->res;
+    size_t o = ty * J->k, las_map = 0, las_lim = 0;
+    double mm, sm, ml, sl, mlm, slm, mll, sll;
+    for (size_t i = o; i < o + J->k; i++) {
+        las_map += J->map_las[i] > 1;
+        las_lim += J->lim_las[i] > 1;
+    }
+    exp_mean_sem(J->map_max + o, J->k, 1, &mm, &sm);
+    exp_mean_sem(J->lim_max + o, J->k, 1, &ml, &sl);
+    exp_mean_sem(J->map_las + o, J->k, 1, &mlm, &slm);
+    exp_mean_sem(J->lim_las + o, J->k, 1, &mll, &sll);
+    snprintf(io->buf, io->size,
+             "LAS > 1 for %zu/%zu MAP and %zu/%zu T -> infinity students; lambda1 MAP %.4f +- "
+             "%.4f, T -> infinity %.4f +- %.4f; LAS MAP %.2f +- %.2f, T -> infinity %.2f +- %.2f "
+             "(mean +- SEM)",
+             las_map, J->k, las_lim, J->k, mm, sm, ml, sl, mlm, slm, mll, sll);
+    return las_map == J->k && las_lim == J->k;
+}
+
+static const exp_claim_row f2_claims[] = {
+    {"symmetric teachers: no student eigenvalue has a larger real part than the teacher's "
+     "largest (finite T and T -> infinity)",
+     claim_bound, 0},
+    {"symmetric + line attractor teachers: no student eigenvalue has a larger real part than the "
+     "teacher's largest (finite T and T -> infinity)",
+     claim_bound, 1},
+    {"the approximate line attractor (lambda1 = 0.999) is recovered at 5% observation: student "
+     "LAS > 1, finite T and T -> infinity",
+     claim_recovered, 1},
+};
+
 po_status po_exp_fig2(po_exp_ctx *c)
 {
-    f2_job J;
-    memset(&J, 0, sizeof J);
-    exp_sizes_set(c, f2_sizes, EXP_COUNT(f2_sizes), &J);
-    J.seed = po_exp_seed(c);
-    size_t items = F2_TYPES * J.k;
-    if (!exp_arrays(items, &J.t_max, &J.map_max, &J.lim_max, &J.map_las, &J.lim_las, NULL))
-        return PO_ENOMEM;
-    po_status st = exp_parallel(c, items, f2_item, &J);
-    if (st == PO_OK) {
-        cJSON *j = po_exp_json(c);
-        exp_sizes_json(j, "parameters", f2_sizes, EXP_COUNT(f2_sizes), &J);
-        cJSON *types = cJSON_AddObjectToObject(j, "types");
-        for (size_t ty = 0; ty < F2_TYPES; ty++) {
-            size_t o = ty * J.k;
-            cJSON *q = cJSON_AddObjectToObject(types, type_name[ty]);
-            cJSON_AddItemToObject(q, "teacher_max_real_eigenvalue",
-                                  po_report_array(J.t_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_max_real_eigenvalue",
-                                  po_report_array(J.map_max + o, J.k));
-            cJSON_AddItemToObject(q, "limit_max_real_eigenvalue",
-                                  po_report_array(J.lim_max + o, J.k));
-            cJSON_AddItemToObject(q, "map_line_attractor_score",
-                                  po_report_array(J.map_las + o, J.k));
-            cJSON_AddItemToObject(q, "limit_line_attractor_score",
-                                  po_report_array(J.lim_las + o, J.k));
-            cJSON *ex = cJSON_AddObjectToObject(q, "example_teacher_0");
-            cJSON_AddItemToObject(ex, "teacher_eigenvalues",
-                                  po_report_spectrum_json(J.ex_t[ty], 0));
-            cJSON_AddItemToObject(ex, "map_eigenvalues", po_report_spectrum_json(J.ex_map[ty], 0));
-            cJSON_AddItemToObject(ex, "limit_eigenvalues",
-                                  po_report_spectrum_json(J.ex_lim[ty], 0));
-            cJSON_AddItemToObject(ex, "teacher_flow", exp_flow_json(J.flow_t[ty]));
-            cJSON_AddItemToObject(ex, "map_student_flow", exp_flow_json(J.flow_s[ty]));
-        }
-        for (size_t ty = 0; ty < F2_TYPES; ty++) {
-            size_t o = ty * J.k, ok_map = 0, ok_lim = 0;
-            double ex_map = -HUGE_VAL, ex_lim = -HUGE_VAL;
-            for (size_t i = o; i < o + J.k; i++) {
-                ok_map += J.map_max[i] <= J.t_max[i] + F2_TOL;
-                ok_lim += J.lim_max[i] <= J.t_max[i] + F2_TOL;
-                if (J.map_max[i] - J.t_max[i] > ex_map) ex_map = J.map_max[i] - J.t_max[i];
-                if (J.lim_max[i] - J.t_max[i] > ex_lim) ex_lim = J.lim_max[i] - J.t_max[i];
-            }
-            char claim[200];
-            snprintf(claim, sizeof claim,
-                     "%s teachers: no student eigenvalue has a larger real part than the "
-                     "teacher's largest (finite T and T -> infinity)",
-                     type_name[ty]);
-            po_exp_claim(c, ok_map == J.k && ok_lim == J.k, claim,
-                         "holds for %zu/%zu MAP and %zu/%zu T -> infinity students; largest "
-                         "excess max Re(student) - max Re(teacher): MAP %.2g, T -> infinity %.2g",
-                         ok_map, J.k, ok_lim, J.k, ex_map, ex_lim);
-        }
-        size_t o = J.k, las_map = 0, las_lim = 0;
-        double mm, sm, ml, sl, mlm, slm, mll, sll;
-        for (size_t i = o; i < o + J.k; i++) {
-            las_map += J.map_las[i] > 1;
-            las_lim += J.lim_las[i] > 1;
-        }
-        exp_mean_sem(J.map_max + o, J.k, 1, &mm, &sm);
-        exp_mean_sem(J.lim_max + o, J.k, 1, &ml, &sl);
-        exp_mean_sem(J.map_las + o, J.k, 1, &mlm, &slm);
-        exp_mean_sem(J.lim_las + o, J.k, 1, &mll, &sll);
-        po_exp_claim(c, las_map == J.k && las_lim == J.k,
-                     "the approximate line attractor (lambda1 = 0.999) is recovered at 5% "
-                     "observation: student LAS > 1, finite T and T -> infinity",
-                     "LAS > 1 for %zu/%zu MAP and %zu/%zu T -> infinity students; lambda1 MAP "
-                     "%.4f +- %.4f, T -> infinity %.4f +- %.4f; LAS MAP %.2f +- %.2f, T -> "
-                     "infinity %.2f +- %.2f (mean +- SEM)",
-                     las_map, J.k, las_lim, J.k, mm, sm, ml, sl, mlm, slm, mll, sll);
-    }
-    if (st == PO_OK) st = draw(c, &J);
-    job_free(&J);
-    return st;
+    static const exp_desc d = {f2_sizes, EXP_COUNT(f2_sizes), "parameters", setup, items,
+                               f2_item, record, f2_claims, EXP_COUNT(f2_claims), draw,
+                               job_free};
+    return exp_run(c, &d, &(f2_job){0});
 }

@@ -18,6 +18,7 @@
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
+#include "experiments/nl_pipeline.h"
 #include "partobs/rng.h"
 
 #define F4_SCALE 0.2
@@ -28,18 +29,6 @@ typedef struct f4_sizes {
     size_t D, d, d50, T, trace_T;
     po_traj_opts traj;
 } f4_sizes;
-
-/* The paper's sizes at --quick too, but fewer, shorter noise-free
- * trajectories (po_traj_opts_defaults() at full size). */
-static const exp_size f4_table[] = {
-    EXP_SIZE("D", f4_sizes, D, 500, 500),
-    EXP_SIZE("d", f4_sizes, d, 25, 25),
-    EXP_SIZE("d_50", f4_sizes, d50, 250, 250),
-    EXP_SIZE("T", f4_sizes, T, 30000, 30000),
-    EXP_SIZE(NULL, f4_sizes, trace_T, 4000, 4000),
-    EXP_SIZE(NULL, f4_sizes, traj.n_traj, EXP_KEEP, 6),
-    EXP_SIZE(NULL, f4_sizes, traj.steps, EXP_KEEP, 3000),
-};
 
 /* What one rank produces. */
 typedef struct f4_case {
@@ -54,6 +43,24 @@ typedef struct f4_case {
     double late_var1[3];              /* variance fraction of PC1 over the late halves */
     double late_var2[3];              /* of PC1 + PC2 */
 } f4_case;
+
+/* The figure: its sizes and the two ranks (2 and 3). */
+typedef struct f4_job {
+    f4_sizes z;
+    f4_case cs[2];
+} f4_job;
+
+/* The paper's sizes at --quick too, but fewer, shorter noise-free
+ * trajectories (po_traj_opts_defaults() at full size). */
+static const exp_size f4_table[] = {
+    EXP_SIZE("D", f4_job, z.D, 500, 500),
+    EXP_SIZE("d", f4_job, z.d, 25, 25),
+    EXP_SIZE("d_50", f4_job, z.d50, 250, 250),
+    EXP_SIZE("T", f4_job, z.T, 30000, 30000),
+    EXP_SIZE(NULL, f4_job, z.trace_T, 4000, 4000),
+    EXP_SIZE(NULL, f4_job, z.traj.n_traj, EXP_KEEP, 6),
+    EXP_SIZE(NULL, f4_job, z.traj.steps, EXP_KEEP, 3000),
+};
 
 static void case_free(f4_case *c)
 {
@@ -233,8 +240,12 @@ static po_status traj_panel(po_panel *p, const po_mat *X, const po_traj_opts *o,
     return st;
 }
 
-static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
+static po_status draw(po_exp_ctx *ctx, const void *job)
 {
+    const f4_job *J = job;
+    const f4_sizes *z = &J->z;
+    const f4_case *cs = J->cs;
+    const size_t n = 2;
     po_figure *f = NULL;
     po_status st = exp_figure(&f, n, 5, 2900, 620 * (int)n,
                               "Fig 4: null-overlap low-rank teachers (all eigenvalues 0), D = "
@@ -242,7 +253,7 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
                               z->D, z->T);
     char tt[5][2][140];
     for (size_t r = 0; st == PO_OK && r < n; r++) {
-        f4_case *c = &cs[r];
+        const f4_case *c = &cs[r];
         size_t R = c->rank;
         snprintf(tt[0][r], sizeof tt[0][r], "rank %zu: eigenvalues, teacher vs d = %zu student",
                  R, z->d);
@@ -261,23 +272,9 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
 
         ax = exp_axes(tt[1][r], "time (tau units)", "0.7 x_i + 2.5 (i - 4)");
         ax.legend = true;
-        p = po_figure_panel(f, r, 1, &ax);
-        size_t T = z->trace_T;
-        double *buf = malloc(3 * T * sizeof *buf);
-        if (st == PO_OK && !buf) st = PO_ENOMEM;
-        for (size_t j = 0; st == PO_OK && j < F4_NEURONS; j++) {
-            double *tx = buf, *ya = buf + T, *yb = buf + 2 * T;
-            for (size_t i = 0; i < T; i++) {
-                tx[i] = 0.01 * (double)i;
-                ya[i] = 0.7 * PO_MAT_AT(c->tr_teacher, i, j) + 2.5 * (double)j;
-                yb[i] = 0.7 * PO_MAT_AT(c->tr_student, i, j) + 2.5 * (double)j;
-            }
-            po_style sa = exp_style(PO_COLOR_RED, 1.6, j == 0 ? "teacher" : NULL);
-            po_style sb = exp_style(PO_COLOR_BLUE, 1.0, j == 0 ? "student" : NULL);
-            st = po_panel_line(p, tx, ya, T, &sa);
-            if (st == PO_OK) st = po_panel_line(p, tx, yb, T, &sb);
-        }
-        free(buf);
+        if (st == PO_OK)
+            st = po_nl_panel_traces(po_figure_panel(f, r, 1, &ax), c->tr_teacher, c->tr_student,
+                                    0, z->trace_T, 0.01, 1.6);
         for (size_t k = 0; st == PO_OK && k < 3; k++) {
             ax = exp_axes(tt[2 + k][r], "PC1", "PC2");
             p = po_figure_panel(f, r, 2 + k, &ax);
@@ -287,16 +284,25 @@ static po_status draw(po_exp_ctx *ctx, const f4_sizes *z, f4_case *cs, size_t n)
     return exp_figure_done(ctx, f, st);
 }
 
-static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size_t n)
+static po_status compute(po_exp_ctx *ctx, void *job)
 {
-    cJSON *j = po_exp_json(ctx);
-    cJSON *p = exp_sizes_json(j, "parameters", f4_table, EXP_COUNT(f4_table), z);
+    f4_job *J = job;
+    po_status st = PO_OK;
+    for (size_t r = 0; st == PO_OK && r < 2; r++) st = run_case(ctx, &J->z, &J->cs[r]);
+    po_exp_progress(ctx, 5, 5);
+    return st;
+}
+
+static void record(void *job, cJSON *j, cJSON *p)
+{
+    const f4_job *J = job;
+    const f4_sizes *z = &J->z;
     cJSON_AddNumberToObject(p, "scale", F4_SCALE);
     cJSON_AddNumberToObject(p, "trajectories", (double)z->traj.n_traj);
     cJSON_AddNumberToObject(p, "trajectory_steps", (double)z->traj.steps);
     cJSON *arr = cJSON_AddArrayToObject(j, "ranks");
-    for (size_t r = 0; r < n; r++) {
-        const f4_case *c = &cs[r];
+    for (size_t r = 0; r < 2; r++) {
+        const f4_case *c = &J->cs[r];
         cJSON *o = cJSON_CreateObject();
         if (!o || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
@@ -306,7 +312,8 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
         cJSON_AddItemToObject(o, "teacher_eigenvalues", po_report_spectrum_json(c->st, 10));
         cJSON_AddItemToObject(o, "student_eigenvalues", po_report_spectrum_json(c->ss, 0));
         cJSON_AddItemToObject(o, "student_50_eigenvalues", po_report_spectrum_json(c->ss50, 10));
-        cJSON_AddNumberToObject(o, "student_count_re_above_0.9", (double)exp_count_above(c->ss, F4_NEAR_ONE));
+        cJSON_AddNumberToObject(o, "student_count_re_above_0.9",
+                                (double)exp_count_above(c->ss, F4_NEAR_ONE));
         cJSON_AddNumberToObject(o, "student_50_count_re_above_0.9",
                                 (double)exp_count_above(c->ss50, F4_NEAR_ONE));
         cJSON_AddNumberToObject(o, "trace_relative_error", c->trace_rel_err);
@@ -314,10 +321,10 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
         size_t m = z->trace_T / 10;
         cJSON_AddItemToObject(o, "traces_teacher_every_10th_step",
                               po_report_matrix(c->tr_teacher->data, m, F4_NEURONS,
-                                                 10 * c->tr_teacher->ld));
+                                               10 * c->tr_teacher->ld));
         cJSON_AddItemToObject(o, "traces_student_every_10th_step",
                               po_report_matrix(c->tr_student->data, m, F4_NEURONS,
-                                                 10 * c->tr_student->ld));
+                                               10 * c->tr_student->ld));
         static const char *const who[3] = {"student", "student_50", "teacher"};
         cJSON *tj = cJSON_AddObjectToObject(o, "noise_free_trajectories");
         for (size_t k = 0; k < 3; k++) {
@@ -329,59 +336,81 @@ static void add_json(po_exp_ctx *ctx, const f4_sizes *z, const f4_case *cs, size
     }
 }
 
+static bool claim_outliers(exp_claim_io *io)
+{
+    const f4_job *J = io->res;
+    const f4_case *cs = J->cs;
+    size_t n2 = exp_count_above(cs[0].ss, F4_NEAR_ONE), n3 = exp_count_above(cs[1].ss, F4_NEAR_ONE);
+    size_t t2 = exp_count_above(cs[0].st, F4_NEAR_ONE), t3 = exp_count_above(cs[1].st, F4_NEAR_ONE);
+    snprintf(io->buf, io->size,
+             "rank 2: %zu (Re lambda = %.3f, %.3f, %.3f); rank 3: %zu (%.3f, %.3f, %.3f); "
+             "teachers: %zu, %zu (max Re %.1e, %.1e); 50%% students (d = %zu): %zu, %zu",
+             n2, cs[0].ss->re[0], cs[0].ss->re[1], cs[0].ss->re[2], n3, cs[1].ss->re[0],
+             cs[1].ss->re[1], cs[1].ss->re[2], t2, t3, cs[0].st->re[0], cs[1].st->re[0], J->z.d50,
+             exp_count_above(cs[0].ss50, F4_NEAR_ONE), exp_count_above(cs[1].ss50, F4_NEAR_ONE));
+    return n2 == 1 && n3 == 2 && t2 == 0 && t3 == 0;
+}
+
+/* A line attractor: tau1 >> tau2 (LAS > 1); a plane: tau1, tau2 >> tau3. */
+static bool claim_attractors(exp_claim_io *io)
+{
+    const f4_case *cs = ((const f4_job *)io->res)->cs;
+    const po_spectrum *s2 = cs[0].ss, *s3 = cs[1].ss;
+    double plane3 = log2(s3->tau[1] / s3->tau[2]);
+    snprintf(io->buf, io->size,
+             "rank 2: tau = %.1f, %.2f (LAS %.2f); rank 3: tau = %.1f, %.1f, %.2f (log2 tau2/tau3 "
+             "= %.2f); teacher tau = 1",
+             s2->tau[0], s2->tau[1], s2->las, s3->tau[0], s3->tau[1], s3->tau[2], plane3);
+    return s2->las > 1 && plane3 > 1;
+}
+
+static bool claim_settle(exp_claim_io *io)
+{
+    const f4_job *J = io->res;
+    const f4_case *cs = J->cs;
+    snprintf(io->buf, io->size,
+             "late-half variance in PC1 (rank 2) %.3f, in PC1-2 (rank 3) %.3f; final/initial norm "
+             "after %zu steps: 5%% students %.2g, %.2g; 50%% students %.2g, %.2g; teachers %.2g, "
+             "%.2g",
+             cs[0].late_var1[0], cs[1].late_var2[0], J->z.traj.steps, cs[0].end_ratio[0],
+             cs[1].end_ratio[0], cs[0].end_ratio[1], cs[1].end_ratio[1], cs[0].end_ratio[2],
+             cs[1].end_ratio[2]);
+    return cs[0].late_var1[0] > 0.95 && cs[1].late_var2[0] > 0.95 && cs[0].end_ratio[2] < 1e-6 &&
+           cs[1].end_ratio[2] < 1e-6;
+}
+
+static bool claim_traces(exp_claim_io *io)
+{
+    const f4_case *cs = ((const f4_job *)io->res)->cs;
+    snprintf(io->buf, io->size,
+             "relative error of neurons 4-8 over 4000 steps: %.3f (rank 2), %.3f (rank 3)",
+             cs[0].trace_rel_err, cs[1].trace_rel_err);
+    return cs[0].trace_rel_err < 0.3 && cs[1].trace_rel_err < 0.3;
+}
+
+static const exp_claim_row f4_claims[] = {
+    {"finite T: r - 1 student eigenvalues near 1 (Re > 0.9): one for rank 2, two for rank 3; "
+     "the teachers have none",
+     claim_outliers, 0},
+    {"spurious line attractor (rank 2) and plane attractor (rank 3) in the 5% student",
+     claim_attractors, 0},
+    {"noise-free student trajectories settle on a line (rank 2) / plane (rank 3); the teacher's "
+     "decay to the origin",
+     claim_settle, 0},
+    {"the activity is reproduced almost perfectly (student run with the teacher's IC and noise)",
+     claim_traces, 0},
+};
+
+static void release(void *job)
+{
+    f4_job *J = job;
+    for (size_t r = 0; r < 2; r++) case_free(&J->cs[r]);
+}
+
 po_status po_exp_fig4(po_exp_ctx *ctx)
 {
-    f4_sizes z = {.traj = po_traj_opts_defaults()};
-    exp_sizes_set(ctx, f4_table, EXP_COUNT(f4_table), &z);
-    f4_case cs[2];
-    memset(cs, 0, sizeof cs);
-    cs[0].rank = 2;
-    cs[1].rank = 3;
-    po_status st = PO_OK;
-    for (size_t r = 0; st == PO_OK && r < 2; r++) st = run_case(ctx, &z, &cs[r]);
-    if (st == PO_OK) {
-        add_json(ctx, &z, cs, 2);
-        size_t n2 = exp_count_above(cs[0].ss, F4_NEAR_ONE);
-        size_t n3 = exp_count_above(cs[1].ss, F4_NEAR_ONE);
-        size_t t2 = exp_count_above(cs[0].st, F4_NEAR_ONE);
-        size_t t3 = exp_count_above(cs[1].st, F4_NEAR_ONE);
-        po_exp_claim(ctx, n2 == 1 && n3 == 2 && t2 == 0 && t3 == 0,
-                     "finite T: r - 1 student eigenvalues near 1 (Re > 0.9): one for rank 2, two "
-                     "for rank 3; the teachers have none",
-                     "rank 2: %zu (Re lambda = %.3f, %.3f, %.3f); rank 3: %zu (%.3f, %.3f, %.3f); "
-                     "teachers: %zu, %zu (max Re %.1e, %.1e); 50%% students (d = %zu): %zu, %zu",
-                     n2, cs[0].ss->re[0], cs[0].ss->re[1], cs[0].ss->re[2], n3, cs[1].ss->re[0],
-                     cs[1].ss->re[1], cs[1].ss->re[2], t2, t3, cs[0].st->re[0], cs[1].st->re[0],
-                     z.d50, exp_count_above(cs[0].ss50, F4_NEAR_ONE),
-                     exp_count_above(cs[1].ss50, F4_NEAR_ONE));
-        /* A line attractor: tau1 >> tau2 (LAS > 1); a plane: tau1, tau2 >> tau3. */
-        double las2 = cs[0].ss->las;
-        double plane3 = log2(cs[1].ss->tau[1] / cs[1].ss->tau[2]);
-        po_exp_claim(ctx, las2 > 1 && plane3 > 1,
-                     "spurious line attractor (rank 2) and plane attractor (rank 3) in the 5% "
-                     "student",
-                     "rank 2: tau = %.1f, %.2f (LAS %.2f); rank 3: tau = %.1f, %.1f, %.2f "
-                     "(log2 tau2/tau3 = %.2f); teacher tau = 1",
-                     cs[0].ss->tau[0], cs[0].ss->tau[1], las2, cs[1].ss->tau[0], cs[1].ss->tau[1],
-                     cs[1].ss->tau[2], plane3);
-        po_exp_claim(ctx, cs[0].late_var1[0] > 0.95 && cs[1].late_var2[0] > 0.95 &&
-                              cs[0].end_ratio[2] < 1e-6 && cs[1].end_ratio[2] < 1e-6,
-                     "noise-free student trajectories settle on a line (rank 2) / plane (rank 3); "
-                     "the teacher's decay to the origin",
-                     "late-half variance in PC1 (rank 2) %.3f, in PC1-2 (rank 3) %.3f; final/initial "
-                     "norm after %zu steps: 5%% students %.2g, %.2g; 50%% students %.2g, %.2g; "
-                     "teachers %.2g, %.2g",
-                     cs[0].late_var1[0], cs[1].late_var2[0], z.traj.steps, cs[0].end_ratio[0],
-                     cs[1].end_ratio[0], cs[0].end_ratio[1], cs[1].end_ratio[1],
-                     cs[0].end_ratio[2], cs[1].end_ratio[2]);
-        po_exp_claim(ctx, cs[0].trace_rel_err < 0.3 && cs[1].trace_rel_err < 0.3,
-                     "the activity is reproduced almost perfectly (student run with the teacher's "
-                     "IC and noise)",
-                     "relative error of neurons 4-8 over 4000 steps: %.3f (rank 2), %.3f (rank 3)",
-                     cs[0].trace_rel_err, cs[1].trace_rel_err);
-        po_exp_progress(ctx, 5, 5);
-    }
-    if (st == PO_OK) st = draw(ctx, &z, cs, 2);
-    for (size_t r = 0; r < 2; r++) case_free(&cs[r]);
-    return st;
+    static const exp_desc d = {f4_table, EXP_COUNT(f4_table), "parameters", compute, NULL, NULL,
+                               record, f4_claims, EXP_COUNT(f4_claims), draw, release};
+    f4_job J = {.z = {.traj = po_traj_opts_defaults()}, .cs = {{.rank = 2}, {.rank = 3}}};
+    return exp_run(ctx, &d, &J);
 }

@@ -219,28 +219,40 @@ static po_status run_instance(po_exp_ctx *c, const f5_sizes *s, size_t k, bool d
     return st;
 }
 
-static void f5_claims(po_exp_ctx *c, const f5_sizes *s, const f5_tally tally[F5_METHODS],
-                      const f5_teachers *tk, double seconds, double cpu)
+/* What the claims read. */
+typedef struct f5_claimed {
+    const f5_sizes *s;
+    const f5_tally *tally; /* [F5_METHODS] */
+    const f5_teachers *tk;
+    double seconds, cpu;
+} f5_claimed;
+
+static bool claim_map10(exp_claim_io *io)
 {
-    const f5_tally *m10 = &tally[0], *m50 = &tally[1];
-    char size_note[200];
-    snprintf(size_note, sizeof size_note,
-             "D = %zu, T = %zu; MAP and CORNN on %zu instances, BPTT and FORCE on %zu; %.0f s in "
-             "all, %.0f s CPU",
-             s->D, s->T, m10->runs, tally[3].runs, seconds, cpu);
-    po_exp_claim(c, 2 * m10->mismatch > m10->runs,
-                 "lowrank-osc tanh teacher, MAP at 10%: the student's attractors differ from the "
-                 "teacher's in most instances (issue 4; 6 of 6 in an independent NumPy run)",
-                 "%zu/%zu mismatch (spurious fixed points %zu, missing %zu, spurious cycles %zu, "
-                 "missing %zu) [%s]",
-                 m10->mismatch, m10->runs, m10->spurious_fp, m10->missing_fp, m10->spurious_cycle,
-                 m10->missing_cycle, size_note);
+    const f5_claimed *r = io->res;
+    const f5_tally *m10 = &r->tally[0];
+    snprintf(io->buf, io->size,
+             "%zu/%zu mismatch (spurious fixed points %zu, missing %zu, spurious cycles %zu, "
+             "missing %zu) [D = %zu, T = %zu; MAP and CORNN on %zu instances, BPTT and FORCE on "
+             "%zu; %.0f s in all, %.0f s CPU]",
+             m10->mismatch, m10->runs, m10->spurious_fp, m10->missing_fp, m10->spurious_cycle,
+             m10->missing_cycle, r->s->D, r->s->T, m10->runs, r->tally[3].runs, r->seconds,
+             r->cpu);
+    return 2 * m10->mismatch > m10->runs;
+}
+
+static bool claim_half(exp_claim_io *io)
+{
+    const f5_tally *m10 = &((const f5_claimed *)io->res)->tally[0];
     double f = m10->runs ? (double)m10->re_gt1 / (double)m10->runs : 0.0;
-    po_exp_claim(c, f >= 0.2 && f <= 0.8,
-                 "MAP at 10%: the student has an eigenvalue with Re lambda > 1 in about half the "
-                 "instances",
-                 "%zu/%zu (real %zu, complex pair %zu)", m10->re_gt1, m10->runs, m10->re_real,
-                 m10->re_complex);
+    snprintf(io->buf, io->size, "%zu/%zu (real %zu, complex pair %zu)", m10->re_gt1, m10->runs,
+             m10->re_real, m10->re_complex);
+    return f >= 0.2 && f <= 0.8;
+}
+
+static bool claim_kinds(exp_claim_io *io)
+{
+    const f5_tally *tally = ((const f5_claimed *)io->res)->tally;
     size_t real = 0, real_fp = 0, cplx = 0, cplx_cyc = 0, cyc_without = 0;
     for (size_t i = 0; i < F5_METHODS; i++) {
         real += tally[i].re_real;
@@ -249,41 +261,80 @@ static void f5_claims(po_exp_ctx *c, const f5_sizes *s, const f5_tally tally[F5_
         cplx_cyc += tally[i].complex_with_cycle;
         cyc_without += tally[i].cycle_without;
     }
-    po_exp_claim(c, real > 0 && cplx > 0 && 2 * real_fp >= real && 2 * cplx_cyc >= cplx,
-                 "real eigenvalues with Re lambda > 1 go with (non-zero) stable fixed points of "
-                 "the student, complex pairs with limit cycles; cycles also appear without them "
-                 "(all methods pooled)",
-                 "real: %zu/%zu students with a non-zero stable fixed point; complex: %zu/%zu with "
-                 "a limit cycle; %zu students with a cycle and no Re lambda > 1",
-                 real_fp, real, cplx_cyc, cplx, cyc_without);
-    po_exp_claim(c, tk->plain_focus < tk->runs,
-                 "the teacher is not always a plain stable focus: some instances have non-zero "
-                 "stable fixed points or a cycle",
-                 "%zu/%zu plain stable focus, %zu with non-zero stable fixed points, %zu with a "
-                 "limit cycle (leaky-current teacher)",
-                 tk->plain_focus, tk->runs, tk->nonzero_fp, tk->cycle);
-    po_exp_claim(c, m50->mismatch * m10->runs <= m10->mismatch * m50->runs,
-                 "partial observation drives the mismatch: MAP at 50% mismatches no more often "
-                 "than at 10%",
-                 "50%%: %zu/%zu mismatch, Re lambda > 1 in %zu (real %zu, complex %zu); 10%%: "
-                 "%zu/%zu mismatch",
-                 m50->mismatch, m50->runs, m50->re_gt1, m50->re_real, m50->re_complex,
-                 m10->mismatch, m10->runs);
+    snprintf(io->buf, io->size,
+             "real: %zu/%zu students with a non-zero stable fixed point; complex: %zu/%zu with a "
+             "limit cycle; %zu students with a cycle and no Re lambda > 1",
+             real_fp, real, cplx_cyc, cplx, cyc_without);
+    return real > 0 && cplx > 0 && 2 * real_fp >= real && 2 * cplx_cyc >= cplx;
+}
+
+static bool claim_teacher(exp_claim_io *io)
+{
+    const f5_teachers *tk = ((const f5_claimed *)io->res)->tk;
+    snprintf(io->buf, io->size,
+             "%zu/%zu plain stable focus, %zu with non-zero stable fixed points, %zu with a limit "
+             "cycle (leaky-current teacher)",
+             tk->plain_focus, tk->runs, tk->nonzero_fp, tk->cycle);
+    return tk->plain_focus < tk->runs;
+}
+
+static bool claim_map50(exp_claim_io *io)
+{
+    const f5_tally *m10 = &((const f5_claimed *)io->res)->tally[0], *m50 = m10 + 1;
+    snprintf(io->buf, io->size,
+             "50%%: %zu/%zu mismatch, Re lambda > 1 in %zu (real %zu, complex %zu); 10%%: %zu/%zu "
+             "mismatch",
+             m50->mismatch, m50->runs, m50->re_gt1, m50->re_real, m50->re_complex, m10->mismatch,
+             m10->runs);
+    return m50->mismatch * m10->runs <= m10->mismatch * m50->runs;
+}
+
+/* Method arg learns mismatched attractors too. */
+static bool claim_method(exp_claim_io *io)
+{
+    const size_t i = io->arg;
+    const f5_tally *t = &((const f5_claimed *)io->res)->tally[i];
+    snprintf(io->buf, io->size,
+             "%zu/%zu mismatch (spurious fp %zu, missing fp %zu, spurious cycle %zu, missing cycle "
+             "%zu); Re lambda > 1 in %zu (real %zu, complex %zu); %.0f s",
+             t->mismatch, t->runs, t->spurious_fp, t->missing_fp, t->spurious_cycle,
+             t->missing_cycle, t->re_gt1, t->re_real, t->re_complex, t->seconds);
+    return t->mismatch > 0;
+}
+
+/* The claims list: five fixed rows, then one per method from CORNN on (its
+ * statement names the method and its d). */
+static void f5_claims(po_exp_ctx *c, const f5_claimed *r)
+{
+    exp_claim_row rows[F5_METHODS + 3] = {
+        {"lowrank-osc tanh teacher, MAP at 10%: the student's attractors differ from the "
+         "teacher's in most instances (issue 4; 6 of 6 in an independent NumPy run)",
+         claim_map10, 0},
+        {"MAP at 10%: the student has an eigenvalue with Re lambda > 1 in about half the "
+         "instances",
+         claim_half, 0},
+        {"real eigenvalues with Re lambda > 1 go with (non-zero) stable fixed points of the "
+         "student, complex pairs with limit cycles; cycles also appear without them (all methods "
+         "pooled)",
+         claim_kinds, 0},
+        {"the teacher is not always a plain stable focus: some instances have non-zero stable "
+         "fixed points or a cycle",
+         claim_teacher, 0},
+        {"partial observation drives the mismatch: MAP at 50% mismatches no more often than at "
+         "10%",
+         claim_map50, 0},
+    };
     f5_method ms[F5_METHODS];
-    f5_methods(s, ms);
+    f5_methods(r->s, ms);
+    char text[F5_METHODS][160];
     for (size_t i = 2; i < F5_METHODS; i++) {
-        const f5_tally *t = &tally[i];
-        char claim[160];
-        snprintf(claim, sizeof claim,
+        snprintf(text[i], sizeof text[i],
                  "Fig 5: %s (d = %zu) also learns mismatched attractors (spurious limit cycles or "
                  "fixed points)",
                  ms[i].label, ms[i].d);
-        po_exp_claim(c, t->mismatch > 0, claim,
-                     "%zu/%zu mismatch (spurious fp %zu, missing fp %zu, spurious cycle %zu, "
-                     "missing cycle %zu); Re lambda > 1 in %zu (real %zu, complex %zu); %.0f s",
-                     t->mismatch, t->runs, t->spurious_fp, t->missing_fp, t->spurious_cycle,
-                     t->missing_cycle, t->re_gt1, t->re_real, t->re_complex, t->seconds);
+        rows[3 + i] = (exp_claim_row){text[i], claim_method, i};
     }
+    exp_claims(c, rows, EXP_COUNT(rows), r);
 }
 
 po_status po_exp_fig5(po_exp_ctx *c)
@@ -326,6 +377,6 @@ po_status po_exp_fig5(po_exp_ctx *c)
     cJSON_AddNumberToObject(tj, "limit_cycle", (double)tk.cycle);
     cJSON_AddNumberToObject(root, "seconds", seconds);
     cJSON_AddNumberToObject(root, "cpu_seconds", cpu);
-    f5_claims(c, &s, tally, &tk, seconds, cpu);
+    f5_claims(c, &(f5_claimed){&s, tally, &tk, seconds, cpu});
     return PO_OK;
 }

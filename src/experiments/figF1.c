@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -30,7 +29,9 @@ typedef struct f1_job {
     double *map_re, *lim_re;     /* [rank-1][teacher][F1_TOP] */
     size_t *map_near, *lim_near; /* [rank-1][teacher] */
     double check_diff[F1_RANKS]; /* closed form vs Lyapunov, teacher 0 */
-    po_exp_ctx *ctx;
+    /* over the teachers of each rank: [rank-1][F1_TOP] mean and SEM of Re lambda */
+    double *mean_map, *sem_map, *mean_lim, *sem_lim;
+    size_t ok_map[F1_RANKS], ok_lim[F1_RANKS]; /* teachers with r - 1 (MAP), r (limit) near 1 */
 } f1_job;
 
 static const exp_size f1_sizes[] = {
@@ -128,9 +129,11 @@ static po_status f1_item(size_t item, void *user)
     return st;
 }
 
-static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_map,
-                      const double *mean_lim, const double *sem_lim, const f1_job *J)
+static po_status draw(po_exp_ctx *c, const void *job)
 {
+    const f1_job *J = job;
+    const double *mean_map = J->mean_map, *sem_map = J->sem_map, *mean_lim = J->mean_lim,
+                 *sem_lim = J->sem_lim;
     po_figure *f = NULL;
     po_status st = exp_figure(&f, 2, 2, 1700, 1150,
                               "Fig F.1: rank-r null-overlap teachers, d = %zu of D = %zu: MAP (T "
@@ -161,93 +164,122 @@ static po_status draw(po_exp_ctx *c, const double *mean_map, const double *sem_m
     return exp_figure_done(c, f, st);
 }
 
+static po_status setup(po_exp_ctx *c, void *job)
+{
+    f1_job *J = job;
+    J->seed = po_exp_seed(c);
+    size_t items = F1_RANKS * J->k;
+    J->map_re = malloc(items * F1_TOP * sizeof(double));
+    J->lim_re = malloc(items * F1_TOP * sizeof(double));
+    J->map_near = malloc(items * sizeof(size_t));
+    J->lim_near = malloc(items * sizeof(size_t));
+    double *stats = exp_arrays(F1_RANKS * F1_TOP, &J->mean_map, &J->sem_map, &J->mean_lim,
+                               &J->sem_lim, NULL);
+    return J->map_re && J->lim_re && J->map_near && J->lim_near && stats ? PO_OK : PO_ENOMEM;
+}
+
+static size_t items(const void *job) { return F1_RANKS * ((const f1_job *)job)->k; }
+
+static void record(void *job, cJSON *root, cJSON *sizes)
+{
+    (void)sizes;
+    f1_job *J = job;
+    cJSON *ranks = cJSON_AddArrayToObject(root, "ranks");
+    for (size_t ri = 0; ri < F1_RANKS; ri++) {
+        for (size_t i = 0; i < F1_TOP; i++) {
+            exp_mean_sem(J->map_re + ri * J->k * F1_TOP + i, J->k, F1_TOP,
+                         &J->mean_map[ri * F1_TOP + i], &J->sem_map[ri * F1_TOP + i]);
+            exp_mean_sem(J->lim_re + ri * J->k * F1_TOP + i, J->k, F1_TOP,
+                         &J->mean_lim[ri * F1_TOP + i], &J->sem_lim[ri * F1_TOP + i]);
+        }
+        double nm[64], nl[64];
+        for (size_t j = 0; j < J->k && j < 64; j++) {
+            nm[j] = (double)J->map_near[ri * J->k + j];
+            nl[j] = (double)J->lim_near[ri * J->k + j];
+            J->ok_map[ri] += J->map_near[ri * J->k + j] == ri;     /* r - 1 */
+            J->ok_lim[ri] += J->lim_near[ri * J->k + j] == ri + 1; /* r */
+        }
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(ranks, o)) {
+            cJSON_Delete(o);
+            continue;
+        }
+        size_t o0 = ri * F1_TOP, nk = J->k < 64 ? J->k : 64;
+        cJSON_AddNumberToObject(o, "rank", (double)(ri + 1));
+        cJSON_AddNumberToObject(o, "gamma2", (double)J->D / sqrt((double)(ri + 1)));
+        cJSON_AddItemToObject(o, "map_top_re_mean", po_report_array(J->mean_map + o0, F1_TOP));
+        cJSON_AddItemToObject(o, "map_top_re_sem", po_report_array(J->sem_map + o0, F1_TOP));
+        cJSON_AddItemToObject(o, "limit_top_re_mean", po_report_array(J->mean_lim + o0, F1_TOP));
+        cJSON_AddItemToObject(o, "limit_top_re_sem", po_report_array(J->sem_lim + o0, F1_TOP));
+        cJSON_AddItemToObject(o, "map_count_above_0.9", po_report_array(nm, nk));
+        cJSON_AddItemToObject(o, "limit_count_above_0.9", po_report_array(nl, nk));
+        cJSON_AddNumberToObject(o, "closed_form_vs_lyapunov_max_abs_diff", J->check_diff[ri]);
+    }
+    cJSON *p = exp_sizes_json(root, "parameters", f1_sizes, EXP_COUNT(f1_sizes), J);
+    cJSON_AddNumberToObject(p, "near_one_threshold", F1_NEAR_ONE);
+}
+
+/* "r=1: 3/20, r=2: ..." of ok[] out of k teachers; returns the sum of ok[]. */
+static size_t per_rank(char *buf, size_t size, const size_t *ok, size_t k)
+{
+    size_t all = 0, len = 0;
+    for (size_t ri = 0; ri < F1_RANKS; ri++) {
+        all += ok[ri];
+        len += (size_t)snprintf(buf + len, size - len, "%sr=%zu: %zu/%zu", ri ? ", " : "",
+                                ri + 1, ok[ri], k);
+    }
+    return all;
+}
+
+static bool claim_limit(exp_claim_io *io)
+{
+    const f1_job *J = io->res;
+    char blim[256];
+    size_t all = per_rank(blim, sizeof blim, J->ok_lim, J->k);
+    double maxdiff = 0;
+    for (size_t ri = 0; ri < F1_RANKS; ri++)
+        if (J->check_diff[ri] > maxdiff) maxdiff = J->check_diff[ri];
+    snprintf(io->buf, io->size,
+             "teachers with exactly r: %s (closed form vs Lyapunov solve: max |diff| %.1e)", blim,
+             maxdiff);
+    return all == F1_RANKS * J->k;
+}
+
+static bool claim_map(exp_claim_io *io)
+{
+    const f1_job *J = io->res;
+    char bmap[256], br[256];
+    size_t all = per_rank(bmap, sizeof bmap, J->ok_map, J->k), lr = 0;
+    for (size_t ri = 0; ri < F1_RANKS; ri++) /* the r-th eigenvalue: the one finite T loses */
+        lr += (size_t)snprintf(br + lr, sizeof br - lr, "%sr=%zu: %.3f vs %.3f", ri ? ", " : "",
+                               ri + 1, J->mean_map[ri * F1_TOP + ri],
+                               J->mean_lim[ri * F1_TOP + ri]);
+    snprintf(io->buf, io->size,
+             "teachers with exactly r - 1: %s (holds if >= 90%% of all); mean Re lambda_r, MAP "
+             "vs T -> infinity: %s",
+             bmap, br);
+    return all * 10 >= F1_RANKS * J->k * 9;
+}
+
+static const exp_claim_row f1_claims[] = {
+    {"T -> infinity: r student eigenvalues near 1 (Re > 0.9) for a rank-r teacher", claim_limit,
+     0},
+    {"finite T (nt = 30000, rho = 1e-3): only r - 1 near 1 (Re > 0.9)", claim_map, 0},
+};
+
+static void release(void *job)
+{
+    f1_job *J = job;
+    free(J->map_re);
+    free(J->lim_re);
+    free(J->map_near);
+    free(J->lim_near);
+    free(J->mean_map);
+}
+
 po_status po_exp_figF1(po_exp_ctx *c)
 {
-    f1_job J;
-    memset(&J, 0, sizeof J);
-    exp_sizes_set(c, f1_sizes, EXP_COUNT(f1_sizes), &J);
-    J.seed = po_exp_seed(c);
-    J.ctx = c;
-    size_t items = F1_RANKS * J.k;
-    J.map_re = malloc(items * F1_TOP * sizeof(double));
-    J.lim_re = malloc(items * F1_TOP * sizeof(double));
-    J.map_near = malloc(items * sizeof(size_t));
-    J.lim_near = malloc(items * sizeof(size_t));
-    double *mean_map, *sem_map, *mean_lim, *sem_lim;
-    double *stats = exp_arrays(F1_RANKS * F1_TOP, &mean_map, &sem_map, &mean_lim, &sem_lim, NULL);
-    po_status st = J.map_re && J.lim_re && J.map_near && J.lim_near && stats ? PO_OK : PO_ENOMEM;
-    if (st == PO_OK) st = exp_parallel(c, items, f1_item, &J);
-
-    size_t ok_map[F1_RANKS] = {0}, ok_lim[F1_RANKS] = {0};
-    if (st == PO_OK) {
-        cJSON *ranks = cJSON_AddArrayToObject(po_exp_json(c), "ranks");
-        for (size_t ri = 0; ri < F1_RANKS; ri++) {
-            for (size_t i = 0; i < F1_TOP; i++) {
-                exp_mean_sem(J.map_re + ri * J.k * F1_TOP + i, J.k, F1_TOP,
-                             &mean_map[ri * F1_TOP + i], &sem_map[ri * F1_TOP + i]);
-                exp_mean_sem(J.lim_re + ri * J.k * F1_TOP + i, J.k, F1_TOP,
-                             &mean_lim[ri * F1_TOP + i], &sem_lim[ri * F1_TOP + i]);
-            }
-            double nm[64], nl[64];
-            for (size_t j = 0; j < J.k && j < 64; j++) {
-                nm[j] = (double)J.map_near[ri * J.k + j];
-                nl[j] = (double)J.lim_near[ri * J.k + j];
-                ok_map[ri] += J.map_near[ri * J.k + j] == ri;     /* r - 1 */
-                ok_lim[ri] += J.lim_near[ri * J.k + j] == ri + 1; /* r */
-            }
-            cJSON *o = cJSON_CreateObject();
-            if (!o || !cJSON_AddItemToArray(ranks, o)) {
-                cJSON_Delete(o);
-                continue;
-            }
-            cJSON_AddNumberToObject(o, "rank", (double)(ri + 1));
-            cJSON_AddNumberToObject(o, "gamma2", (double)J.D / sqrt((double)(ri + 1)));
-            cJSON_AddItemToObject(o, "map_top_re_mean", po_report_array(mean_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_top_re_sem", po_report_array(sem_map + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_mean", po_report_array(mean_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "limit_top_re_sem", po_report_array(sem_lim + ri * F1_TOP, F1_TOP));
-            cJSON_AddItemToObject(o, "map_count_above_0.9", po_report_array(nm, J.k < 64 ? J.k : 64));
-            cJSON_AddItemToObject(o, "limit_count_above_0.9", po_report_array(nl, J.k < 64 ? J.k : 64));
-            cJSON_AddNumberToObject(o, "closed_form_vs_lyapunov_max_abs_diff", J.check_diff[ri]);
-        }
-        cJSON *p = exp_sizes_json(po_exp_json(c), "parameters", f1_sizes, EXP_COUNT(f1_sizes), &J);
-        cJSON_AddNumberToObject(p, "near_one_threshold", F1_NEAR_ONE);
-    }
-    if (st == PO_OK) {
-        size_t all_map = 0, all_lim = 0;
-        char blim[256], bmap[256], br[256];
-        size_t llim = 0, lmap = 0, lr = 0;
-        for (size_t ri = 0; ri < F1_RANKS; ri++) {
-            all_map += ok_map[ri];
-            all_lim += ok_lim[ri];
-            llim += (size_t)snprintf(blim + llim, sizeof blim - llim, "%sr=%zu: %zu/%zu",
-                                     ri ? ", " : "", ri + 1, ok_lim[ri], J.k);
-            lmap += (size_t)snprintf(bmap + lmap, sizeof bmap - lmap, "%sr=%zu: %zu/%zu",
-                                     ri ? ", " : "", ri + 1, ok_map[ri], J.k);
-            /* The r-th eigenvalue: the one finite T loses. */
-            lr += (size_t)snprintf(br + lr, sizeof br - lr, "%sr=%zu: %.3f vs %.3f",
-                                   ri ? ", " : "", ri + 1, mean_map[ri * F1_TOP + ri],
-                                   mean_lim[ri * F1_TOP + ri]);
-        }
-        double maxdiff = 0;
-        for (size_t ri = 0; ri < F1_RANKS; ri++)
-            if (J.check_diff[ri] > maxdiff) maxdiff = J.check_diff[ri];
-        po_exp_claim(c, all_lim == F1_RANKS * J.k,
-                     "T -> infinity: r student eigenvalues near 1 (Re > 0.9) for a rank-r teacher",
-                     "teachers with exactly r: %s (closed form vs Lyapunov solve: max |diff| "
-                     "%.1e)",
-                     blim, maxdiff);
-        po_exp_claim(c, all_map * 10 >= F1_RANKS * J.k * 9,
-                     "finite T (nt = 30000, rho = 1e-3): only r - 1 near 1 (Re > 0.9)",
-                     "teachers with exactly r - 1: %s (holds if >= 90%% of all); mean Re "
-                     "lambda_r, MAP vs T -> infinity: %s",
-                     bmap, br);
-    }
-    if (st == PO_OK) st = draw(c, mean_map, sem_map, mean_lim, sem_lim, &J);
-    free(J.map_re);
-    free(J.lim_re);
-    free(J.map_near);
-    free(J.lim_near);
-    free(stats);
-    return st;
+    static const exp_desc d = {f1_sizes, EXP_COUNT(f1_sizes), NULL, setup, items, f1_item,
+                               record, f1_claims, EXP_COUNT(f1_claims), draw, release};
+    return exp_run(c, &d, &(f1_job){0});
 }

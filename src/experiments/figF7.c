@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "experiments/common.h"
 #include "experiments/exp.h"
@@ -40,6 +39,7 @@ typedef struct f7_job {
     uint64_t seed;
     double *var1, *var2, *corr; /* [item * F7_CELLS + cell] */
     f7_curve *ex;               /* [net * F7_CELLS + cell], instance 0 */
+    double *mean1, *sem1, *mcorr; /* [net * F7_CELLS + cell], over the instances */
 } f7_job;
 
 static const exp_size f7_sizes[] = {
@@ -132,8 +132,9 @@ static po_status f7_item(size_t item, void *user)
     return st;
 }
 
-static po_status draw(po_exp_ctx *c, const f7_job *J)
+static po_status draw(po_exp_ctx *c, const void *job)
 {
+    const f7_job *J = job;
     po_figure *f = NULL;
     po_status st = exp_figure(&f, F7_GRID, F7_NETS * F7_GRID, 3300, 1500,
                               "Fig F.7: delay embeddings of d = %zu observed neurons (D = %zu, T "
@@ -157,82 +158,100 @@ static po_status draw(po_exp_ctx *c, const f7_job *J)
     return exp_figure_done(c, f, st);
 }
 
+static po_status setup(po_exp_ctx *c, void *job)
+{
+    f7_job *J = job;
+    J->seed = po_exp_seed(c);
+    exp_arrays(F7_NETS * F7_CELLS, &J->mean1, &J->sem1, &J->mcorr, NULL);
+    exp_arrays(F7_NETS * J->k * F7_CELLS, &J->var1, &J->var2, &J->corr, NULL);
+    J->ex = malloc(F7_NETS * F7_CELLS * sizeof *J->ex);
+    return J->mean1 && J->var1 && J->ex ? PO_OK : po_error(PO_ENOMEM, "figF7");
+}
+
+static size_t items(const void *job) { return F7_NETS * ((const f7_job *)job)->k; }
+
+static void record(void *job, cJSON *j, cJSON *p)
+{
+    f7_job *J = job;
+    double dv[F7_GRID], iv[F7_GRID];
+    for (size_t i = 0; i < F7_GRID; i++) {
+        dv[i] = (double)delays[i];
+        iv[i] = (double)intervals[i];
+    }
+    cJSON_AddItemToObject(p, "delays", po_report_array(dv, F7_GRID));
+    cJSON_AddItemToObject(p, "interval_steps", po_report_array(iv, F7_GRID));
+    cJSON_AddStringToObject(p, "cells", "row-major: cell = delays index * 3 + interval index");
+    cJSON_AddStringToObject(p, "measures",
+                            "pc1_variance_fraction: PC1 share of the embedding's variance; "
+                            "pc1_ideal_abs_correlation: |corr(PC1(t), ideal integral at the "
+                            "window centre)|");
+    cJSON *nets = cJSON_AddObjectToObject(j, "nets");
+    for (size_t q = 0; q < F7_NETS; q++) {
+        cJSON *o = cJSON_AddObjectToObject(nets, net_name[q]);
+        size_t o0 = q * J->k * F7_CELLS, m0 = q * F7_CELLS;
+        cJSON_AddItemToObject(o, "pc1_variance_fraction",
+                              po_report_matrix(J->var1 + o0, J->k, F7_CELLS, F7_CELLS));
+        cJSON_AddItemToObject(o, "pc12_variance_fraction",
+                              po_report_matrix(J->var2 + o0, J->k, F7_CELLS, F7_CELLS));
+        cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation",
+                              po_report_matrix(J->corr + o0, J->k, F7_CELLS, F7_CELLS));
+        for (size_t cl = 0; cl < F7_CELLS; cl++) {
+            double sc;
+            exp_mean_sem(J->var1 + o0 + cl, J->k, F7_CELLS, &J->mean1[m0 + cl],
+                         &J->sem1[m0 + cl]);
+            exp_mean_sem(J->corr + o0 + cl, J->k, F7_CELLS, &J->mcorr[m0 + cl], &sc);
+        }
+        cJSON_AddItemToObject(o, "pc1_variance_fraction_mean",
+                              po_report_array(J->mean1 + m0, F7_CELLS));
+        cJSON_AddItemToObject(o, "pc1_variance_fraction_sem",
+                              po_report_array(J->sem1 + m0, F7_CELLS));
+        cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation_mean",
+                              po_report_array(J->mcorr + m0, F7_CELLS));
+    }
+}
+
+static bool claim_same(exp_claim_io *io)
+{
+    const f7_job *J = io->res;
+    const double *mean1 = J->mean1, *mcorr = J->mcorr;
+    double worst_gap = 0, min_corr = HUGE_VAL;
+    double lo[F7_NETS] = {HUGE_VAL, HUGE_VAL}, hi[F7_NETS] = {-HUGE_VAL, -HUGE_VAL};
+    size_t cells_ok = 0;
+    for (size_t cl = 0; cl < F7_CELLS; cl++) {
+        for (size_t q = 0; q < F7_NETS; q++) {
+            lo[q] = fmin(lo[q], mean1[q * F7_CELLS + cl]);
+            hi[q] = fmax(hi[q], mean1[q * F7_CELLS + cl]);
+        }
+        double gap = fabs(mean1[cl] - mean1[F7_CELLS + cl]);
+        double mc = fmin(mcorr[cl], mcorr[F7_CELLS + cl]);
+        worst_gap = fmax(worst_gap, gap);
+        min_corr = fmin(min_corr, mc);
+        cells_ok += gap < F7_SAME && mc > F7_CORR;
+    }
+    snprintf(io->buf, io->size,
+             "%zu/%d cells; largest LA-FF gap in mean PC1 share %.3f; smallest mean |corr(PC1, "
+             "ideal)| %.3f; PC1 share LA %.3f-%.3f, FF %.3f-%.3f over cells",
+             cells_ok, F7_CELLS, worst_gap, min_corr, lo[0], hi[0], lo[1], hi[1]);
+    return cells_ok == F7_CELLS;
+}
+
+static const exp_claim_row f7_claims[] = {
+    {"delay embeddings do not distinguish LA from FF: in every cell both have a dominant PC1 "
+     "tracking the integral (mean |corr| > 0.9) and mean PC1 variance shares within 0.1",
+     claim_same, 0},
+};
+
+static void release(void *job)
+{
+    f7_job *J = job;
+    free(J->mean1);
+    free(J->var1);
+    free(J->ex);
+}
+
 po_status po_exp_figF7(po_exp_ctx *c)
 {
-    f7_job J;
-    memset(&J, 0, sizeof J);
-    exp_sizes_set(c, f7_sizes, EXP_COUNT(f7_sizes), &J);
-    J.seed = po_exp_seed(c);
-    size_t items = F7_NETS * J.k;
-    double *mean1, *sem1, *mcorr; /* [net * F7_CELLS + cell] */
-    double *stats = exp_arrays(F7_NETS * F7_CELLS, &mean1, &sem1, &mcorr, NULL);
-    exp_arrays(items * F7_CELLS, &J.var1, &J.var2, &J.corr, NULL);
-    J.ex = malloc(F7_NETS * F7_CELLS * sizeof *J.ex);
-    po_status st = stats && J.var1 && J.ex ? PO_OK : po_error(PO_ENOMEM, "figF7");
-    if (st == PO_OK) st = exp_parallel(c, items, f7_item, &J);
-    if (st == PO_OK) {
-        cJSON *j = po_exp_json(c);
-        cJSON *p = exp_sizes_json(j, "parameters", f7_sizes, EXP_COUNT(f7_sizes), &J);
-        double dv[F7_GRID], iv[F7_GRID];
-        for (size_t i = 0; i < F7_GRID; i++) {
-            dv[i] = (double)delays[i];
-            iv[i] = (double)intervals[i];
-        }
-        cJSON_AddItemToObject(p, "delays", po_report_array(dv, F7_GRID));
-        cJSON_AddItemToObject(p, "interval_steps", po_report_array(iv, F7_GRID));
-        cJSON_AddStringToObject(p, "cells", "row-major: cell = delays index * 3 + interval index");
-        cJSON_AddStringToObject(p, "measures",
-                                "pc1_variance_fraction: PC1 share of the embedding's variance; "
-                                "pc1_ideal_abs_correlation: |corr(PC1(t), ideal integral at the "
-                                "window centre)|");
-        cJSON *nets = cJSON_AddObjectToObject(j, "nets");
-        double worst_gap = 0, min_corr = HUGE_VAL;
-        size_t cells_ok = 0;
-        for (size_t q = 0; q < F7_NETS; q++) {
-            cJSON *o = cJSON_AddObjectToObject(nets, net_name[q]);
-            size_t o0 = q * J.k * F7_CELLS;
-            cJSON_AddItemToObject(o, "pc1_variance_fraction",
-                                  po_report_matrix(J.var1 + o0, J.k, F7_CELLS, F7_CELLS));
-            cJSON_AddItemToObject(o, "pc12_variance_fraction",
-                                  po_report_matrix(J.var2 + o0, J.k, F7_CELLS, F7_CELLS));
-            cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation",
-                                  po_report_matrix(J.corr + o0, J.k, F7_CELLS, F7_CELLS));
-            for (size_t cl = 0; cl < F7_CELLS; cl++) {
-                double sc;
-                exp_mean_sem(J.var1 + o0 + cl, J.k, F7_CELLS, &mean1[q * F7_CELLS + cl],
-                             &sem1[q * F7_CELLS + cl]);
-                exp_mean_sem(J.corr + o0 + cl, J.k, F7_CELLS, &mcorr[q * F7_CELLS + cl], &sc);
-            }
-            cJSON_AddItemToObject(o, "pc1_variance_fraction_mean",
-                                  po_report_array(mean1 + q * F7_CELLS, F7_CELLS));
-            cJSON_AddItemToObject(o, "pc1_variance_fraction_sem",
-                                  po_report_array(sem1 + q * F7_CELLS, F7_CELLS));
-            cJSON_AddItemToObject(o, "pc1_ideal_abs_correlation_mean",
-                                  po_report_array(mcorr + q * F7_CELLS, F7_CELLS));
-        }
-        double lo[F7_NETS] = {HUGE_VAL, HUGE_VAL}, hi[F7_NETS] = {-HUGE_VAL, -HUGE_VAL};
-        for (size_t cl = 0; cl < F7_CELLS; cl++) {
-            for (size_t q = 0; q < F7_NETS; q++) {
-                lo[q] = fmin(lo[q], mean1[q * F7_CELLS + cl]);
-                hi[q] = fmax(hi[q], mean1[q * F7_CELLS + cl]);
-            }
-            double gap = fabs(mean1[cl] - mean1[F7_CELLS + cl]);
-            double mc = fmin(mcorr[cl], mcorr[F7_CELLS + cl]);
-            worst_gap = fmax(worst_gap, gap);
-            min_corr = fmin(min_corr, mc);
-            cells_ok += gap < F7_SAME && mc > F7_CORR;
-        }
-        po_exp_claim(c, cells_ok == F7_CELLS,
-                     "delay embeddings do not distinguish LA from FF: in every cell both have a "
-                     "dominant PC1 tracking the integral (mean |corr| > 0.9) and mean PC1 "
-                     "variance shares within 0.1",
-                     "%zu/%d cells; largest LA-FF gap in mean PC1 share %.3f; smallest mean "
-                     "|corr(PC1, ideal)| %.3f; PC1 share LA %.3f-%.3f, FF %.3f-%.3f over cells",
-                     cells_ok, F7_CELLS, worst_gap, min_corr, lo[0], hi[0], lo[1], hi[1]);
-        st = draw(c, &J);
-    }
-    free(stats);
-    free(J.var1);
-    free(J.ex);
-    return st;
+    static const exp_desc d = {f7_sizes, EXP_COUNT(f7_sizes), "parameters", setup, items, f7_item,
+                               record, f7_claims, EXP_COUNT(f7_claims), draw, release};
+    return exp_run(c, &d, &(f7_job){0});
 }

@@ -96,6 +96,32 @@ static po_status run_instance(po_exp_ctx *c, const f6_sizes *s, size_t k, po_fig
     return st;
 }
 
+/* Over the instances' counts: some student differs from its teacher. */
+static bool claim_differ(exp_claim_io *io)
+{
+    const f6_counts *counts = io->res;
+    size_t spurious = 0, missed = 0, differ = 0;
+    for (size_t k = 0; k < F6_INSTANCES; k++)
+        for (size_t j = 0; j < F6_FRACS; j++) {
+            spurious += counts[k].spurious[j];
+            missed += counts[k].missed[j];
+            differ += counts[k].spurious[j] || counts[k].missed[j];
+        }
+    snprintf(io->buf, io->size,
+             "stable fixed points teacher / 5%% / 50%%: instance 1 %zu / %zu / %zu, instance 2 "
+             "%zu / %zu / %zu; %zu of 4 students with a spurious (%zu) or missed (%zu) stable "
+             "fixed point",
+             counts[0].teacher, counts[0].student[0], counts[0].student[1], counts[1].teacher,
+             counts[1].student[0], counts[1].student[1], differ, spurious, missed);
+    return differ > 0;
+}
+
+static const exp_claim_row f6_claims[] = {
+    {"F.6: MAP students of a rank-3 tanh teacher have spurious or missing stable fixed points (5% "
+     "and 50% observed, two instances)",
+     claim_differ, 0},
+};
+
 po_status po_exp_figF6(po_exp_ctx *c)
 {
     f6_sizes s;
@@ -118,20 +144,6 @@ po_status po_exp_figF6(po_exp_ctx *c)
     }
     st = exp_figure_done(c, fig, st);
     if (st) return st;
-    size_t spurious = 0, missed = 0, differ = 0;
-    for (size_t k = 0; k < F6_INSTANCES; k++)
-        for (size_t j = 0; j < F6_FRACS; j++) {
-            spurious += counts[k].spurious[j];
-            missed += counts[k].missed[j];
-            differ += counts[k].spurious[j] || counts[k].missed[j];
-        }
-    po_exp_claim(c, differ > 0,
-                 "F.6: MAP students of a rank-3 tanh teacher have spurious or missing stable "
-                 "fixed points (5% and 50% observed, two instances)",
-                 "stable fixed points teacher / 5%% / 50%%: instance 1 %zu / %zu / %zu, "
-                 "instance 2 %zu / %zu / %zu; %zu of 4 students with a spurious (%zu) or "
-                 "missed (%zu) stable fixed point",
-                 counts[0].teacher, counts[0].student[0], counts[0].student[1], counts[1].teacher,
-                 counts[1].student[0], counts[1].student[1], differ, spurious, missed);
+    exp_claims(c, f6_claims, EXP_COUNT(f6_claims), counts);
     return PO_OK;
 }

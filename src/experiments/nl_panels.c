@@ -14,7 +14,7 @@ enum { NL_TRACES = 5 };
 #define NL_TRACE_OFFSET 2.5
 
 po_status po_nl_panel_traces(po_panel *p, const po_mat *Yt, const po_mat *Xs, size_t first,
-                             size_t plot_time, double alpha)
+                             size_t plot_time, double alpha, double teacher_width)
 {
     size_t n = plot_time;
     if (Yt->rows < n) n = Yt->rows;
@@ -34,13 +34,9 @@ po_status po_nl_panel_traces(po_panel *p, const po_mat *Yt, const po_mat *Xs, si
             yt[k] = NL_TRACE_SCALE * PO_MAT_AT(Yt, k, j) + off;
             ys[k] = NL_TRACE_SCALE * PO_MAT_AT(Xs, k, j) + off;
         }
-        po_style s = po_style_defaults();
-        s.width = 1.0;
-        s.color = PO_COLOR_RED;
-        s.label = j == first ? "teacher" : NULL;
+        po_style s = exp_style(PO_COLOR_RED, teacher_width, j == first ? "teacher" : NULL);
         st = po_panel_line(p, t, yt, n, &s);
-        s.color = PO_COLOR_BLUE;
-        s.label = j == first ? "student" : NULL;
+        s = exp_style(PO_COLOR_BLUE, 1.0, j == first ? "student" : NULL);
         if (!st) st = po_panel_line(p, t, ys, n, &s);
     }
     free(t);
@@ -120,7 +116,7 @@ po_status po_nl_draw_student_row(po_figure *f, size_t row, const po_nl_row *r, s
     a.legend = true;
     if (!st)
         st = po_nl_panel_traces(po_figure_panel(f, row, 1, &a), r->rec->Y, Xs, first, plot_time,
-                                0.01);
+                                0.01, 1.0);
     po_mat_free(Xs);
     snprintf(title, sizeof title, "%s student limit set", r->label);
     a = exp_axes(title, "PC1", "PC2");

@@ -121,10 +121,11 @@ cJSON *po_nl_compare_json(const po_nl_compare *c);
 /* ---- panels --------------------------------------------------------------- */
 
 /* Traces (SPEC.md §5): neurons first..first+4 of the teacher (Yt, rows = time)
- * in red and of the student (Xs) in blue, scaled by 0.7 and offset by 2.5,
- * the first plot_time steps, time in units of tau (step * alpha). */
+ * in red (lines teacher_width wide) and of the student (Xs) in blue, scaled
+ * by 0.7 and offset by 2.5, the first plot_time steps, time in units of tau
+ * (step * alpha). Fig 4 draws its traces with it too. */
 po_status po_nl_panel_traces(po_panel *p, const po_mat *Yt, const po_mat *Xs, size_t first,
-                             size_t plot_time, double alpha);
+                             size_t plot_time, double alpha, double teacher_width);
 
 /* Limit set (SPEC.md §5): noise-free trajectories of W from 15 random ICs,
  * PCA of all of them, PC1 vs PC2 after dropping the first transient_frac of

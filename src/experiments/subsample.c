@@ -234,34 +234,20 @@ po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_f
     return st;
 }
 
-/* One overlap claim: which = 'u' or 'v'. */
-static void overlap_claim(po_exp_ctx *c, const sub_result *r, size_t n, char which)
+bool sub_claim_overlap(exp_claim_io *io)
 {
+    const size_t which = io->arg;
+    const sub_results *R = io->res;
+    const sub_result *r = R->r;
     const double chance = 1.0 / sqrt((double)r[0].d_ref);
-    char measured[256];
-    int len = snprintf(measured, sizeof measured, "%c overlaps at d = %zu (chance %.3f):", which,
+    int len = snprintf(io->buf, io->size, "%c overlaps at d = %zu (chance %.3f):", (char)which,
                        r[0].d_ref, chance);
     size_t above = 0;
-    for (size_t f = 0; f < n; f++) {
+    for (size_t f = 0; f < R->n; f++) {
         const double o = which == 'u' ? r[f].u_ref : r[f].v_ref;
         above += o > 1.0 / sqrt((double)r[f].d_ref);
-        if (len > 0 && (size_t)len < sizeof measured)
-            len += snprintf(measured + len, sizeof measured - (size_t)len, "%s %.2f",
-                            f ? "," : "", o);
+        if (len > 0 && (size_t)len < io->size)
+            len += snprintf(io->buf + len, io->size - (size_t)len, "%s %.2f", f ? "," : "", o);
     }
-    po_exp_claim(c, above == n,
-                 which == 'u'
-                     ? "the student's top left singular vector u1 overlaps the teacher's "
-                       "(truncated) above chance 1/sqrt(d) at 5% observation (our reading of the "
-                       "panel)"
-                     : "the student's top right singular vector v1 overlaps the teacher's "
-                       "(truncated) above chance 1/sqrt(d) at 5% observation (our reading of the "
-                       "panel)",
-                 "%s", measured);
-}
-
-void sub_overlap_claims(po_exp_ctx *c, const sub_result *r, size_t n)
-{
-    overlap_claim(c, r, n, 'u');
-    overlap_claim(c, r, n, 'v');
+    return above == R->n;
 }

@@ -42,10 +42,25 @@ typedef struct sub_result {
 po_status sub_run(po_exp_ctx *c, const char *title, const char *key, const sub_family *fam,
                   size_t n, size_t k, size_t npts, sub_result *res);
 
+/* What the figures' claims read: the n families' results and D. */
+typedef struct sub_results {
+    const sub_result *r;
+    size_t n, D;
+} sub_results;
+
 /* The two overlap claims both figures make (our reading of the F.3 / F.4
  * panels): at 5% observation the student's top left (u1) and right (v1)
  * singular vectors overlap the teacher's, truncated, above chance 1/sqrt(d),
- * for every family. */
-void sub_overlap_claims(po_exp_ctx *c, const sub_result *r, size_t n);
+ * for every family. Rows of a claims list over a sub_results. */
+bool sub_claim_overlap(exp_claim_io *io);
+#define SUB_OVERLAP_CLAIMS                                                                         \
+    {"the student's top left singular vector u1 overlaps the teacher's (truncated) above chance " \
+     "1/sqrt(d) at 5% observation (our reading of the panel)",                                    \
+     sub_claim_overlap, 'u'},                                                                      \
+    {                                                                                              \
+        "the student's top right singular vector v1 overlaps the teacher's (truncated) above "    \
+        "chance 1/sqrt(d) at 5% observation (our reading of the panel)",                          \
+            sub_claim_overlap, 'v'                                                                 \
+    }
 
 #endif
