@@ -66,23 +66,17 @@ static int fit_map(cli_run *run, int argc, char **argv)
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about = "Fit a d-neuron student to the observed activity Y (T x d, time down the rows).\n"
-                 "Method map: the MAP / ridge student of SPEC.md §4.1, with sums over time (not\n"
-                 "divided by T),\n"
-                 "  W_hat = alpha (X+ - (1-alpha) X) Phi^T (rho I + alpha^2 Phi Phi^T)^-1,\n"
-                 "X = rows 0..T-2 of Y, X+ = rows 1..T-1, Phi = phi(X). Other methods have their\n"
-                 "own options (partobs fit --method NAME --help), listed below.",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy",
+        "Fit a d-neuron student to the observed activity Y (T x d, time down the rows).\n"
+        "Method map: the MAP / ridge student of SPEC.md §4.1, with sums over time (not\n"
+        "divided by T),\n"
+        "  W_hat = alpha (X+ - (1-alpha) X) Phi^T (rho I + alpha^2 Phi Phi^T)^-1,\n"
+        "X = rows 0..T-2 of Y, X+ = rows 1..T-1, Phi = phi(X). Other methods have their\n"
+        "own options (partobs fit --method NAME --help), listed below.",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if (strcmp(method, "map") != 0)
         return cli_usage(run, "method '%s' is not available yet; available: %s", method,

@@ -66,28 +66,21 @@ int fit_bptt(cli_run *run, int argc, char **argv)
          "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
         FIT_OUTPUT_OPT(&output, "output .npy; FILE.manifest.json beside it"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy --method bptt",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about =
-            "Train a tanh RNN x <- x + alpha (-x + W tanh(x)) with the d observed units of Y\n"
-            "(T x d) and H hidden units by backpropagation through time with generalized\n"
-            "teacher forcing (SPEC.md §4.7). Windows of L rows start every L/2 rows\n"
-            "(floor(2 n / L) - 2 of them for n rows: 118 for 30000 rows and L = 500) and are\n"
-            "shuffled every epoch into mini-batches of B. In a window the observed units start\n"
-            "at the data and the hidden ones at 0; before each step, with probability P (one\n"
-            "coin per step for the mini-batch), the observed units are reset to the data.\n"
-            "Loss: the sum over windows, observed units and steps of\n"
-            "(tanh(x_hat_t) - tanh(y_t))^2; gradients are exact (reverse mode). Adam's beta1,\n"
-            "beta2 and eps are PyTorch's defaults (recorded in the manifest).",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy --method bptt",
+        "Train a tanh RNN x <- x + alpha (-x + W tanh(x)) with the d observed units of Y\n"
+        "(T x d) and H hidden units by backpropagation through time with generalized\n"
+        "teacher forcing (SPEC.md §4.7). Windows of L rows start every L/2 rows\n"
+        "(floor(2 n / L) - 2 of them for n rows: 118 for 30000 rows and L = 500) and are\n"
+        "shuffled every epoch into mini-batches of B. In a window the observed units start\n"
+        "at the data and the hidden ones at 0; before each step, with probability P (one\n"
+        "coin per step for the mini-batch), the observed units are reset to the data.\n"
+        "Loss: the sum over windows, observed units and steps of\n"
+        "(tanh(x_hat_t) - tanh(y_t))^2; gradients are exact (reverse mode). Adam's beta1,\n"
+        "beta2 and eps are PyTorch's defaults (recorded in the manifest).",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if (window && (rc = fit_parse_window(run, window, &o.t0, &o.t1)) != CLI_PROCEED) return rc;
     if (po_optimizer_from_name(optimizer, &o.optimizer) != PO_OK)

@@ -40,6 +40,12 @@ int fit_parse_window(cli_run *run, const char *s, size_t *t0, size_t *t1)
     return CLI_PROCEED;
 }
 
+int fit_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const char **y_path)
+{
+    size_t npos = 0;
+    return cli_parse(run, spec, argc, argv, y_path, &npos);
+}
+
 int fit_read_y(cli_run *run, const char *path, po_mat **Y)
 {
     int rc = cli_read_mat(run, path, Y);

@@ -37,20 +37,14 @@ int fit_cornn(cli_run *run, int argc, char **argv)
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy --method cornn",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about = "Method cornn (SPEC.md §4.5): leaky-rate tanh student\n"
-                 "x <- x + alpha (tanh(W x) - x), fitted by CORNN (Dinc et al. 2023) from the\n"
-                 "pre-activation ridge start.",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy --method cornn",
+        "Method cornn (SPEC.md §4.5): leaky-rate tanh student\n"
+        "x <- x + alpha (tanh(W x) - x), fitted by CORNN (Dinc et al. 2023) from the\n"
+        "pre-activation ridge start.",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if ((rc = fit_require_tanh(run, "cornn", phi)) != CLI_PROCEED) return rc;
     if (po_cornn_solver_from_name(solver, &o.solver) != PO_OK)

@@ -36,20 +36,14 @@ int fit_force(cli_run *run, int argc, char **argv)
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy --method force",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about = "Method force (SPEC.md §4.6): FORCE / recursive least squares on a tanh network\n"
-                 "H <- H + alpha (-H + J tanh(H)), trained to follow tanh(Y); W_hat = J, to be\n"
-                 "simulated as a leaky-current tanh network.",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy --method force",
+        "Method force (SPEC.md §4.6): FORCE / recursive least squares on a tanh network\n"
+        "H <- H + alpha (-H + J tanh(H)), trained to follow tanh(Y); W_hat = J, to be\n"
+        "simulated as a leaky-current tanh network.",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if ((rc = fit_require_tanh(run, "force", phi)) != CLI_PROCEED) return rc;
     if (window && (rc = fit_parse_window(run, window, &o.t0, &o.t1)) != CLI_PROCEED) return rc;

@@ -24,20 +24,14 @@ int fit_gd(cli_run *run, int argc, char **argv)
         FIT_VERBOSE_OPT(&verbose),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy --method gd",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about = "Method gd (SPEC.md §4.4): gradient descent on the MAP loss of the leaky-current\n"
-                 "student from W = 0, W <- W - lr G,\n"
-                 "G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy --method gd",
+        "Method gd (SPEC.md §4.4): gradient descent on the MAP loss of the leaky-current\n"
+        "student from W = 0, W <- W - lr G,\n"
+        "G = alpha ((1-alpha) X + alpha W Phi - X+) Phi^T + rho W.",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if (po_phi_from_name(phi, &o.phi) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     const char *why = po_gd_opts_check(&o);

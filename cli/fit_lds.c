@@ -60,20 +60,14 @@ int fit_lds(cli_run *run, int argc, char **argv)
         FIT_OUTPUT_OPT(&output, "A_cont (K x K); all parameters, the log-likelihood trace and the "
                                 "spectrum of A_cont go to FILE with .npy replaced by .json"),
     };
-    const cli_spec spec = {
-        .usage = "Y.npy --method lds",
-        .pos_help = FIT_Y_HELP,
-        .max_pos = 1,
-        .pos_inputs = true,
-        .about = "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
-                 "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, "
-                 "diag r).",
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-    };
+    const cli_spec spec = FIT_SPEC(
+        "Y.npy --method lds",
+        "Method lds (SPEC.md §4.8): latent linear dynamical system fitted by Kalman EM,\n"
+        "  x_t = A x_{t-1} + V u_t + b + N(0, diag q),  y_t = C x_t + F u_t + d + N(0, "
+        "diag r).",
+        opts);
     const char *y_path = NULL;
-    size_t npos = 0;
-    int rc = cli_parse(run, &spec, argc, argv, &y_path, &npos);
+    int rc = fit_parse(run, &spec, argc, argv, &y_path);
     if (rc != CLI_PROCEED) return rc;
     if (po_lds_procedure_from_name(procedure, &o.procedure) != PO_OK)
         return cli_usage(run, "%s", po_errmsg());
@@ -88,7 +82,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
     char *json_path = json_path_for(output);
     if (!json_path) return cli_fail(run, "out of memory");
     const cli_path report_path = {json_path, "the JSON report of -o"};
-    rc = cli_check_paths(run, &spec, &y_path, npos, &report_path, 1);
+    rc = cli_check_paths(run, &spec, &y_path, 1, &report_path, 1);
     if (rc != CLI_PROCEED) {
         free(json_path);
         return rc;

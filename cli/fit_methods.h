@@ -53,6 +53,16 @@ int fit_lds(cli_run *run, int argc, char **argv);   /* SPEC.md §4.8 */
     }
 #define FIT_Y_HELP "observed activity, T x d with T >= 2, finite"
 
+/* The option spec of a method: Y.npy is its one (required) positional input. */
+#define FIT_SPEC(usage_, about_, opts_)                                                            \
+    {                                                                                              \
+        .usage = (usage_), .pos_help = FIT_Y_HELP, .max_pos = 1, .pos_inputs = true,               \
+        .about = (about_), .opts = (opts_), .nopts = sizeof(opts_) / sizeof(opts_)[0]              \
+    }
+
+/* cli_parse for a method; on CLI_PROCEED *y_path is Y.npy. */
+int fit_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const char **y_path);
+
 /* Usage error unless --phi (NULL = not given) names tanh: the method fits a
  * tanh network only. */
 int fit_require_tanh(cli_run *run, const char *method, const char *phi);
