@@ -5,20 +5,6 @@
 
 #include "cli_output.h"
 
-po_status cli_spectrum(const po_mat *W, po_spectrum **out)
-{
-    *out = NULL;
-    po_spectrum *s = po_spectrum_alloc(W->rows);
-    if (!s) return PO_ENOMEM;
-    po_status st = po_spectrum_compute(W, s);
-    if (st != PO_OK) {
-        po_spectrum_free(s);
-        return st;
-    }
-    *out = s;
-    return PO_OK;
-}
-
 const char *cli_spectrum_note(const po_spectrum *s)
 {
     if (s->n == 0) return "empty matrix.";

@@ -8,9 +8,6 @@
 
 #include "cli.h"
 
-/* Allocate and compute the spectrum of the square, finite matrix W. */
-po_status cli_spectrum(const po_mat *W, po_spectrum **out);
-
 /* Human-readable table: n, the top `top` eigenvalues with tau, LAS, Henrici,
  * the top singular values, max Re lambda and a plain-words note. */
 void cli_spectrum_print(FILE *out, const po_spectrum *s, size_t top);

@@ -141,14 +141,7 @@ int cli_teacher_build(cli_run *run, const cli_opt *opts, const cli_teacher_args 
                       po_teacher_opts *out)
 {
     po_net net;
-    if (po_net_from_name(a->net, &net) != PO_OK) {
-        char names[256] = "";
-        for (int n = 0; n < (int)PO_NET_COUNT_; n++) {
-            strncat(names, n ? ", " : "", sizeof names - strlen(names) - 1);
-            strncat(names, po_net_name((po_net)n), sizeof names - strlen(names) - 1);
-        }
-        return cli_usage(run, "unknown generator '%s'; available: %s", a->net, names);
-    }
+    if (po_net_from_name(a->net, &net) != PO_OK) return cli_usage(run, "%s", po_errmsg());
     char unused[256] = "";
     for (int k = GP_FIRST; k < GP_END; k++) {
         if (!opts[k].seen || (relevant[net] & GP(k))) continue;

@@ -79,7 +79,7 @@ int cmd_analyze(cli_run *run, int argc, char **argv)
                      W->rows, W->rows);
             cli_progress_status(&status, what);
         }
-        po_status st = cli_spectrum(W, &s);
+        po_status st = po_spectrum_new(W, &s);
         cli_progress_end(&status);
         if (st != PO_OK) rc = cli_fail_status(run, st);
     }

@@ -79,8 +79,8 @@ static po_status run_case(demo_case *c, const po_sim_opts *so, const po_ridge_op
     c->W_hat = po_mat_alloc(d, d);
     if (!c->W_hat) return PO_ENOMEM;
     st = po_fit_ridge(c->Y, ro, c->W_hat, &c->info);
-    if (st == PO_OK) st = cli_spectrum(W, &c->teacher_spec);
-    if (st == PO_OK) st = cli_spectrum(c->W_hat, &c->student_spec);
+    if (st == PO_OK) st = po_spectrum_new(W, &c->teacher_spec);
+    if (st == PO_OK) st = po_spectrum_new(c->W_hat, &c->student_spec);
     return st;
 }
 

@@ -112,7 +112,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
             Ac = po_mat_alloc(o.latents, o.latents);
             st = Ac ? po_lds_continuous(fit, o.alpha, Ac) : PO_ENOMEM;
         }
-        if (st == PO_OK) st = cli_spectrum(Ac, &spectrum);
+        if (st == PO_OK) st = po_spectrum_new(Ac, &spectrum);
         if (st == PO_OK && smoothed) {
             X = po_mat_alloc(Y->rows, o.latents);
             st = X ? po_lds_smooth(fit, Y, U, X, NULL) : PO_ENOMEM;

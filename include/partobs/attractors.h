@@ -38,7 +38,11 @@ void po_network_flow(const po_network *net, const double *x, double *f, po_mat *
 
 /* ---- fixed and slow points ------------------------------------------------ */
 
-typedef enum po_fp_kind { PO_FP_STABLE, PO_FP_SADDLE, PO_FP_UNSTABLE, PO_FP_SLOW } po_fp_kind;
+/* X(enumerator, name) */
+#define PO_FP_KIND_LIST(X)                                                                      \
+    X(PO_FP_STABLE, "stable") X(PO_FP_SADDLE, "saddle") X(PO_FP_UNSTABLE, "unstable")           \
+    X(PO_FP_SLOW, "slow")
+typedef enum po_fp_kind { PO_FP_KIND_LIST(PO_ENUM_ENTRY_) } po_fp_kind;
 const char *po_fp_kind_name(po_fp_kind k); /* "stable", "saddle", "unstable", "slow" */
 
 /* Cost and the low-rank reduction. The numerical rank r of W (singular
@@ -114,12 +118,13 @@ po_status po_find_fixed_points(const po_network *net, const po_fp_opts *opts,
 
 /* ---- limit sets of noise-free trajectories -------------------------------- */
 
-typedef enum po_limit_kind {
-    PO_LIMIT_FIXED_POINT,
-    PO_LIMIT_CYCLE,
-    PO_LIMIT_DIVERGED,
-    PO_LIMIT_DRIFTING /* neither settled nor periodic within the simulated time */
-} po_limit_kind;
+/* X(enumerator, name) */
+#define PO_LIMIT_KIND_LIST(X)                                                                   \
+    X(PO_LIMIT_FIXED_POINT, "fixed_point")                                                      \
+    X(PO_LIMIT_CYCLE, "limit_cycle")                                                            \
+    X(PO_LIMIT_DIVERGED, "diverged")                                                            \
+    X(PO_LIMIT_DRIFTING, "drifting") /* neither settled nor periodic within the simulated time */
+typedef enum po_limit_kind { PO_LIMIT_KIND_LIST(PO_ENUM_ENTRY_) } po_limit_kind;
 const char *po_limit_kind_name(po_limit_kind k); /* "fixed_point", "limit_cycle", "diverged", "drifting" */
 
 typedef struct po_limit_opts {

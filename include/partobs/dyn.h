@@ -42,6 +42,11 @@ void po_spectrum_free(po_spectrum *s);
  * with n == s->n; PO_ENONFINITE if W has NaN/Inf. */
 po_status po_spectrum_compute(const po_mat *W, po_spectrum *s);
 
+/* Allocate a spectrum of W's size and compute it: *out is the new spectrum
+ * (free with po_spectrum_free), or NULL on failure with the status of
+ * po_spectrum_alloc / po_spectrum_compute (W is not square, has NaN/Inf, ...). */
+po_status po_spectrum_new(const po_mat *W, po_spectrum **out);
+
 /* Sort eigenvalue pairs by descending real part, ties by descending imaginary
  * part (so a conjugate pair from LAPACK, whose real parts are bit-identical,
  * comes as +im then -im, like np.lexsort((-im, -re))). Exact comparisons, no

@@ -28,9 +28,12 @@ extern "C" {
     X(PO_EUNSTABLE, "unstable dynamics")                                       \
     X(PO_EDIVERGED, "computation diverged")
 
-#define PO_STATUS_ENUM_ENTRY_(name, msg) name,
-typedef enum po_status { PO_STATUS_LIST(PO_STATUS_ENUM_ENTRY_) PO_STATUS_COUNT_ } po_status;
-#undef PO_STATUS_ENUM_ENTRY_
+/* The enumerator of an X(enumerator, text) entry. Every enum of the library
+ * that has names (po_net, po_phi, po_lds_init, ...) is generated from such a
+ * list in its header, and its name table from the same list. */
+#define PO_ENUM_ENTRY_(id, text) id,
+
+typedef enum po_status { PO_STATUS_LIST(PO_ENUM_ENTRY_) PO_STATUS_COUNT_ } po_status;
 
 /* Short fixed message for a status ("shape mismatch"); never NULL. */
 const char *po_strerror(po_status status);

@@ -97,11 +97,13 @@ po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_g
 
 /* ---- CORNN (Dinc et al. 2023; SPEC.md §4.5) -------------------------------- */
 
-typedef enum po_cornn_solver {
-    PO_CORNN_WEIGHTED, /* E / (1 - delta^2), outliers |E| > threshold zeroed, column reweighted */
-    PO_CORNN_STANDARD, /* E = delta - tanh(x theta) */
-    PO_CORNN_ROBUST    /* weighted, |E| clipped at threshold instead of zeroed */
-} po_cornn_solver;
+/* X(enumerator, name) */
+#define PO_CORNN_SOLVER_LIST(X)                                                                 \
+    X(PO_CORNN_WEIGHTED, "weighted") /* E / (1 - delta^2), outliers |E| > threshold zeroed,     \
+                                        column reweighted */                                    \
+    X(PO_CORNN_STANDARD, "standard") /* E = delta - tanh(x theta) */                            \
+    X(PO_CORNN_ROBUST, "robust")     /* weighted, |E| clipped at threshold instead of zeroed */
+typedef enum po_cornn_solver { PO_CORNN_SOLVER_LIST(PO_ENUM_ENTRY_) } po_cornn_solver;
 
 const char *po_cornn_solver_name(po_cornn_solver s); /* "weighted", "standard", "robust" */
 po_status po_cornn_solver_from_name(const char *name, po_cornn_solver *s);
@@ -183,7 +185,8 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
 
 /* ---- BPTT with generalized teacher forcing (SPEC.md §4.7) ------------------ */
 
-typedef enum po_optimizer { PO_OPT_SGD, PO_OPT_ADAM } po_optimizer;
+#define PO_OPTIMIZER_LIST(X) X(PO_OPT_SGD, "sgd") X(PO_OPT_ADAM, "adam") /* X(enumerator, name) */
+typedef enum po_optimizer { PO_OPTIMIZER_LIST(PO_ENUM_ENTRY_) } po_optimizer;
 const char *po_optimizer_name(po_optimizer o);                    /* "sgd", "adam" */
 po_status po_optimizer_from_name(const char *name, po_optimizer *o);
 
@@ -282,24 +285,29 @@ po_status po_bptt_window_grad(const po_mat *Y, const po_bptt_opts *opts, const p
  * A_cont = (A - (1 - alpha) I) / alpha (SPEC.md §4.8), read like any
  * connectivity: time constants 1/|1 - Re lambda|, LAS = log2(tau_1/tau_2). */
 
-typedef enum po_lds_emissions {
-    PO_LDS_FREE,        /* C unconstrained */
-    PO_LDS_ORTHONORMAL  /* C^T C = I_K, as ssm's "gaussian_orthog" used by the paper */
-} po_lds_emissions;
+/* X(enumerator, name) */
+#define PO_LDS_EMISSIONS_LIST(X)                                                                \
+    X(PO_LDS_FREE, "free")              /* C unconstrained */                                   \
+    X(PO_LDS_ORTHONORMAL, "orthonormal") /* C^T C = I_K, as ssm's "gaussian_orthog" (the paper) */
+typedef enum po_lds_emissions { PO_LDS_EMISSIONS_LIST(PO_ENUM_ENTRY_) } po_lds_emissions;
 const char *po_lds_emissions_name(po_lds_emissions e); /* "free", "orthonormal" */
 po_status po_lds_emissions_from_name(const char *name, po_lds_emissions *e);
 
-typedef enum po_lds_init {
-    PO_LDS_INIT_PCA,    /* C = the top-K principal directions of the input-free residual */
-    PO_LDS_INIT_RANDOM  /* C = K Haar-random orthonormal columns (PO_STREAM_FIT of seed) */
-} po_lds_init;
+/* X(enumerator, name) */
+#define PO_LDS_INIT_LIST(X)                                                                     \
+    X(PO_LDS_INIT_PCA, "pca")       /* C = the top-K principal directions of the input-free     \
+                                       residual */                                              \
+    X(PO_LDS_INIT_RANDOM, "random") /* C = K Haar-random orthonormal columns (PO_STREAM_FIT of  \
+                                       seed) */
+typedef enum po_lds_init { PO_LDS_INIT_LIST(PO_ENUM_ENTRY_) } po_lds_init;
 const char *po_lds_init_name(po_lds_init i); /* "pca", "random" */
 po_status po_lds_init_from_name(const char *name, po_lds_init *i);
 
-typedef enum po_lds_procedure {
-    PO_LDS_EXACT, /* maximum-likelihood Kalman EM (below) */
-    PO_LDS_PAPER  /* the paper's: ssm's Laplace-EM with one discrete state (below) */
-} po_lds_procedure;
+/* X(enumerator, name) */
+#define PO_LDS_PROCEDURE_LIST(X)                                                                \
+    X(PO_LDS_EXACT, "exact") /* maximum-likelihood Kalman EM (below) */                         \
+    X(PO_LDS_PAPER, "paper") /* the paper's: ssm's Laplace-EM with one discrete state (below) */
+typedef enum po_lds_procedure { PO_LDS_PROCEDURE_LIST(PO_ENUM_ENTRY_) } po_lds_procedure;
 const char *po_lds_procedure_name(po_lds_procedure p); /* "exact", "paper" */
 po_status po_lds_procedure_from_name(const char *name, po_lds_procedure *p);
 

@@ -24,8 +24,11 @@
 extern "C" {
 #endif
 
-typedef enum po_phi { PO_PHI_LINEAR, PO_PHI_TANH } po_phi;
-typedef enum po_leaky { PO_LEAKY_CURRENT, PO_LEAKY_RATE } po_leaky;
+/* X(enumerator, name) */
+#define PO_PHI_LIST(X) X(PO_PHI_LINEAR, "linear") X(PO_PHI_TANH, "tanh")
+#define PO_LEAKY_LIST(X) X(PO_LEAKY_CURRENT, "current") X(PO_LEAKY_RATE, "rate")
+typedef enum po_phi { PO_PHI_LIST(PO_ENUM_ENTRY_) } po_phi;
+typedef enum po_leaky { PO_LEAKY_LIST(PO_ENUM_ENTRY_) } po_leaky;
 
 const char *po_phi_name(po_phi phi);             /* "linear", "tanh" */
 po_status po_phi_from_name(const char *name, po_phi *phi);

@@ -27,10 +27,11 @@
 extern "C" {
 #endif
 
-typedef enum po_task_net {
-    PO_TASK_LINE_ATTRACTOR, /* "line-attractor" */
-    PO_TASK_FEEDFORWARD     /* "feedforward" */
-} po_task_net;
+/* X(enumerator, name) */
+#define PO_TASK_NET_LIST(X)                                                    \
+    X(PO_TASK_LINE_ATTRACTOR, "line-attractor")                                \
+    X(PO_TASK_FEEDFORWARD, "feedforward")
+typedef enum po_task_net { PO_TASK_NET_LIST(PO_ENUM_ENTRY_) } po_task_net;
 
 const char *po_task_net_name(po_task_net net);
 po_status po_task_net_from_name(const char *name, po_task_net *net);

@@ -20,18 +20,19 @@
 extern "C" {
 #endif
 
-typedef enum po_net {
-    PO_NET_GAUSSIAN,       /* "gaussian": W_ij ~ N(0, scale/sqrt(D)) */
-    PO_NET_SYMMETRIC,      /* "symmetric": (Q + Q^T)/2 */
-    PO_NET_LINE_ATTRACTOR, /* "line-attractor": symmetric with the line_attractor spectrum */
-    PO_NET_TRIANGULAR,     /* "triangular": strictly upper triangular, or Schur variant */
-    PO_NET_CHAIN,          /* "chain": feedforward delay line, optional skips */
-    PO_NET_LOWRANK,        /* "lowrank": null-overlap non-normal M N^T */
-    PO_NET_LOWRANK_OSC,    /* "lowrank-osc": M Sigma M^dagger, eigenvalues 0.5 +- 0.5i */
-    PO_NET_LOWRANK_NORMAL, /* "lowrank-normal": U diag(e) U^T */
-    PO_NET_LOWRANK_RANDOM, /* "lowrank-random": scale * M N^T, unit-norm columns */
-    PO_NET_COUNT_
-} po_net;
+/* X(enumerator, name) */
+#define PO_NET_LIST(X)                                                                      \
+    X(PO_NET_GAUSSIAN, "gaussian")             /* W_ij ~ N(0, scale/sqrt(D)) */            \
+    X(PO_NET_SYMMETRIC, "symmetric")           /* (Q + Q^T)/2 */                           \
+    X(PO_NET_LINE_ATTRACTOR, "line-attractor") /* symmetric, line_attractor spectrum */    \
+    X(PO_NET_TRIANGULAR, "triangular")         /* strictly upper triangular, or Schur */   \
+    X(PO_NET_CHAIN, "chain")                   /* feedforward delay line, optional skips */ \
+    X(PO_NET_LOWRANK, "lowrank")               /* null-overlap non-normal M N^T */         \
+    X(PO_NET_LOWRANK_OSC, "lowrank-osc")       /* M Sigma M^dagger, eigenvalues 0.5 +- 0.5i */ \
+    X(PO_NET_LOWRANK_NORMAL, "lowrank-normal") /* U diag(e) U^T */                         \
+    X(PO_NET_LOWRANK_RANDOM, "lowrank-random") /* scale * M N^T, unit-norm columns */
+
+typedef enum po_net { PO_NET_LIST(PO_ENUM_ENTRY_) PO_NET_COUNT_ } po_net;
 
 /* Post-transform flags (SPEC.md §2), applied in the order listed. */
 enum {

@@ -28,11 +28,14 @@ extern "C" {
 #endif
 
 /* Which solver produced a covariance. */
-typedef enum po_cov_method {
-    PO_COV_SCHUR,     /* general: real Schur form of B - I, triangular Sylvester solve */
-    PO_COV_SYMMETRIC, /* symmetric B, c = 0: Sigma = (I - B)^{-1} / 2 */
-    PO_COV_CHAIN      /* pure superdiagonal chain, c = 0: binomial closed form (by its recurrence) */
-} po_cov_method;
+/* X(enumerator, name) */
+#define PO_COV_METHOD_LIST(X)                                                                   \
+    X(PO_COV_SCHUR, "schur")         /* general: real Schur form of B - I, triangular Sylvester \
+                                        solve */                                                \
+    X(PO_COV_SYMMETRIC, "symmetric") /* symmetric B, c = 0: Sigma = (I - B)^{-1} / 2 */         \
+    X(PO_COV_CHAIN, "chain")         /* pure superdiagonal chain, c = 0: binomial closed form   \
+                                        (by its recurrence) */
+typedef enum po_cov_method { PO_COV_METHOD_LIST(PO_ENUM_ENTRY_) } po_cov_method;
 
 const char *po_cov_method_name(po_cov_method m); /* "schur", "symmetric", "chain" */
 

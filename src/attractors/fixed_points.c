@@ -6,18 +6,10 @@
 #include <string.h>
 
 #include "attractors_internal.h"
+#include "core/names.h"
 #include "partobs/rng.h"
 
-const char *po_fp_kind_name(po_fp_kind k)
-{
-    switch (k) {
-    case PO_FP_STABLE: return "stable";
-    case PO_FP_SADDLE: return "saddle";
-    case PO_FP_UNSTABLE: return "unstable";
-    case PO_FP_SLOW: return "slow";
-    }
-    return "unknown";
-}
+PO_DEFINE_NAME_OF(po_fp_kind, PO_FP_KIND_LIST, kind_names) /* po_fp_kind_name */
 
 po_fp_opts po_fp_opts_defaults(void)
 {

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "attractors_internal.h"
+#include "core/names.h"
 #include "linalg/linalg.h"
 #include "partobs/rng.h"
 #include "sim/euler_batch.h"
@@ -45,16 +46,7 @@
 /* Two cycles are the same when their periods agree to this fraction. */
 #define PO_LIM_PERIOD_RTOL 0.05
 
-const char *po_limit_kind_name(po_limit_kind k)
-{
-    switch (k) {
-    case PO_LIMIT_FIXED_POINT: return "fixed_point";
-    case PO_LIMIT_CYCLE: return "limit_cycle";
-    case PO_LIMIT_DIVERGED: return "diverged";
-    case PO_LIMIT_DRIFTING: return "drifting";
-    }
-    return "unknown";
-}
+PO_DEFINE_NAME_OF(po_limit_kind, PO_LIMIT_KIND_LIST, kind_names) /* po_limit_kind_name */
 
 po_limit_opts po_limit_opts_defaults(void)
 {

@@ -94,3 +94,15 @@ po_status po_spectrum_compute(const po_mat *W, po_spectrum *s)
     s->max_re = n ? s->re[0] : -(double)INFINITY;
     return PO_OK;
 }
+
+po_status po_spectrum_new(const po_mat *W, po_spectrum **out)
+{
+    *out = po_spectrum_alloc(W->rows);
+    if (!*out) return PO_ENOMEM;
+    po_status st = po_spectrum_compute(W, *out);
+    if (st != PO_OK) {
+        po_spectrum_free(*out);
+        *out = NULL;
+    }
+    return st;
+}

@@ -52,18 +52,6 @@ po_status exp_limit_student(const po_mat *B, const po_mat *Sigma, size_t d, po_m
     return st;
 }
 
-po_status exp_spectrum(const po_mat *W, po_spectrum **out)
-{
-    *out = po_spectrum_alloc(W->rows);
-    if (!*out) return PO_ENOMEM;
-    po_status st = po_spectrum_compute(W, *out);
-    if (st != PO_OK) {
-        po_spectrum_free(*out);
-        *out = NULL;
-    }
-    return st;
-}
-
 size_t exp_count_above(const po_spectrum *s, double thr)
 {
     size_t k = 0;

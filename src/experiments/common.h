@@ -38,9 +38,6 @@ po_status exp_map(const po_mat *Y, size_t d, po_mat **W_hat);
  * neurons, from the stationary covariance Sigma: a new d x d matrix. */
 po_status exp_limit_student(const po_mat *B, const po_mat *Sigma, size_t d, po_mat **A);
 
-/* New spectrum of the square matrix W. */
-po_status exp_spectrum(const po_mat *W, po_spectrum **out);
-
 /* Number of eigenvalues with real part above thr. */
 size_t exp_count_above(const po_spectrum *s, double thr);
 

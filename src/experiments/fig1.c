@@ -177,7 +177,7 @@ static po_status keep_example(f1_job *J, size_t net, const po_task *t, const po_
     if (st == PO_OK) st = exp_flow_field(t->W, t->X, e->flow_gt);
     if (st == PO_OK && net_kind[net] == PO_TASK_LINE_ATTRACTOR) {
         po_spectrum *s = NULL;
-        st = exp_spectrum(t->W, &s);
+        st = po_spectrum_new(t->W, &s);
         if (st == PO_OK) {
             for (size_t i = 0; i < F1_TOP; i++) e->gt_tau[i] = s->tau[i];
             e->gt_las = s->las;

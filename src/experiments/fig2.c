@@ -57,9 +57,9 @@ static po_status f2_item(size_t item, void *user)
     }
     if (st == PO_OK) st = exp_limit_student(t->W, Sigma, J->d, &Ai);
     po_mat_free(Sigma);
-    if (st == PO_OK) st = exp_spectrum(t->W, &st_);
-    if (st == PO_OK) st = exp_spectrum(A, &sm);
-    if (st == PO_OK) st = exp_spectrum(Ai, &si);
+    if (st == PO_OK) st = po_spectrum_new(t->W, &st_);
+    if (st == PO_OK) st = po_spectrum_new(A, &sm);
+    if (st == PO_OK) st = po_spectrum_new(Ai, &si);
     if (st == PO_OK) {
         J->t_max[at] = st_->re[0];
         J->map_max[at] = sm->re[0];

@@ -198,9 +198,9 @@ static po_status run_case(po_exp_ctx *ctx, const f4_sizes *z, f4_case *c)
         c->trace_rel_err = sqrt(e / n);
     }
     po_exp_progress(ctx, 2 * c->rank - 3, 5);
-    if (st == PO_OK) st = exp_spectrum(c->t->W, &c->st);
-    if (st == PO_OK) st = exp_spectrum(c->A, &c->ss);
-    if (st == PO_OK) st = exp_spectrum(c->A50, &c->ss50);
+    if (st == PO_OK) st = po_spectrum_new(c->t->W, &c->st);
+    if (st == PO_OK) st = po_spectrum_new(c->A, &c->ss);
+    if (st == PO_OK) st = po_spectrum_new(c->A50, &c->ss50);
     const po_mat *nets[3] = {c->A, c->A50, c->t->W};
     for (size_t k = 0; st == PO_OK && k < 3; k++) {
         po_traj_opts o = z->traj;

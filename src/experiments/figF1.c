@@ -112,8 +112,8 @@ static po_status f1_item(size_t item, void *user)
         st = Ai ? limit_student_lowrank(t, J->d, Ai) : PO_ENOMEM;
     }
     if (st == PO_OK && j == 0) st = check_general(t, J->d, Ai, &J->check_diff[ri]);
-    if (st == PO_OK) st = exp_spectrum(Ah, &sm);
-    if (st == PO_OK) st = exp_spectrum(Ai, &si);
+    if (st == PO_OK) st = po_spectrum_new(Ah, &sm);
+    if (st == PO_OK) st = po_spectrum_new(Ai, &si);
     if (st == PO_OK) {
         size_t at = ri * J->k + j;
         top_re(sm, J->map_re + at * F1_TOP);

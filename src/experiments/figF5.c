@@ -54,7 +54,7 @@ static po_status f5_item(size_t item, void *user)
     if (st == PO_OK) st = exp_simulate(t->W, &so, NULL, &X);
     if (st == PO_OK) st = exp_observe(X, J->d, &Y);
     po_mat_free(X);
-    if (st == PO_OK) st = exp_spectrum(t->W, &gt);
+    if (st == PO_OK) st = po_spectrum_new(t->W, &gt);
     size_t items = F5_RANKS * J->k;
     if (st == PO_OK) memcpy(J->gt_tau + item * F5_TOP, gt->tau, F5_TOP * sizeof *J->gt_tau);
     for (size_t pr = 0; st == PO_OK && pr < F5_PROCS; pr++) {

@@ -57,7 +57,7 @@ po_status exp_lds_fit(const po_mat *Y, const po_mat *U, const po_lds_opts *o, ex
         f->A_cont = po_mat_alloc(o->latents, o->latents);
         st = f->A_cont ? po_lds_continuous(f->lds, o->alpha, f->A_cont) : PO_ENOMEM;
     }
-    if (st == PO_OK) st = exp_spectrum(f->A_cont, &f->spec);
+    if (st == PO_OK) st = po_spectrum_new(f->A_cont, &f->spec);
     if (st != PO_OK) exp_lds_free(f);
     return st;
 }

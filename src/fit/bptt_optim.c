@@ -13,25 +13,11 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/names.h"
 #include "fit/bptt_internal.h"
 
-const char *po_optimizer_name(po_optimizer o)
-{
-    switch (o) {
-    case PO_OPT_SGD: return "sgd";
-    case PO_OPT_ADAM: return "adam";
-    }
-    return "unknown";
-}
-
-po_status po_optimizer_from_name(const char *name, po_optimizer *o)
-{
-    if (name && strcmp(name, "sgd") == 0) *o = PO_OPT_SGD;
-    else if (name && strcmp(name, "adam") == 0) *o = PO_OPT_ADAM;
-    else return po_error(PO_EINVAL, "unknown optimizer '%s' (expected sgd or adam)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
+/* po_optimizer_name, po_optimizer_from_name */
+PO_DEFINE_NAMES(po_optimizer, PO_OPTIMIZER_LIST, optimizer_names, "optimizer")
 
 po_status bptt_optim_init(bptt_optim *o, const po_bptt_opts *opts, size_t n)
 {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/names.h"
 #include "core/parallel.h"
 #include "fit/cornn_kernel.h"
 #include "fit/learn_util.h"
@@ -61,25 +62,8 @@ const char *po_cornn_opts_check(const po_cornn_opts *o)
     return NULL;
 }
 
-const char *po_cornn_solver_name(po_cornn_solver s)
-{
-    switch (s) {
-    case PO_CORNN_WEIGHTED: return "weighted";
-    case PO_CORNN_STANDARD: return "standard";
-    case PO_CORNN_ROBUST: return "robust";
-    }
-    return "unknown";
-}
-
-po_status po_cornn_solver_from_name(const char *name, po_cornn_solver *s)
-{
-    if (name && strcmp(name, "weighted") == 0) *s = PO_CORNN_WEIGHTED;
-    else if (name && strcmp(name, "standard") == 0) *s = PO_CORNN_STANDARD;
-    else if (name && strcmp(name, "robust") == 0) *s = PO_CORNN_ROBUST;
-    else return po_error(PO_EINVAL, "unknown CORNN solver '%s' (expected weighted, standard or robust)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
+/* po_cornn_solver_name, po_cornn_solver_from_name */
+PO_DEFINE_NAMES(po_cornn_solver, PO_CORNN_SOLVER_LIST, solver_names, "CORNN solver")
 
 /* ---- the per-iteration work ------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/names.h"
 #include "fit/lds_internal.h"
 #include "linalg/linalg.h"
 #include "partobs/rng.h"
@@ -46,59 +47,11 @@ const char *po_lds_opts_check(const po_lds_opts *o)
     return NULL;
 }
 
-const char *po_lds_procedure_name(po_lds_procedure p)
-{
-    switch (p) {
-    case PO_LDS_EXACT: return "exact";
-    case PO_LDS_PAPER: return "paper";
-    }
-    return "unknown";
-}
-
-po_status po_lds_procedure_from_name(const char *name, po_lds_procedure *p)
-{
-    if (name && p && strcmp(name, "exact") == 0) *p = PO_LDS_EXACT;
-    else if (name && p && strcmp(name, "paper") == 0) *p = PO_LDS_PAPER;
-    else return po_error(PO_EINVAL, "unknown LDS procedure '%s' (expected exact or paper)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
-
-const char *po_lds_emissions_name(po_lds_emissions e)
-{
-    switch (e) {
-    case PO_LDS_FREE: return "free";
-    case PO_LDS_ORTHONORMAL: return "orthonormal";
-    }
-    return "unknown";
-}
-
-po_status po_lds_emissions_from_name(const char *name, po_lds_emissions *e)
-{
-    if (name && e && strcmp(name, "free") == 0) *e = PO_LDS_FREE;
-    else if (name && e && strcmp(name, "orthonormal") == 0) *e = PO_LDS_ORTHONORMAL;
-    else return po_error(PO_EINVAL, "unknown LDS emissions '%s' (expected free or orthonormal)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
-
-const char *po_lds_init_name(po_lds_init i)
-{
-    switch (i) {
-    case PO_LDS_INIT_PCA: return "pca";
-    case PO_LDS_INIT_RANDOM: return "random";
-    }
-    return "unknown";
-}
-
-po_status po_lds_init_from_name(const char *name, po_lds_init *i)
-{
-    if (name && i && strcmp(name, "pca") == 0) *i = PO_LDS_INIT_PCA;
-    else if (name && i && strcmp(name, "random") == 0) *i = PO_LDS_INIT_RANDOM;
-    else return po_error(PO_EINVAL, "unknown LDS init '%s' (expected pca or random)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
+/* po_lds_procedure_name, po_lds_emissions_name, po_lds_init_name and their
+ * _from_name inverses */
+PO_DEFINE_NAMES(po_lds_procedure, PO_LDS_PROCEDURE_LIST, procedure_names, "LDS procedure")
+PO_DEFINE_NAMES(po_lds_emissions, PO_LDS_EMISSIONS_LIST, emissions_names, "LDS emissions")
+PO_DEFINE_NAMES(po_lds_init, PO_LDS_INIT_LIST, init_names, "LDS init")
 
 void po_lds_free(po_lds *p)
 {

@@ -15,41 +15,11 @@
 
 #include "partobs/sim.h"
 
-const char *po_phi_name(po_phi phi)
-{
-    switch (phi) {
-    case PO_PHI_LINEAR: return "linear";
-    case PO_PHI_TANH: return "tanh";
-    }
-    return "unknown";
-}
+#include "core/names.h"
 
-po_status po_phi_from_name(const char *name, po_phi *phi)
-{
-    if (name && strcmp(name, "linear") == 0) *phi = PO_PHI_LINEAR;
-    else if (name && strcmp(name, "tanh") == 0) *phi = PO_PHI_TANH;
-    else return po_error(PO_EINVAL, "unknown activation '%s' (expected linear or tanh)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
-
-const char *po_leaky_name(po_leaky leaky)
-{
-    switch (leaky) {
-    case PO_LEAKY_CURRENT: return "current";
-    case PO_LEAKY_RATE: return "rate";
-    }
-    return "unknown";
-}
-
-po_status po_leaky_from_name(const char *name, po_leaky *leaky)
-{
-    if (name && strcmp(name, "current") == 0) *leaky = PO_LEAKY_CURRENT;
-    else if (name && strcmp(name, "rate") == 0) *leaky = PO_LEAKY_RATE;
-    else return po_error(PO_EINVAL, "unknown leaky form '%s' (expected current or rate)",
-                         name ? name : "(null)");
-    return PO_OK;
-}
+/* po_phi_name, po_phi_from_name, po_leaky_name, po_leaky_from_name */
+PO_DEFINE_NAMES(po_phi, PO_PHI_LIST, phi_names, "activation")
+PO_DEFINE_NAMES(po_leaky, PO_LEAKY_LIST, leaky_names, "leaky form")
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define PO_PHI_X86 1

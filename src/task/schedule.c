@@ -4,29 +4,10 @@
 
 #include "partobs/task.h"
 
-static const char *const net_names[] = {
-    [PO_TASK_LINE_ATTRACTOR] = "line-attractor",
-    [PO_TASK_FEEDFORWARD] = "feedforward",
-};
-enum { N_NETS = sizeof net_names / sizeof net_names[0] };
+#include "core/names.h"
 
-const char *po_task_net_name(po_task_net net)
-{
-    if ((unsigned)net >= N_NETS) return "unknown";
-    return net_names[net];
-}
-
-po_status po_task_net_from_name(const char *name, po_task_net *net)
-{
-    if (!name || !net) return po_error(PO_EINVAL, "po_task_net_from_name: NULL argument");
-    for (unsigned k = 0; k < N_NETS; k++)
-        if (strcmp(name, net_names[k]) == 0) {
-            *net = (po_task_net)k;
-            return PO_OK;
-        }
-    return po_error(PO_EINVAL, "unknown task network '%s' (valid: line-attractor, feedforward)",
-                    name);
-}
+/* po_task_net_name, po_task_net_from_name */
+PO_DEFINE_NAMES(po_task_net, PO_TASK_NET_LIST, net_names, "task network")
 
 /* Constant pulses on half-open index ranges (SPEC.md §7). */
 static const struct {

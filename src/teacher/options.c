@@ -4,39 +4,9 @@
 
 #include "partobs/teacher.h"
 
-static const char *const net_names[PO_NET_COUNT_] = {
-    [PO_NET_GAUSSIAN] = "gaussian",
-    [PO_NET_SYMMETRIC] = "symmetric",
-    [PO_NET_LINE_ATTRACTOR] = "line-attractor",
-    [PO_NET_TRIANGULAR] = "triangular",
-    [PO_NET_CHAIN] = "chain",
-    [PO_NET_LOWRANK] = "lowrank",
-    [PO_NET_LOWRANK_OSC] = "lowrank-osc",
-    [PO_NET_LOWRANK_NORMAL] = "lowrank-normal",
-    [PO_NET_LOWRANK_RANDOM] = "lowrank-random",
-};
+#include "core/names.h"
 
-const char *po_net_name(po_net net)
-{
-    if ((unsigned)net >= PO_NET_COUNT_) return "unknown";
-    return net_names[net];
-}
-
-po_status po_net_from_name(const char *name, po_net *net)
-{
-    if (!name || !net) return po_error(PO_EINVAL, "po_net_from_name: NULL argument");
-    for (int k = 0; k < PO_NET_COUNT_; k++)
-        if (strcmp(name, net_names[k]) == 0) {
-            *net = (po_net)k;
-            return PO_OK;
-        }
-    char list[256] = "";
-    for (int k = 0; k < PO_NET_COUNT_; k++) {
-        strcat(list, k ? ", " : "");
-        strcat(list, net_names[k]);
-    }
-    return po_error(PO_EINVAL, "unknown generator '%s' (valid: %s)", name, list);
-}
+PO_DEFINE_NAMES(po_net, PO_NET_LIST, net_names, "generator") /* po_net_name, po_net_from_name */
 
 po_teacher_opts po_teacher_opts_defaults(po_net net, size_t D)
 {

@@ -6,16 +6,9 @@
 #include "linalg/linalg.h"
 #include "theory_internal.h"
 #include "core/alloc.h"
+#include "core/names.h"
 
-const char *po_cov_method_name(po_cov_method m)
-{
-    switch (m) {
-    case PO_COV_SCHUR: return "schur";
-    case PO_COV_SYMMETRIC: return "symmetric";
-    case PO_COV_CHAIN: return "chain";
-    }
-    return "unknown";
-}
+PO_DEFINE_NAME_OF(po_cov_method, PO_COV_METHOD_LIST, method_names) /* po_cov_method_name */
 
 po_cov_opts po_cov_opts_defaults(void) { return (po_cov_opts){.noise_corr = 0.0, .closed_forms = true}; }
 
