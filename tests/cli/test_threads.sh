@@ -39,29 +39,35 @@ runs() {
 }
 BLAS="1:- 2:-"
 BOTH="2:1 1:2 2:2"
-# under a checker (valgrind) every run is slow: the two decisive combinations
-[ -n "${PO_CLI_WRAPPER:-}" ] && BOTH="2:1 1:2"
+# Sizes: large enough that a multi-threaded BLAS splits the products. Under a
+# checker (valgrind) every run is ~50x slower and what is checked there is
+# memory, so the sizes shrink and only the two decisive combinations run.
+D=260 d=130 T=3000
+if [ -n "${PO_CLI_WRAPPER:-}" ]; then
+    BOTH="2:1 1:2"
+    D=60 d=30 T=600
+fi
 
 # Shared inputs, made once on one thread.
 export OPENBLAS_NUM_THREADS=1
-"$P" teacher --net gaussian --D 260 --seed 3 -o W.npy >/dev/null 2>&1 &&
-    "$P" simulate --W W.npy --T 3000 --seed 3 -o X.npy >/dev/null 2>&1 &&
-    "$P" observe X.npy --d 130 -o Y.npy >/dev/null 2>&1 &&
+"$P" teacher --net gaussian --D $D --seed 3 -o W.npy >/dev/null 2>&1 &&
+    "$P" simulate --W W.npy --T $T --seed 3 -o X.npy >/dev/null 2>&1 &&
+    "$P" observe X.npy --d $d -o Y.npy >/dev/null 2>&1 &&
     "$P" observe X.npy --d 20 -o Y20.npy >/dev/null 2>&1 ||
-    { fail setup "cannot make the inputs: $("$P" teacher --net gaussian --D 260 -o W.npy 2>&1)"; finish; }
+    { fail setup "cannot make the inputs: $("$P" teacher --net gaussian --D $D -o W.npy 2>&1)"; finish; }
 unset OPENBLAS_NUM_THREADS
 IN=$PWD
 
-runs "$BLAS" teacher --net gaussian --D 260 --ortho --seed 5 -o T.npy && same "teacher --ortho" T.npy
-runs "$BOTH" simulate --W "$IN/W.npy" --T 2000 --seed 4 -o S.npy && same "simulate" S.npy
+runs "$BLAS" teacher --net gaussian --D $D --ortho --seed 5 -o T.npy && same "teacher --ortho" T.npy
+runs "$BOTH" simulate --W "$IN/W.npy" --T $T --seed 4 -o S.npy && same "simulate" S.npy
 runs "$BLAS" fit "$IN/Y.npy" --method map -o M.npy && same "fit --method map" M.npy
 runs "$BLAS" fit "$IN/X.npy" --method gd --iters 30 -o G.npy && same "fit --method gd" G.npy
 runs "$BOTH" fit "$IN/Y.npy" --method cornn --iters 20 -o C.npy && same "fit --method cornn" C.npy
 runs "$BLAS" fit "$IN/Y20.npy" --method lds --latents 3 --iters 10 -o L.npy && same "fit --method lds" L.npy
 runs "$BLAS" analyze "$IN/W.npy" --json A.json && same "analyze" out.txt A.json
-runs "$BOTH" curves --W "$IN/W.npy" --dmin 10 --dmax 260 --step 80 --json K.json --csv K.csv &&
+runs "$BOTH" curves --W "$IN/W.npy" --dmin 10 --dmax $D --step $((D / 3)) --json K.json --csv K.csv &&
     same "curves" K.json K.csv
-runs "$BOTH" task --net line-attractor --D 200 --T 1000 --seed 2 --out task &&
+runs "$BOTH" task --net line-attractor --D $((D * 3 / 4)) --T $T --seed 2 --out task &&
     same "task" $(cd r1/task && ls | grep -v manifest | sed 's|^|task/|')
 # The figures' items run side by side (experiments/common.c): 7,847 of the
 # 18,567 numbers of fig2.json differed between --threads 1 and 2. (Too slow
