@@ -56,17 +56,24 @@ int cli_remove_tree(const char *path)
     struct stat sb;
     if (lstat(path, &sb) != 0) return -1;
     if (!S_ISDIR(sb.st_mode)) return unlink(path);
-    DIR *d = opendir(path);
-    if (d) {
-        for (struct dirent *e = readdir(d); e; e = readdir(d)) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char *child = cli_path_join(path, e->d_name);
-            if (child) cli_remove_tree(child);
-            free(child);
+    /* Other threads of this process may still be writing into the directory
+     * (a staged file, the library's temporary) while the signal thread
+     * clears it: empty it again until rmdir succeeds. Once it is gone no
+     * file can be created in it any more. */
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        DIR *d = opendir(path);
+        if (d) {
+            for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+                char *child = cli_path_join(path, e->d_name);
+                if (child) cli_remove_tree(child);
+                free(child);
+            }
+            closedir(d);
         }
-        closedir(d);
+        if (rmdir(path) == 0 || errno != ENOTEMPTY) break;
     }
-    return rmdir(path);
+    return lstat(path, &sb) == 0 ? -1 : 0;
 }
 
 static int list_add(str_list *l, const char *s)
