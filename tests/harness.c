@@ -186,3 +186,22 @@ po_mat *po_test_gaussian(size_t rows, size_t cols, double sd, uint64_t seed)
     po_rng_fill_normal(&rng, m->data, rows * cols, 1, sd);
     return m;
 }
+
+char *po_test_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    size_t got = buf ? fread(buf, 1, (size_t)n, fp) : 0;
+    fclose(fp);
+    if (buf && got != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[got] = '\0';
+    if (len) *len = got;
+    return buf;
+}

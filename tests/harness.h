@@ -45,6 +45,10 @@ po_mat *po_test_load(const char *name);
  * the directory and its files are removed by po_test_finish(). */
 const char *po_test_tmp(const char *name);
 
+/* The whole file as a NUL-terminated string (the caller frees it), or NULL;
+ * *len (may be NULL) receives its length in bytes. */
+char *po_test_slurp(const char *path, size_t *len);
+
 #define PO_RUN(fn)             \
     do {                       \
         po_test_begin(#fn);    \

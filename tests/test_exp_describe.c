@@ -165,23 +165,6 @@ static const po_exp_entry table[] = {
     {"claimsfail", "a failing item", fake_claims_fail},
 };
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s) s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void run_sizes(bool quick, const char *dir)
 {
     po_repro_opts o = po_repro_opts_defaults();
@@ -200,7 +183,7 @@ static void test_sizes_full(void)
     CHECK(seen.D == 500 && seen.k == 20 && seen.kept == 99 && seen.unrecorded == 11);
     char path[1024];
     snprintf(path, sizeof path, "%s/sizes.json", po_test_tmp("full"));
-    char *text = slurp(path);
+    char *text = po_test_slurp(path, NULL);
     CHECK(text != NULL);
     if (!text) return;
     cJSON *j = cJSON_Parse(text);
@@ -257,7 +240,7 @@ static void test_claims_list(void)
     CHECK(claimed.k == 4 && claimed.setups == 1 && claimed.released == 1);
     char path[1024];
     snprintf(path, sizeof path, "%s/claims.md", po_test_tmp("claims"));
-    char *md = slurp(path);
+    char *md = po_test_slurp(path, NULL);
     CHECK(md != NULL);
     if (md) {
         /* mean of 1..4 = 2.5 */
@@ -269,7 +252,7 @@ static void test_claims_list(void)
     }
     free(md);
     snprintf(path, sizeof path, "%s/claims.json", po_test_tmp("claims"));
-    char *text = slurp(path);
+    char *text = po_test_slurp(path, NULL);
     cJSON *j = text ? cJSON_Parse(text) : NULL;
     CHECK(j != NULL);
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "parameters");

@@ -19,24 +19,6 @@ static bool exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* Whole file as a string (caller frees), or NULL. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s) s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Remove a directory of plain files (the harness removes only its top level). */
 static void remove_dir(const char *dir)
 {
@@ -196,7 +178,7 @@ static void test_run_writes_json_and_claims(void)
 
     char path[600];
     snprintf(path, sizeof path, "%s/ok.json", dir);
-    char *text = slurp(path);
+    char *text = po_test_slurp(path, NULL);
     CHECK(text != NULL);
     cJSON *j = text ? cJSON_Parse(text) : NULL;
     CHECK(j != NULL);
@@ -221,7 +203,7 @@ static void test_run_writes_json_and_claims(void)
     free(text);
 
     snprintf(path, sizeof path, "%s/claims.md", dir);
-    text = slurp(path);
+    text = po_test_slurp(path, NULL);
     CHECK(text != NULL);
     if (text) {
         CHECK(strstr(text, "**2 of 3 claims hold.**") != NULL);

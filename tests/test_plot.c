@@ -32,23 +32,6 @@ static size_t count_prefixed(const char *prefix)
     return n;
 }
 
-/* Whole file as a NUL-terminated string (the caller frees it), or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, (size_t)n, fp);
-        buf[*len] = '\0';
-    }
-    fclose(fp);
-    return buf;
-}
-
 static void test_color_cycle(void)
 {
     bool seen[PO_COLOR_COUNT_] = {false};
@@ -258,7 +241,7 @@ static void test_save_formats(void)
     CHECK_OK(po_figure_save(f, png)); /* overwrite */
     po_figure_free(f);
     size_t n = 0;
-    char *b = slurp(png, &n);
+    char *b = po_test_slurp(png, &n);
     CHECK(b && n > 24 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0);
     if (b && n > 24) { /* IHDR: width and height, big-endian, at bytes 16..23 */
         const unsigned char *u = (const unsigned char *)b;
@@ -269,7 +252,7 @@ static void test_save_formats(void)
         CHECK(w == 900 && h == 400);
     }
     free(b);
-    b = slurp(svg, &n);
+    b = po_test_slurp(svg, &n);
     CHECK(b && strstr(b, "<svg") != NULL);
     /* The words of the figure, XML-escaped, in the accessible description. */
     CHECK(b && strstr(b, "<title>Small figure</title>") != NULL);
@@ -279,7 +262,7 @@ static void test_save_formats(void)
     CHECK(b && strstr(b, "legend: teacher;") != NULL);
     CHECK(b && strstr(b, "colour bar: t / T;") != NULL);
     free(b);
-    b = slurp(pdf, &n);
+    b = po_test_slurp(pdf, &n);
     CHECK(b && n > 4 && memcmp(b, "%PDF", 4) == 0);
     free(b);
     CHECK(count_prefixed("fig.") == 3); /* no temporary files left behind */
