@@ -110,7 +110,7 @@ static void test_spectrum_new(void)
     CHECK_STATUS(po_spectrum_new(R, &s), PO_ESHAPE);
     CHECK(s == NULL);
     CHECK(strstr(po_errmsg(), "square") != NULL);
-    PO_MAT_AT(W, 1, 1) = NAN;
+    PO_MAT_AT(W, 1, 1) = (double)NAN;
     s = (po_spectrum *)1;
     CHECK_STATUS(po_spectrum_new(W, &s), PO_ENONFINITE);
     CHECK(s == NULL);
