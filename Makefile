@@ -43,13 +43,15 @@ asan: deps
 	  ctest --output-on-failure -j $(JOBS)
 
 # Every test binary under valgrind memcheck (one BLAS thread keeps it fast and
-# deterministic), then every command-line test script with each invocation under valgrind.
+# deterministic; no --track-origins: it slows memcheck markedly and only helps locate
+# an error, which a local rerun with it does), then every command-line test script
+# with each invocation under valgrind.
 valgrind: deps
 	cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-vg -j $(JOBS)
 	cd build-vg && OPENBLAS_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) \
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
-	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  -T memcheck -E '^cli_'
 	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  ctest --output-on-failure -j $(JOBS) -R '^cli_'
