@@ -95,7 +95,7 @@ static const po_diagnose_verdict verdict_order[DG_VERDICTS] = {
 
 /* One recording and everything the lead calibrates the thresholds from. */
 typedef struct dg_rec {
-    size_t family, index, D, d;
+    size_t family, index, D, d, T;
     uint64_t seed;
     bool kept, experiment_ran;
     double las, tau1, tau2, henrici;
@@ -138,6 +138,7 @@ static void rec_init(const dg_job *J, size_t f, size_t i, dg_rec *r)
     r->D = level(J->s.D_min, J->s.D_max, (i + f) % 3, 3);
     r->d = level(J->s.d_min, J->s.d_max, (i + 3 * f) % 4, 4);
     if (r->d > r->D) r->d = r->D;
+    r->T = J->s.T;
     r->seed = J->seed + 1000 * (uint64_t)f + (uint64_t)i;
     r->passive = r->final = PO_DIAG_NO_SLOW_MODE;
     r->las = r->measured_tau = r->peak = r->late = r->late_se = r->agreement = (double)NAN;
@@ -534,6 +535,7 @@ static cJSON *rec_json(const dg_rec *r)
     cJSON_AddItemToObject(o, "seed", po_report_u64(r->seed));
     cJSON_AddNumberToObject(o, "D", (double)r->D);
     cJSON_AddNumberToObject(o, "d", (double)r->d);
+    cJSON_AddNumberToObject(o, "T", (double)r->T);
     cJSON_AddBoolToObject(o, "kept", r->kept);
     cJSON_AddItemToObject(o, "line_attractor_score", po_report_number(r->las));
     cJSON_AddItemToObject(o, "tau1", po_report_number(r->tau1));
@@ -611,9 +613,20 @@ static char *tables_markdown(const dg_job *J)
             for (size_t v = 0; v < DG_VERDICTS; v++) DG_PUT(" %zu |", J->counts[rule][f][v]);
             DG_PUT(" %zu/%zu |\n", right(J, rule, f), n);
         }
-        size_t k, n;
-        pool(J, rule, -1, right, &k, &n);
-        DG_PUT("| all | | %zu | | | | | %zu/%zu (%.0f%%) |\n", n, k, n, 100 * rate(k, n));
+        /* one row per label, then all: the verdict counts summed */
+        for (int label = 0; label <= DG_LABELS; label++) {
+            int which = label < DG_LABELS ? label : -1;
+            size_t k, n, sum[DG_VERDICTS] = {0};
+            pool(J, rule, which, right, &k, &n);
+            for (size_t f = 0; f < DG_FAMILIES; f++)
+                for (size_t v = 0; v < DG_VERDICTS && (which < 0 || families[f].label == which);
+                     v++)
+                    sum[v] += J->counts[rule][f][v];
+            DG_PUT("| **all%s%s** | | %zu |", which < 0 ? "" : " ",
+                   which < 0 ? "" : label_name[which], n);
+            for (size_t v = 0; v < DG_VERDICTS; v++) DG_PUT(" %zu |", sum[v]);
+            DG_PUT(" %zu/%zu (%.0f%%) |\n", k, n, 100 * rate(k, n));
+        }
     }
 #undef DG_PUT
     return s;
