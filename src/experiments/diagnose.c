@@ -790,8 +790,8 @@ static const exp_size dg_table[] = {
     EXP_SIZE(NULL, po_exp_diagnose_sizes, d_min, 25, 20),
     EXP_SIZE(NULL, po_exp_diagnose_sizes, d_max, 50, 20),
     EXP_SIZE(NULL, po_exp_diagnose_sizes, T, 30000, 10000),
-    EXP_SIZE(NULL, po_exp_diagnose_sizes, per_family, 7, 2),
-    EXP_SIZE(NULL, po_exp_diagnose_sizes, max_draws, 20, 4),
+    EXP_SIZE(NULL, po_exp_diagnose_sizes, per_family, 8, 2),
+    EXP_SIZE(NULL, po_exp_diagnose_sizes, max_draws, 16, 4),
 };
 
 po_status po_exp_diagnose(po_exp_ctx *c)
