@@ -497,6 +497,14 @@ static void test_measure_arithmetic(void)
                               : -1.3;
         PO_MAT_AT(YP, t, 0) = v;
     }
+    /* the baselines are rows 1-10 and 121-130 (min(pulse, gap + 1) rows
+     * ending at the pulse's first row): pairs that cancel inside, a wild
+     * value just outside */
+    PO_MAT_AT(YP, 0, 0) = 100.0;
+    PO_MAT_AT(YP, 1, 0) = 2.5;
+    PO_MAT_AT(YP, 2, 0) = 1.5;
+    PO_MAT_AT(YP, 121, 0) = -0.5;
+    PO_MAT_AT(YP, 122, 0) = -1.5;
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     po_diagnose_measured *m = &dg->measured;
     CHECK_CLOSE(m->peak, 1.0, 1e-12, 0.0);    /* both pulses peak at +1 after alignment */
