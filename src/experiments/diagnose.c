@@ -100,7 +100,8 @@ typedef struct dg_rec {
     bool kept, experiment_ran;
     double las, tau1, tau2, henrici;
     po_diagnose_verdict passive, final;
-    char passive_reason[320], reason[320], experiment_error[256];
+    char passive_reason[320], reason[320];
+    char diagnose_error[256], experiment_error[256]; /* failures, recorded and counted */
     size_t n_evidence;
     po_diagnose_evidence evidence[PO_DIAGNOSE_MAX_EVIDENCE];
     double trend_slope, trend_ci95[2], residual_autocorr, tau1_ci95[2], las_ci95[2];
@@ -120,6 +121,7 @@ typedef struct dg_job {
     size_t draws[DG_FAMILIES], kept[DG_FAMILIES];
     /* counts[rule][family][verdict index in verdict_order], kept recordings only */
     size_t counts[DG_RULES][DG_FAMILIES][DG_VERDICTS];
+    size_t failed[DG_FAMILIES]; /* po_diagnose_run failed: not kept */
     size_t exp_errors;
 } dg_job;
 
@@ -269,8 +271,13 @@ static po_status dg_item(size_t k, void *user)
     po_diagnose_opts o = po_diagnose_opts_defaults();
     o.seed = r->seed;
     o.threads = 1; /* recordings run side by side */
-    if (st == PO_OK) st = po_diagnose_run(Y, task ? task->input : NULL, &o, &dg);
-    if (st == PO_OK) {
+    po_status sd = st == PO_OK ? po_diagnose_run(Y, task ? task->input : NULL, &o, &dg) : st;
+    if (st == PO_OK && sd != PO_OK && sd != PO_ENOMEM) /* not kept, counted, replaced */
+        snprintf(r->diagnose_error, sizeof r->diagnose_error, "%s",
+                 po_errmsg()[0] ? po_errmsg() : po_strerror(sd));
+    else
+        st = sd;
+    if (st == PO_OK && dg) {
         keep_passive(r, dg);
         r->kept = F->label == DG_NONE || r->las > 1.0;
         if (r->kept && dg->protocol.steps > 0) {
@@ -306,7 +313,7 @@ static size_t plan_round(dg_job *J, bool first)
     size_t added = 0;
     for (size_t f = 0; f < DG_FAMILIES; f++) {
         size_t want = first ? J->s.per_family : 0;
-        if (!first && families[f].label != DG_NONE && J->kept[f] < J->s.per_family) {
+        if (!first && J->kept[f] < J->s.per_family) {
             want = J->s.per_family - J->kept[f];
             size_t left = J->s.max_draws > J->draws[f] ? J->s.max_draws - J->draws[f] : 0;
             if (want > left) want = left;
@@ -355,12 +362,14 @@ static po_status run_all(po_exp_ctx *c, dg_job *J)
         if (added == SIZE_MAX) return po_error(PO_ENOMEM, "diagnose: recordings");
         if (added == 0) break;
         st = exp_parallel(c, added, dg_item, J);
-        for (size_t k = J->first; st == PO_OK && k < J->n; k++) J->kept[J->recs[k].family] += J->recs[k].kept;
+        for (size_t k = J->first; st == PO_OK && k < J->n; k++)
+            J->kept[J->recs[k].family] += J->recs[k].kept;
     }
     if (st != PO_OK) return st;
     qsort(J->recs, J->n, sizeof *J->recs, by_family_index);
     for (size_t k = 0; k < J->n; k++) {
         const dg_rec *r = &J->recs[k];
+        J->failed[r->family] += r->diagnose_error[0] != '\0';
         if (!r->kept) continue;
         J->counts[0][r->family][verdict_slot(naive_verdict(r))]++;
         J->counts[1][r->family][verdict_slot(r->passive)]++;
@@ -447,21 +456,23 @@ static size_t kept_total(const dg_job *J)
 static bool claim_size(exp_claim_io *io)
 {
     const dg_job *J = io->res;
-    size_t drawn = 0, dropped = 0, n = kept_total(J);
+    size_t drawn = 0, dropped = 0, failed = 0, n = kept_total(J);
     char buf[600] = "";
     size_t len = 0;
     for (size_t f = 0; f < DG_FAMILIES; f++) {
         drawn += J->draws[f];
-        dropped += J->draws[f] - J->kept[f];
+        dropped += J->draws[f] - J->kept[f] - J->failed[f];
+        failed += J->failed[f];
         int w = snprintf(buf + len, sizeof buf - len, "%s%s %zu/%zu", len ? ", " : "",
                          families[f].name, J->kept[f], J->draws[f]);
         if (w > 0 && (size_t)w < sizeof buf - len) len += (size_t)w;
     }
     size_t need = io->arg;
     snprintf(io->buf, io->size,
-             "%zu kept of %zu drawn (%zu dropped: full-fit LAS <= 1); kept/drawn per family: %s; "
-             "D = %zu..%zu, d = %zu..%zu, T = %zu; %zu experiment failures (passive verdict kept)",
-             n, drawn, dropped, buf, J->s.D_min, J->s.D_max, J->s.d_min, J->s.d_max, J->s.T,
+             "%zu kept of %zu drawn (%zu dropped: full-fit LAS <= 1; %zu: po_diagnose_run "
+             "failed); kept/drawn per family: %s; D = %zu..%zu, d = %zu..%zu, T = %zu; %zu "
+             "experiment failures (passive verdict kept)",
+             n, drawn, dropped, failed, buf, J->s.D_min, J->s.D_max, J->s.d_min, J->s.d_max, J->s.T,
              J->exp_errors);
     return n >= need;
 }
@@ -548,6 +559,7 @@ static cJSON *rec_json(const dg_rec *r)
     cJSON_AddStringToObject(o, "final_verdict", po_diagnose_verdict_name(r->final));
     cJSON_AddStringToObject(o, "reason", r->reason);
     cJSON_AddBoolToObject(o, "experiment_ran", r->experiment_ran);
+    if (r->diagnose_error[0]) cJSON_AddStringToObject(o, "diagnose_error", r->diagnose_error);
     if (r->experiment_error[0]) cJSON_AddStringToObject(o, "experiment_error", r->experiment_error);
     cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
     cJSON *vals = cJSON_AddObjectToObject(o, "evidence_values");
@@ -654,7 +666,8 @@ static void dg_record(dg_job *J, cJSON *root)
         cJSON_AddStringToObject(o, "generator", families[f].what);
         cJSON_AddNumberToObject(o, "drawn", (double)J->draws[f]);
         cJSON_AddNumberToObject(o, "kept", (double)J->kept[f]);
-        cJSON_AddNumberToObject(o, "dropped", (double)(J->draws[f] - J->kept[f]));
+        cJSON_AddNumberToObject(o, "dropped", (double)(J->draws[f] - J->kept[f] - J->failed[f]));
+        cJSON_AddNumberToObject(o, "failed", (double)J->failed[f]);
         cJSON_AddItemToArray(fam, o);
         for (size_t rule = 0; rule < DG_RULES; rule++) {
             cJSON *t = verdict_counts(J->counts[rule][f]);
