@@ -358,7 +358,7 @@ static void run_experiment(const double *W, size_t d, const double *right, const
     CHECK_CLOSE(m->agreement, m->late / p->predicted_late, 1e-9, 0.0);
     CHECK(fabs(m->measured_tau - p->predicted_tau) < 0.25 * p->predicted_tau + 1.0);
     CHECK(dg->verdict == expect);
-    CHECK(strlen(dg->reason) > 20);
+    CHECK(strstr(dg->reason, "50-70 tau") != NULL);
     po_mat_free(Y);
     po_mat_free(YP);
     po_mat_free(STIM);
