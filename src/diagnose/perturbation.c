@@ -157,6 +157,8 @@ po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
     sm.peak = resp[len];
     sm.late = po_dg_window_mean(resp + len, tm->late0, tm->late1) / sm.peak;
     sm.tau = po_dg_response_tau(resp + len, window - len, alpha);
+    sm.rise = 1.0; /* the largest resp / peak: sign-free, so a negated pattern keeps it */
+    for (size_t j = len; j < window; j++) sm.rise = fmax(sm.rise, resp[j] / sm.peak);
     return sm;
 }
 
