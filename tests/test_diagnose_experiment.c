@@ -588,6 +588,7 @@ static void test_measure_arithmetic(void)
     for (size_t t = 11; t < T; t++) PO_MAT_AT(YP, t, 0) = 1.0;
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     CHECK(m->peak < 0.0 && dg->verdict == PO_DIAG_INCONCLUSIVE);
+    CHECK(strstr(dg->reason, "not of the drive's sign") != NULL);
     po_mat_free(STIM);
     po_mat_free(YP);
     po_mat_free(Y);

@@ -191,8 +191,9 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
     if (!(m->peak > 0.0)) {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
-                 "The stimulation did not excite the slow mode: the response at the pulse end "
-                 "is %.3g along the readout, so its persistence cannot be read.", m->peak);
+                 "The response at the pulse end is %.3g along the readout, not of the drive's "
+                 "sign as the model predicts: the model does not describe the response, and "
+                 "its persistence cannot be read.", m->peak);
     } else if (lo > LATE_THRESHOLD) {
         dg->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
