@@ -157,6 +157,8 @@ po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
     sm.peak = resp[len];
     sm.late = po_dg_window_mean(resp + len, tm->late0, tm->late1) / sm.peak;
     sm.tau = po_dg_response_tau(resp + len, window - len, alpha);
+    sm.rise = 1.0; /* the largest resp / peak: sign-free, so a negated pattern keeps it */
+    for (size_t j = len; j < window; j++) sm.rise = fmax(sm.rise, resp[j] / sm.peak);
     return sm;
 }
 
@@ -182,36 +184,39 @@ static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_
     return st;
 }
 
-static void verdict(po_diagnose *dg, double predicted_late)
+static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_opts *opts)
 {
     const po_diagnose_measured *m = &dg->measured;
     double lo = m->late - LATE_Z * m->late_se, hi = m->late + LATE_Z * m->late_se;
     if (!(m->peak > 0.0)) {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
-                 "The stimulation did not excite the slow mode: the response at the pulse end "
-                 "is %.3g along the readout, so its persistence cannot be read.", m->peak);
+                 "The response at the pulse end is %.3g along the readout, not of the drive's "
+                 "sign as the model predicts: the model does not describe the response, and "
+                 "its persistence cannot be read.", m->peak);
     } else if (lo > LATE_THRESHOLD) {
         dg->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
-                 "After the pulse the response persists at %.3g +- %.3g of its peak in the "
-                 "late window, above %.2g: the slow mode is real (time constant %.3g tau).",
-                 m->late, m->late_se, LATE_THRESHOLD, m->measured_tau);
+                 "After the pulse the response persists at %.3g +- %.3g of its peak %g-%g tau "
+                 "later, above %.2g: the slow mode is real (time constant %.3g tau).",
+                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
+                 m->measured_tau);
     } else if (m->late < LATE_THRESHOLD &&
                (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
         dg->verdict = PO_DIAG_SUSPECT;
         snprintf(dg->reason, sizeof dg->reason,
-                 "After the pulse the response decays to %.3g +- %.3g of its peak in the late "
-                 "window, below %.2g (the model predicts %.3g): the slow mode is likely an "
+                 "After the pulse the response decays to %.3g +- %.3g of its peak %g-%g tau "
+                 "later, below %.2g (the model predicts %.3g): the slow mode is likely an "
                  "artefact of partial observation.",
-                 m->late, m->late_se, LATE_THRESHOLD, predicted_late);
+                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
+                 predicted_late);
     } else {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
-                 "The late response, %.3g +- %.3g of the peak, is within %.0f standard errors "
-                 "of the threshold %.2g: repeat the stimulation more often or with a larger "
-                 "amplitude.",
-                 m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
+                 "The response %g-%g tau after the pulse, %.3g +- %.3g of the peak, is within "
+                 "%.0f standard errors of the threshold %.2g: repeat the stimulation more "
+                 "often or with a larger amplitude.",
+                 opts->late_from, opts->late_to, m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
     }
 }
 
@@ -277,7 +282,7 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
         m->late_se = dg->protocol.noise_se * sqrt((double)dg->protocol.repeats) / fabs(m->peak);
     }
     m->agreement = m->late / pred_late;
-    verdict(dg, pred_late);
+    verdict(dg, pred_late, opts);
 done:
     po_dg_pulses_free(&ps);
     free(s);
