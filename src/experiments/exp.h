@@ -93,5 +93,15 @@ po_status po_exp_fig1s(po_exp_ctx *c);
 po_status po_exp_figF5(po_exp_ctx *c);
 po_status po_exp_figF7(po_exp_ctx *c);
 po_status po_exp_figF8(po_exp_ctx *c);
+/* The validation set of `partobs diagnose` (issue 11): diagnose.c. The
+ * registered entry runs the full or --quick sizes; tests run it tiny. */
+typedef struct po_exp_diagnose_sizes {
+    size_t D_min, D_max, d_min, d_max; /* D and d cycle over 3 and 4 levels in these ranges */
+    size_t T;                          /* steps of the spontaneous recording */
+    size_t per_family;                 /* kept recordings wanted per family */
+    size_t max_draws;                  /* recordings drawn per family at most */
+} po_exp_diagnose_sizes;
+po_status po_exp_diagnose(po_exp_ctx *c);
+po_status po_exp_diagnose_sized(po_exp_ctx *c, const po_exp_diagnose_sizes *s);
 
 #endif

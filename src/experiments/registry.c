@@ -25,6 +25,8 @@ static const po_exp_entry registry[] = {
     {"figF8", "FF integrator LDS: LAS vs d/D (K = d - 1) and vs K; EV vs K", po_exp_figF8},
     {"fig1s", "Fig 1's FF LDS fits under other EM settings (random start, 10/50 iterations)",
      po_exp_fig1s},
+    {"diagnose", "partobs diagnose on labelled teachers: naive, passive, with experiment",
+     po_exp_diagnose},
 };
 
 const po_exp_entry *po_exp_registry(size_t *n)
