@@ -45,7 +45,7 @@ extern "C" {
 
 /* X(enumerator, name) */
 #define PO_DIAGNOSE_VERDICT_LIST(X)                                                             \
-    X(PO_DIAG_NO_SLOW_MODE, "no-slow-mode")  /* the full fit has no slow mode (LAS <= 1) */     \
+    X(PO_DIAG_NO_SLOW_MODE, "no-slow-mode")  /* no slow mode (po_diagnose_slow_mode) */        \
     X(PO_DIAG_ROBUST, "slow-mode-robust")    /* the evidence says the slow mode is real */     \
     X(PO_DIAG_SUSPECT, "slow-mode-suspect")  /* the evidence says partial observation made it */\
     X(PO_DIAG_INCONCLUSIVE, "inconclusive")  /* the evidence cannot tell */
@@ -89,6 +89,13 @@ typedef struct po_diagnose_opts {
     po_progress_fn progress;  /* refits done of total; NULL = silent */
     void *progress_user;
 } po_diagnose_opts;
+
+/* A fitted model has a slow mode worth diagnosing when its line attractor
+ * score exceeds 1 (the naive rule, SPEC.md §5) or its slowest time constant is
+ * at least PO_DIAGNOSE_TAU_SLOW model time constants (a slow pair or plane:
+ * LAS ~ 0 but the model still shows slow dynamics, as chain students do). */
+#define PO_DIAGNOSE_TAU_SLOW 10.0
+bool po_diagnose_slow_mode(const po_spectrum *s);
 
 po_diagnose_opts po_diagnose_opts_defaults(void);
 /* NULL if valid, else a sentence naming the problem. */

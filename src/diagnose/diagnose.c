@@ -18,6 +18,11 @@ PO_DEFINE_NAMES(po_diagnose_method, PO_DIAGNOSE_METHOD_LIST, method_names, "diag
 static const double default_fractions[] = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 #define N_DEFAULT_FRACTIONS (sizeof default_fractions / sizeof default_fractions[0])
 
+bool po_diagnose_slow_mode(const po_spectrum *s)
+{
+    return s && s->n > 0 && (s->las > 1.0 || s->tau[0] >= PO_DIAGNOSE_TAU_SLOW);
+}
+
 po_diagnose_opts po_diagnose_opts_defaults(void)
 {
     return (po_diagnose_opts){.method = PO_DIAG_MAP,

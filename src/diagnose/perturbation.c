@@ -188,7 +188,14 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
 {
     const po_diagnose_measured *m = &dg->measured;
     double lo = m->late - LATE_Z * m->late_se, hi = m->late + LATE_Z * m->late_se;
-    if (!(m->peak > 0.0)) {
+    if (dg->passive_verdict == PO_DIAG_NO_SLOW_MODE) {
+        /* Nothing to confirm: the measurement is reported, the verdict stays. */
+        dg->verdict = PO_DIAG_NO_SLOW_MODE;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "The fitted model has no slow mode, so the stimulation has nothing to confirm "
+                 "(the response keeps %.3g +- %.3g of its peak %g-%g tau after the pulse).",
+                 m->late, m->late_se, opts->late_from, opts->late_to);
+    } else if (!(m->peak > 0.0)) {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
                  "The response at the pulse end is %.3g along the readout, not of the drive's "

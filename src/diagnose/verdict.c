@@ -6,7 +6,8 @@
  * rises with the observed fraction both for a true line attractor and for a
  * low-rank artefact), so the rule calls "slow-mode-robust" only when every
  * measure agrees and says "inconclusive" otherwise:
- *  1. no-slow-mode   if the full fit's LAS <= PO_DG_LAS_SLOW (the naive rule);
+ *  1. no-slow-mode   if the full fit has no slow mode (po_diagnose_slow_mode:
+ *     LAS <= 1 and tau_1 < 10);
  *  2. slow-mode-suspect if any measure points to an artefact: the LAS trend's
  *     95% interval is below 0 (the slow mode fades as more neurons are seen),
  *     the residual along the slow mode is autocorrelated above
@@ -57,11 +58,13 @@ void po_dg_passive_verdict(po_diagnose *dg)
     bool have_boot = dg->bootstrap > 0 && !isnan(boot_lo);
     dg->n_evidence = 0;
 
-    bool slow = las > PO_DG_LAS_SLOW;
+    bool slow = po_diagnose_slow_mode(dg->full);
     add(dg, "line_attractor_score", las, slow ? PO_DIAG_INCONCLUSIVE : PO_DIAG_NO_SLOW_MODE,
-        "LAS = log2(tau1/tau2) of the full fit; above 1 the model has a slow mode to explain");
-    add(dg, "tau1", tau1, PO_DIAG_INCONCLUSIVE,
-        "the slowest time constant of the full fit, in units of the model's tau");
+        "LAS = log2(tau1/tau2) of the full fit; above 1 the model has a line attractor to "
+        "explain");
+    add(dg, "tau1", tau1, slow ? PO_DIAG_INCONCLUSIVE : PO_DIAG_NO_SLOW_MODE,
+        "the slowest time constant of the full fit, in units of the model's tau; from 10 on "
+        "the model has slow dynamics to explain even when LAS is small (a slow pair)");
     add(dg, "henrici", dg->full->henrici, PO_DIAG_INCONCLUSIVE,
         "Henrici's departure from normality of the full fit (0 normal, near 1 feedforward)");
     po_diagnose_verdict trend_to = lo > 0.0   ? PO_DIAG_ROBUST
@@ -94,8 +97,10 @@ void po_dg_passive_verdict(po_diagnose *dg)
     po_diagnose_verdict v;
     if (!slow) {
         v = PO_DIAG_NO_SLOW_MODE;
-        snprintf(r, cap, "The full fit has no slow mode: its line attractor score is %.3g <= %g.",
-                 las, PO_DG_LAS_SLOW);
+        snprintf(r, cap,
+                 "The full fit has no slow mode: its line attractor score is %.3g <= %g and its "
+                 "slowest time constant %.3g tau is below %g tau.",
+                 las, PO_DG_LAS_SLOW, tau1, PO_DIAGNOSE_TAU_SLOW);
     } else if (trend_to == PO_DIAG_SUSPECT || ac_to == PO_DIAG_SUSPECT ||
                (have_boot && boot_to == PO_DIAG_SUSPECT)) {
         v = PO_DIAG_SUSPECT;

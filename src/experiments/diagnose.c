@@ -14,8 +14,9 @@
  *             the task's feedforward integrator (SPEC.md §7, with U);
  *   none:     symmetric without a line attractor (Fig 2); gaussian (scale 0.8).
  * A "real" or "artefact" recording is kept only if the full fit shows a slow
- * mode (LAS > 1): otherwise there is nothing to diagnose. Dropped ones are
- * replaced by further draws (up to max_draws per family) and counted.
+ * mode (po_diagnose_slow_mode: LAS > 1 or tau_1 >= 10): otherwise there is
+ * nothing to diagnose. Dropped ones are replaced by further draws (up to
+ * max_draws per family) and counted.
  *
  * Per recording: the spontaneous run (T steps), po_diagnose_run with the
  * defaults (MAP, one thread) -> the naive rule (LAS > 1 means a line
@@ -40,7 +41,7 @@
 #include "partobs/diagnose.h"
 #include "partobs/task.h"
 
-enum { DG_FAMILIES = 10, DG_RULES = 3, DG_VERDICTS = 4 };
+enum { DG_FAMILIES = 10, DG_RULES = 3, DG_VERDICTS = 4, DG_PROFILE = 16 };
 enum { DG_REAL, DG_ARTEFACT, DG_NONE, DG_LABELS };
 static const char *const label_name[DG_LABELS] = {"real", "artefact", "none"};
 
@@ -109,6 +110,8 @@ typedef struct dg_rec {
     double amplitude, predicted_tau, alternative_tau, predicted_late, alternative_late, noise_se;
     size_t steps, pulse_steps, wait_steps, repeats;
     double peak, late, late_se, measured_tau, agreement;
+    size_t n_profile;
+    double profile[DG_PROFILE]; /* measured response / peak over 10-tau bins after the pulse */
     double seconds;
 } dg_rec;
 
@@ -250,6 +253,15 @@ static void keep_measured(dg_rec *r, const po_diagnose *dg)
     r->late_se = m->late_se;
     r->measured_tau = m->measured_tau;
     r->agreement = m->agreement;
+    /* The averaged response in 10-tau bins after the pulse end, over the peak:
+     * the shape of the decay or plateau the thresholds are calibrated from. */
+    size_t bin = (size_t)llround(10.0 / dg->alpha), pulse = dg->protocol.pulse_steps;
+    r->n_profile = 0;
+    for (size_t b = 0; b < DG_PROFILE && m->window >= pulse + (b + 1) * bin; b++) {
+        double sum = 0.0;
+        for (size_t k = 0; k < bin; k++) sum += m->response[pulse + b * bin + k];
+        r->profile[r->n_profile++] = sum / (double)bin / m->peak;
+    }
 }
 
 static po_status dg_item(size_t k, void *user)
@@ -279,7 +291,7 @@ static po_status dg_item(size_t k, void *user)
         st = sd;
     if (st == PO_OK && dg) {
         keep_passive(r, dg);
-        r->kept = F->label == DG_NONE || r->las > 1.0;
+        r->kept = F->label == DG_NONE || po_diagnose_slow_mode(dg->full);
         if (r->kept && dg->protocol.steps > 0) {
             const po_mat *W = task ? task->W : teacher->W;
             po_status se = experiment(W, x_last, r, dg, &o);
@@ -469,7 +481,7 @@ static bool claim_size(exp_claim_io *io)
     }
     size_t need = io->arg;
     snprintf(io->buf, io->size,
-             "%zu kept of %zu drawn (%zu dropped: full-fit LAS <= 1; %zu: po_diagnose_run "
+             "%zu kept of %zu drawn (%zu dropped: no slow mode in the full fit; %zu: po_diagnose_run "
              "failed); kept/drawn per family: %s; D = %zu..%zu, d = %zu..%zu, T = %zu; %zu "
              "experiment failures (passive verdict kept)",
              n, drawn, dropped, failed, buf, J->s.D_min, J->s.D_max, J->s.d_min, J->s.d_max, J->s.T,
@@ -595,6 +607,7 @@ static cJSON *rec_json(const dg_rec *r)
     cJSON_AddItemToObject(m, "late_se", po_report_number(r->late_se));
     cJSON_AddItemToObject(m, "measured_tau", po_report_number(r->measured_tau));
     cJSON_AddItemToObject(m, "agreement", po_report_number(r->agreement));
+    cJSON_AddItemToObject(m, "profile", po_report_array(r->profile, r->n_profile));
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     return o;
 }
@@ -777,7 +790,7 @@ po_status po_exp_diagnose_sized(po_exp_ctx *c, const po_exp_diagnose_sizes *s)
         dg_record(&J, po_exp_json(c));
         const exp_claim_row rows[] = {
             {"the validation set: at least 60 recordings kept over the 10 families at full size "
-             "(--quick: 10); real and artefact ones only if the full fit has a slow mode (LAS > 1)",
+             "(--quick: 10); real and artefact ones only if the full fit has a slow mode (LAS > 1 or tau_1 >= 10)",
              claim_size, po_exp_opts(c)->quick ? DG_FAMILIES : DG_KEPT_MIN},
             {"passive: artefacts (chain, chain with skips, low rank 1-3, task feedforward) called "
              "slow-mode-robust in at most 10% overall and at most 20% in every family (issue 11)",
