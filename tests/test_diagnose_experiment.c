@@ -30,6 +30,7 @@ static po_diagnose *make_dg(const double *W, size_t d, double alpha, const doubl
 {
     po_diagnose *dg = calloc(1, sizeof *dg);
     dg->method = PO_DIAG_MAP;
+    dg->passive_verdict = PO_DIAG_INCONCLUSIVE; /* a slow mode to test */
     dg->alpha = alpha;
     dg->n_neurons = d;
     dg->model = po_mat_alloc(d, d);
@@ -149,6 +150,7 @@ static void test_predict_lds_latent_form(void)
     const double *pattern = &PO_MAT_AT(V, 0, 0), *readout = &PO_MAT_AT(V, 1, 0);
     po_diagnose *dg = calloc(1, sizeof *dg);
     dg->method = PO_DIAG_LDS;
+    dg->passive_verdict = PO_DIAG_INCONCLUSIVE; /* a slow mode to test */
     dg->alpha = alpha;
     dg->n_neurons = d;
     dg->emission = po_mat_alloc(d, K); /* orthonormal: rotated coordinate axes */
@@ -589,6 +591,10 @@ static void test_measure_arithmetic(void)
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     CHECK(m->peak < 0.0 && dg->verdict == PO_DIAG_INCONCLUSIVE);
     CHECK(strstr(dg->reason, "not of the drive's sign") != NULL);
+    /* a model without a slow mode keeps that verdict whatever the response */
+    dg->passive_verdict = PO_DIAG_NO_SLOW_MODE;
+    CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
+    CHECK(dg->verdict == PO_DIAG_NO_SLOW_MODE && m->present);
     po_mat_free(STIM);
     po_mat_free(YP);
     po_mat_free(Y);
