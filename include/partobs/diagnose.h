@@ -160,7 +160,8 @@ typedef struct po_diagnose {
     double residual_autocorr; /* lag-1, residual along the slow mode */
 
     /* subsampling: n_fractions x subsets values, row k = fraction k (fraction 1 has
-       one refit, the full fit, repeated) */
+       one refit, repeated: the full fit; for lds a refit of all neurons with
+       lds_refit_iters, so that the trend compares fits of equal length) */
     size_t n_fractions, subsets;
     double fractions[PO_DIAGNOSE_MAX_FRACTIONS];
     size_t d_sub[PO_DIAGNOSE_MAX_FRACTIONS];

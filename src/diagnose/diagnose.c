@@ -412,9 +412,14 @@ po_status po_diagnose_run(const po_mat *Y, const po_mat *U, const po_diagnose_op
     if (st == PO_OK) {
         po_dg_summary full = {.las = dg->full->las, .tau1 = dg->full->tau[0],
                               .lambda1 = dg->full->re[0]};
+        /* LDS: the fraction-1 point of the trend is refitted with the subsets'
+         * EM iterations, so that the trend compares fits of equal length (an
+         * LDS's slow mode moves with the iteration count). */
+        if (dg->method == PO_DIAG_LDS && opts->lds_refit_iters != opts->lds_iters)
+            st = po_dg_lds_refit(Y, U, opts, dg->model->rows, &full);
         po_dg_progress pr = {.fn = opts->progress, .user = opts->progress_user, .offset = 0,
                              .total = po_dg_subsample_refits(opts, f, nf) + opts->bootstrap};
-        st = po_dg_subsample_run(dg, Y, U, g, subsets, &full, opts, &pr);
+        if (st == PO_OK) st = po_dg_subsample_run(dg, Y, U, g, subsets, &full, opts, &pr);
         if (st == PO_OK) st = po_dg_bootstrap_run(dg, Y, U, draws, nb, opts, &pr);
     }
     po_dg_gram_free(g);

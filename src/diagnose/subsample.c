@@ -160,7 +160,8 @@ po_status po_dg_subsample_run(po_diagnose *dg, const po_mat *Y, const po_mat *U,
     if (st != PO_OK) goto done;
     pr->offset += nref;
 
-    /* Fraction 1 is the full fit, stored across its row; it counts once. */
+    /* Fraction 1 is the full fit (for LDS its refit with the subsets' iterations),
+     * stored across its row; it counts once. */
     size_t n = 0;
     for (size_t k = 0; k < nf; k++) {
         size_t nk = dg->fractions[k] < 1.0 ? R : 1;
