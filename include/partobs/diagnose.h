@@ -141,6 +141,12 @@ typedef struct po_diagnose_measured {
     double late, late_se;  /* late-window mean / peak and its standard error */
     double measured_tau;   /* as predicted_tau, on the measured response */
     double agreement;      /* measured late / predicted late */
+    double drift, drift_se;/* |c - a| / |a|: a, c = the mean response VECTORS over the d
+                              neurons in an early window (the late window moved earlier
+                              by twice its length: 10-30 tau by default) and in the late
+                              window; near 0 for a plateau on an attractor, large when
+                              the activity travels (a hidden feedforward chain). NaN
+                              with one pulse (drift_se: across pulses) */
 } po_diagnose_measured;
 
 typedef struct po_diagnose {

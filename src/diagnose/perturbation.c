@@ -10,8 +10,13 @@
  * line attractor keeps ~0.1 of the peak 10-60 tau after a 2-tau pulse while
  * the student predicts 0.76; artefacts return to ~0 by 60 tau): the late
  * fraction late = mean response in the late window / peak, with its standard
- * error, against LATE_THRESHOLD. The agreement (measured late / the model's
- * late for the same stimulation, read the same way) is reported, not used.
+ * error, against LATE_THRESHOLD, and whether the response keeps its pattern
+ * over the recorded neurons (the drift, against DRIFT_MAX): a feedforward
+ * chain of unobserved neurons can hold activity for ~D tau, longer than any
+ * practical window, but the activity travels, so its pattern on the recorded
+ * neurons changes while an attractor's does not. The agreement (measured late
+ * / the model's late for the same stimulation, read the same way) is
+ * reported, not used.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +37,12 @@
  * that has fully decayed could otherwise never be called suspect. Only the
  * robust call, which the validation targets guard, needs full significance. */
 #define SUSPECT_MAX_SE 0.02
+/* The largest drift of the response vector between the early and the late
+ * window (|c - a| / |a|) that still counts as a plateau. Development runs
+ * (docs/methods.md "Diagnose"): line attractors 0.1-0.45, hidden feedforward
+ * chains with skips, whose activity travels for ~D tau and so persists in any
+ * 70-tau window, 0.55-1.25. */
+#define DRIFT_MAX 0.5
 /* Relative tolerance of the rank-1 check of STIM (rows = s_t p). */
 #define RANK1_RTOL 1e-9
 
@@ -162,6 +173,51 @@ po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
     return sm;
 }
 
+/* The drift of the response vector (po_diagnose_measured.drift): per pulse
+ * k, a_k and c_k = sign (mean of the rows in the early / late window after
+ * the pulse - the pulse's baseline row mean, as po_dg_pulse_average), then
+ * drift = |mean(c - a)| / |mean(a)| and drift_se = the standard error of
+ * mean(c - a) (root of the summed per-neuron variances across pulses / n)
+ * over |mean(a)|. work: 3 d doubles. */
+static void response_drift(const po_mat *YP, const po_dg_pulses *ps, const po_dg_timing *tm,
+                           double *work, double *drift, double *drift_se)
+{
+    size_t d = YP->cols, len = ps->len, span = tm->late1 - tm->late0;
+    size_t e0 = tm->late0 > 2 * span ? tm->late0 - 2 * span : 0, e1 = e0 + span;
+    double *a = work, *diff = work + d, *sq = work + 2 * d;
+    *drift = *drift_se = (double)NAN;
+    if (ps->n < 2) return;
+    memset(work, 0, 3 * d * sizeof *work);
+    for (size_t k = 0; k < ps->n; k++) {
+        const po_dg_pulse *pk = &ps->p[k];
+        size_t prev = k ? ps->p[k - 1].end : 0, nb = pk->start - prev + 1;
+        if (nb > len) nb = len;
+        for (size_t i = 0; i < d; i++) {
+            double base = 0.0, early = 0.0, late = 0.0;
+            for (size_t t = pk->start + 1 - nb; t <= pk->start; t++) base += PO_MAT_AT(YP, t, i);
+            for (size_t t = pk->end + e0; t < pk->end + e1; t++) early += PO_MAT_AT(YP, t, i);
+            for (size_t t = pk->end + tm->late0; t < pk->end + tm->late1; t++)
+                late += PO_MAT_AT(YP, t, i);
+            base /= (double)nb;
+            double ak = pk->sign * (early / (double)span - base);
+            double dk = pk->sign * (late - early) / (double)span;
+            a[i] += ak / (double)ps->n;
+            diff[i] += dk / (double)ps->n;
+            sq[i] += dk * dk;
+        }
+    }
+    double na = 0.0, nd = 0.0, var = 0.0, n = (double)ps->n;
+    for (size_t i = 0; i < d; i++) {
+        na += a[i] * a[i];
+        nd += diff[i] * diff[i];
+        var += fmax(sq[i] / n - diff[i] * diff[i], 0.0) * n / (n - 1.0) / n;
+    }
+    na = sqrt(na);
+    if (!(na > 0.0)) return;
+    *drift = sqrt(nd) / na;
+    *drift_se = sqrt(var) / na;
+}
+
 static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
                               const po_diagnose_opts *opts)
 {
@@ -187,7 +243,13 @@ static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_
 static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_opts *opts)
 {
     const po_diagnose_measured *m = &dg->measured;
-    double lo = m->late - LATE_Z * m->late_se, hi = m->late + LATE_Z * m->late_se;
+    /* Persistence of either sign: a non-normal circuit can overshoot and settle
+     * on its attractor on the far side of rest (the task's line attractor does). */
+    double size = fabs(m->late);
+    double lo = size - LATE_Z * m->late_se, hi = size + LATE_Z * m->late_se;
+    bool drifts = m->drift >= DRIFT_MAX; /* NaN with one pulse: not tested */
+    double span = opts->late_to - opts->late_from;
+    double e0 = fmax(opts->late_from - 2.0 * span, 0.0);
     if (dg->passive_verdict == PO_DIAG_NO_SLOW_MODE) {
         /* Nothing to confirm: the measurement is reported, the verdict stays. */
         dg->verdict = PO_DIAG_NO_SLOW_MODE;
@@ -201,15 +263,23 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
                  "The response at the pulse end is %.3g along the readout, not of the drive's "
                  "sign as the model predicts: the model does not describe the response, and "
                  "its persistence cannot be read.", m->peak);
+    } else if (lo > LATE_THRESHOLD && drifts) {
+        dg->verdict = PO_DIAG_SUSPECT;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "The response persists (%.3g +- %.3g of its peak %g-%g tau after the pulse) "
+                 "but moves across the recorded neurons (drift %.3g +- %.3g >= %g since "
+                 "%g-%g tau): activity travelling through unobserved neurons, not an attractor.",
+                 m->late, m->late_se, opts->late_from, opts->late_to, m->drift, m->drift_se,
+                 DRIFT_MAX, e0, e0 + span);
     } else if (lo > LATE_THRESHOLD) {
         dg->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
                  "After the pulse the response persists at %.3g +- %.3g of its peak %g-%g tau "
-                 "later, above %.2g: the slow mode is real (time constant %.3g tau).",
-                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
-                 m->measured_tau);
-    } else if (m->late < LATE_THRESHOLD &&
-               (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
+                 "later, above %.2g, and holds its pattern over the neurons (drift %.3g < %g): "
+                 "the slow mode is real (time constant %.3g tau).",
+                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD, m->drift,
+                 DRIFT_MAX, m->measured_tau);
+    } else if (size < LATE_THRESHOLD && (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
         dg->verdict = PO_DIAG_SUSPECT;
         snprintf(dg->reason, sizeof dg->reason,
                  "After the pulse the response decays to %.3g +- %.3g of its peak %g-%g tau "
@@ -289,6 +359,13 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
         m->late_se = dg->protocol.noise_se * sqrt((double)dg->protocol.repeats) / fabs(m->peak);
     }
     m->agreement = m->late / pred_late;
+    double *work = malloc(3 * d * sizeof *work);
+    if (!work) {
+        st = po_error(PO_ENOMEM, "diagnose: no memory for the response drift");
+        goto done;
+    }
+    response_drift(YP, &ps, &tm, work, &m->drift, &m->drift_se);
+    free(work);
     verdict(dg, pred_late, opts);
 done:
     po_dg_pulses_free(&ps);

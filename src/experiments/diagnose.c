@@ -109,7 +109,7 @@ typedef struct dg_rec {
     char pattern_kind[24];
     double amplitude, predicted_tau, alternative_tau, predicted_late, alternative_late, noise_se;
     size_t steps, pulse_steps, wait_steps, repeats;
-    double peak, late, late_se, measured_tau, agreement;
+    double peak, late, late_se, measured_tau, agreement, drift, drift_se;
     size_t n_profile;
     double profile[DG_PROFILE]; /* measured response / peak over 10-tau bins after the pulse */
     double seconds;
@@ -147,6 +147,7 @@ static void rec_init(const dg_job *J, size_t f, size_t i, dg_rec *r)
     r->seed = J->seed + 1000 * (uint64_t)f + (uint64_t)i;
     r->passive = r->final = PO_DIAG_NO_SLOW_MODE;
     r->las = r->measured_tau = r->peak = r->late = r->late_se = r->agreement = (double)NAN;
+    r->drift = r->drift_se = (double)NAN;
 }
 
 /* The spontaneous run: the full activity X (T x D), the connectivity (owned
@@ -253,6 +254,8 @@ static void keep_measured(dg_rec *r, const po_diagnose *dg)
     r->late_se = m->late_se;
     r->measured_tau = m->measured_tau;
     r->agreement = m->agreement;
+    r->drift = m->drift;
+    r->drift_se = m->drift_se;
     /* The averaged response in 10-tau bins after the pulse end, over the peak:
      * the shape of the decay or plateau the thresholds are calibrated from. */
     size_t bin = (size_t)llround(10.0 / dg->alpha), pulse = dg->protocol.pulse_steps;
@@ -607,6 +610,8 @@ static cJSON *rec_json(const dg_rec *r)
     cJSON_AddItemToObject(m, "late_se", po_report_number(r->late_se));
     cJSON_AddItemToObject(m, "measured_tau", po_report_number(r->measured_tau));
     cJSON_AddItemToObject(m, "agreement", po_report_number(r->agreement));
+    cJSON_AddItemToObject(m, "drift", po_report_number(r->drift));
+    cJSON_AddItemToObject(m, "drift_se", po_report_number(r->drift_se));
     cJSON_AddItemToObject(m, "profile", po_report_array(r->profile, r->n_profile));
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     return o;
