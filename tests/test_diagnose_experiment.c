@@ -558,6 +558,27 @@ static void test_measure_arithmetic(void)
     po_mat_free(X);
     free(sig);
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
+    /* the drift: the early window is rows 0-49 after each pulse end (5-10 tau
+     * moved back by twice its length, clipped at the end), so it holds the
+     * peak row: a = (3 + 49 x 2.5) / 50 - 2 = 0.51 and -((-2 + 49 x -1.3) / 50
+     * + 1) = 0.314, c - a = -0.01 and -0.014 on neuron 0 (neuron 1 silent):
+     * drift = 0.012 / 0.412, drift_se = (0.002 sqrt 2 / sqrt 2) / 0.412 */
+    CHECK_CLOSE(m->drift, 0.012 / 0.412, 1e-9, 0.0);
+    CHECK_CLOSE(m->drift_se, 0.002 / 0.412, 1e-9, 0.0);
+    /* now the activity moves to neuron 1 in the late window (rows 50-99 after
+     * each pulse end, sign-aligned 0.5): c - a = (-0.012, 0.5) on average,
+     * drift = |(-0.012, 0.5)| / 0.412 with the same spread, and a persisting
+     * response that moves is suspect */
+    for (size_t t = 1; t < T; t++) {
+        double on = PO_MAT_AT(STIM, t - 1, 0), off = PO_MAT_AT(STIM, t, 0);
+        if (on == 0.0 || off != 0.0) continue; /* t = a pulse's end row */
+        for (size_t k = 50; k < 100 && t + k < T; k++) PO_MAT_AT(YP, t + k, 1) = on > 0 ? 0.5 : -0.5;
+    }
+    CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
+    CHECK_CLOSE(m->drift, hypot(0.012, 0.5) / 0.412, 1e-9, 0.0);
+    CHECK_CLOSE(m->drift_se, 0.002 / 0.412, 1e-9, 0.0);
+    CHECK(dg->verdict == PO_DIAG_SUSPECT && strstr(dg->reason, "moves across") != NULL);
+    for (size_t t = 0; t < T; t++) PO_MAT_AT(YP, t, 1) = 0.0;
 
     /* one pulse: the standard error is the recording's, noise_se sqrt(repeats) / peak */
     for (size_t t = 120; t < T; t++) {
