@@ -92,7 +92,8 @@ cJSON *po_report_lds_json(const po_lds *p, const po_lds_opts *o, const po_lds_in
  * when dt > 0), line_attractor_score, henrici, max_real_eigenvalue},
  * subsampling {fractions, d, subsets, line_attractor_score_mean,
  * line_attractor_score_sem, tau1_median, lambda1_re_mean}, trend {slope, ci95},
- * bootstrap {replicates, block, tau1_ci95, line_attractor_score_ci95},
+ * bootstrap {replicates, block, tau1_ci95, line_attractor_score_ci95, tau1 and
+ * line_attractor_score (every replicate)},
  * perturbation {pattern, pattern_kind, readout, amplitude, steps, pulse_steps,
  * wait_steps, repeats, predicted_tau, alternative_tau, predicted_late,
  * alternative_late, noise_se, and after po_diagnose_perturbation: measured_tau,

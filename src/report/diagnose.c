@@ -134,6 +134,9 @@ cJSON *po_report_diagnose_json(const po_diagnose *dg, const po_diagnose_opts *op
         cJSON_AddNumberToObject(b, "block", (double)dg->block);
         cJSON_AddItemToObject(b, "tau1_ci95", pair(dg->tau1_ci95));
         cJSON_AddItemToObject(b, "line_attractor_score_ci95", pair(dg->las_ci95));
+        cJSON_AddItemToObject(b, "tau1", po_report_array(dg->boot_tau1, dg->bootstrap));
+        cJSON_AddItemToObject(b, "line_attractor_score",
+                              po_report_array(dg->boot_las, dg->bootstrap));
     }
     cJSON_AddItemToObject(o, "perturbation", perturbation_json(dg, opts));
     return o;
@@ -321,9 +324,9 @@ static void experiment_md(FILE *f, const po_diagnose *dg, const po_diagnose_opts
                "and continue from the last state of the teacher (x_last.npy: D entries); row t "
                "of the stimulus drives step t -> t+1, row 0 of YP is the starting state:\n\n"
                "```\npartobs simulate --W W.npy --ic x_last.npy --input stim_signal.npy "
-               "--w-in pattern_D.npy --input-gain 1 --T %zu -o XP.npy\n"
+               "--w-in pattern_D.npy --input-gain 1 --T %zu --alpha %g -o XP.npy\n"
                "partobs observe XP.npy --d %zu -o YP.npy\n```\n\n",
-            p->d, p->steps, p->d, y, p->d, p->steps, p->d);
+            p->d, p->steps, p->d, y, p->d, p->steps, dg->alpha, p->d);
 }
 
 static void measured_md(FILE *f, const po_diagnose *dg)

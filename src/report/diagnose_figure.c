@@ -200,8 +200,6 @@ static po_status response_panel(po_panel *p, const po_diagnose *dg, const po_dia
     if (st == PO_OK) st = po_panel_hline(p, 0.0, &zero);
     if (st == PO_OK) st = po_panel_vline(p, t_end + o->late_from, &win);
     if (st == PO_OK) st = po_panel_vline(p, t_end + o->late_to, &win2);
-    if (st == PO_OK && !m->present)
-        st = po_panel_text(p, t_end + 2, 0.9, "no perturbation recording yet", &zero);
     free(x);
     free(y);
     return st;
@@ -253,7 +251,9 @@ po_status po_report_diagnose_figure(const po_diagnose *dg, const po_diagnose_opt
     p = po_figure_panel(f, 1, 1, &a);
     if (st == PO_OK) st = flow_panel(p, dg, Y);
 
-    a = axes("response to the proposed pulse", "time since the pulse began (units of τ)",
+    a = axes(dg->measured.present ? "response to the proposed pulse"
+                                  : "predicted response to the proposed pulse (not run yet)",
+             "time since the pulse began (units of τ)",
              "response / response at the end of the pulse");
     a.legend = true;
     p = po_figure_panel(f, 1, 2, &a);
