@@ -252,9 +252,9 @@ po_status po_report_diagnose_figure(const po_diagnose *dg, const po_diagnose_opt
     if (st == PO_OK) st = flow_panel(p, dg, Y);
 
     a = axes(dg->measured.present ? "response to the proposed pulse"
-                                  : "predicted response to the proposed pulse (not run yet)",
+                                  : "predicted response to the pulse (not run yet)",
              "time since the pulse began (units of τ)",
-             "response / response at the end of the pulse");
+             "response / its value at the pulse end");
     a.legend = true;
     p = po_figure_panel(f, 1, 2, &a);
     if (st == PO_OK) st = response_panel(p, dg, opts);
