@@ -1,0 +1,278 @@
+/* Reading the perturbation recording of partobs diagnose (issue 11, Part B):
+ * the measured response to the protocol's pulses and the final verdict.
+ *
+ * Time base (as po_sim_run and po_dg_predict): the drive in row t of STIM
+ * acts on the step from row t to row t + 1 of YP, so a pulse occupying rows
+ * [s, s + P) first shows in row s + 1, row s is the last undriven state and
+ * row s + P is the state at the pulse's end (the peak).
+ *
+ * The verdict reads persistence, not the model's magnitude (issue 11: a real
+ * line attractor keeps ~0.1 of the peak 10-60 tau after a 2-tau pulse while
+ * the student predicts 0.76; artefacts return to ~0 by 60 tau): the late
+ * fraction late = mean response in the late window / peak, with its standard
+ * error, against LATE_THRESHOLD.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnose/experiment.h"
+
+/* The late fraction above which the slow mode is called real (issue 11's
+ * measurements: ~0.1 for line attractors, ~0 for artefacts at 50-70 tau).
+ * Initial value; calibrated on the validation set by `reproduce diagnose`. */
+#define LATE_THRESHOLD 0.03
+/* Standard errors the late fraction must clear the threshold by. */
+#define LATE_Z 2.0
+/* A late fraction below the threshold measured with a standard error at most
+ * this is called suspect even if it is not LATE_Z errors below: the default
+ * amplitude (a 5% plateau 3 errors out) gives errors ~0.017, so a response
+ * that has fully decayed could otherwise never be called suspect. Only the
+ * robust call, which the validation targets guard, needs full significance. */
+#define SUSPECT_MAX_SE 0.02
+/* Relative tolerance of the rank-1 check of STIM (rows = s_t p). */
+#define RANK1_RTOL 1e-9
+
+void po_dg_measured_free(po_diagnose_measured *m)
+{
+    if (!m) return;
+    free(m->response);
+    memset(m, 0, sizeof *m);
+}
+
+static double norm2(const double *x, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += x[i] * x[i];
+    return sqrt(s);
+}
+
+/* s[t] with STIM row t = s[t] p (p = the first non-zero row, normalised). */
+static po_status stim_signal(const po_mat *STIM, double *s)
+{
+    size_t T = STIM->rows, d = STIM->cols;
+    const double *p = NULL;
+    double pn = 0.0;
+    for (size_t t = 0; t < T && !p; t++) {
+        pn = norm2(&PO_MAT_AT(STIM, t, 0), d);
+        if (pn > 0.0) p = &PO_MAT_AT(STIM, t, 0);
+    }
+    if (!p) { /* no pulse: po_dg_pulses_find says so */
+        memset(s, 0, T * sizeof *s);
+        return PO_OK;
+    }
+    for (size_t t = 0; t < T; t++) {
+        const double *row = &PO_MAT_AT(STIM, t, 0);
+        double st = 0.0;
+        for (size_t i = 0; i < d; i++) st += row[i] * p[i];
+        st /= pn;
+        double res = 0.0;
+        for (size_t i = 0; i < d; i++) {
+            double e = row[i] - st * p[i] / pn;
+            res += e * e;
+        }
+        if (sqrt(res) > RANK1_RTOL * norm2(row, d))
+            return po_error(PO_EINVAL,
+                            "the stimulation STIM is not rank 1: row %zu is not a multiple of "
+                            "the pattern of row %zu",
+                            t, (size_t)(p - STIM->data) / STIM->ld);
+        s[t] = st;
+    }
+    return PO_OK;
+}
+
+po_status po_dg_pulses_find(const double *s, size_t T, const po_dg_timing *tm, double alpha,
+                            po_dg_pulses *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0;
+    for (size_t t = 0; t < T; t++) n += s[t] != 0.0 && (t == 0 || s[t - 1] == 0.0);
+    if (n == 0) return po_error(PO_EINVAL, "the stimulation is zero: no pulse");
+    po_dg_pulse *p = malloc(n * sizeof *p);
+    if (!p) return po_error(PO_ENOMEM, "diagnose: no memory for %zu pulses", n);
+    n = 0;
+    for (size_t t = 0; t < T;) {
+        if (s[t] == 0.0) {
+            t++;
+            continue;
+        }
+        size_t b = t;
+        double sum = 0.0;
+        while (t < T && s[t] != 0.0) sum += s[t++];
+        p[n++] = (po_dg_pulse){b, t, sum > 0.0 ? 1.0 : -1.0};
+    }
+    out->p = p;
+    out->n = n;
+    size_t len = p[0].end - p[0].start, gap_min = (size_t)-1;
+    po_status st = PO_OK;
+    for (size_t k = 1; k < n && !st; k++)
+        if (p[k].end - p[k].start != len)
+            st = po_error(PO_EINVAL, "pulse %zu (rows %zu-%zu) lasts %zu steps, pulse 1 %zu: "
+                          "the pulses must have one length", k + 1, p[k].start, p[k].end - 1,
+                          p[k].end - p[k].start, len);
+    for (size_t k = 0; k < n && !st; k++) {
+        size_t gap = (k + 1 < n ? p[k + 1].start : T) - p[k].end;
+        if (gap < tm->late1)
+            st = po_error(PO_ESHAPE, "pulse %zu (rows %zu-%zu) is followed by %zu steps "
+                          "without drive; the late window needs %zu (%g tau)", k + 1,
+                          p[k].start, p[k].end - 1, gap, tm->late1, (double)tm->late1 * alpha);
+        if (gap < gap_min) gap_min = gap;
+    }
+    if (st) {
+        po_dg_pulses_free(out);
+        return st;
+    }
+    out->len = len;
+    out->window = len + gap_min;
+    return PO_OK;
+}
+
+void po_dg_pulses_free(po_dg_pulses *ps)
+{
+    free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
+                                  const po_dg_timing *tm, double alpha, double *resp,
+                                  double *late_each)
+{
+    size_t len = ps->len, window = ps->window;
+    for (size_t j = 0; j < window; j++) resp[j] = 0.0;
+    for (size_t k = 0; k < ps->n; k++) {
+        const po_dg_pulse *pk = &ps->p[k];
+        size_t prev = k ? ps->p[k - 1].end : 0, nb = pk->start - prev + 1;
+        if (nb > len) nb = len;
+        double base = po_dg_window_mean(proj, pk->start + 1 - nb, pk->start + 1);
+        for (size_t j = 0; j < window; j++)
+            resp[j] += pk->sign * (proj[pk->start + j] - base) / (double)ps->n;
+        if (late_each)
+            late_each[k] =
+                pk->sign * (po_dg_window_mean(proj + pk->end, tm->late0, tm->late1) - base);
+    }
+    po_dg_summary sm;
+    sm.peak = resp[len];
+    sm.late = po_dg_window_mean(resp + len, tm->late0, tm->late1) / sm.peak;
+    sm.tau = po_dg_response_tau(resp + len, window - len, alpha);
+    return sm;
+}
+
+static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
+                              const po_diagnose_opts *opts)
+{
+    if (!dg || !YP || !STIM || !opts || !YP->data || !STIM->data)
+        return po_error(PO_EINVAL, "diagnose: perturbation: NULL argument");
+    if (!dg->protocol.readout)
+        return po_error(PO_EINVAL, "diagnose: perturbation: no protocol was designed");
+    size_t d = dg->n_neurons;
+    if (YP->cols != d)
+        return po_error(PO_ESHAPE, "the perturbation recording has %zu columns, the recording "
+                        "%zu neurons", YP->cols, d);
+    if (STIM->cols != d)
+        return po_error(PO_ESHAPE, "the stimulation STIM has %zu columns, the recording %zu "
+                        "neurons", STIM->cols, d);
+    if (STIM->rows != YP->rows)
+        return po_error(PO_ESHAPE, "the stimulation STIM has %zu rows, the perturbation "
+                        "recording %zu", STIM->rows, YP->rows);
+    po_status st = po_mat_check_finite(YP, "the perturbation recording");
+    if (!st) st = po_mat_check_finite(STIM, "the stimulation STIM");
+    return st;
+}
+
+static void verdict(po_diagnose *dg)
+{
+    const po_diagnose_measured *m = &dg->measured;
+    double lo = m->late - LATE_Z * m->late_se, hi = m->late + LATE_Z * m->late_se;
+    if (!(m->peak > 0.0)) {
+        dg->verdict = PO_DIAG_INCONCLUSIVE;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "The stimulation did not excite the slow mode: the response at the pulse end "
+                 "is %.3g along the readout, so its persistence cannot be read.", m->peak);
+    } else if (lo > LATE_THRESHOLD) {
+        dg->verdict = PO_DIAG_ROBUST;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "After the pulse the response persists at %.3g +- %.3g of its peak in the "
+                 "late window, above %.2g: the slow mode is real (time constant %.3g tau).",
+                 m->late, m->late_se, LATE_THRESHOLD, m->measured_tau);
+    } else if (m->late < LATE_THRESHOLD &&
+               (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
+        dg->verdict = PO_DIAG_SUSPECT;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "After the pulse the response decays to %.3g +- %.3g of its peak in the late "
+                 "window, below %.2g (the model predicts %.3g): the slow mode is likely an "
+                 "artefact of partial observation.",
+                 m->late, m->late_se, LATE_THRESHOLD, dg->protocol.predicted_late);
+    } else {
+        dg->verdict = PO_DIAG_INCONCLUSIVE;
+        snprintf(dg->reason, sizeof dg->reason,
+                 "The late response, %.3g +- %.3g of the peak, is within %.0f standard errors "
+                 "of the threshold %.2g: repeat the stimulation more often or with a larger "
+                 "amplitude.",
+                 m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
+    }
+}
+
+po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
+                        const po_diagnose_opts *opts)
+{
+    po_status st = check_inputs(dg, YP, STIM, opts);
+    if (st) return st;
+    po_dg_timing tm;
+    st = po_dg_timing_get(opts, dg->alpha, &tm);
+    if (st) return st;
+    size_t T = YP->rows, d = dg->n_neurons;
+    const double *readout = dg->protocol.readout;
+    po_dg_pulses ps = {0, 0, 0, NULL};
+    double *s = malloc((T ? T : 1) * sizeof *s), *proj = malloc((T ? T : 1) * sizeof *proj);
+    double *resp = NULL, *late = NULL;
+    if (!s || !proj) {
+        st = po_error(PO_ENOMEM, "diagnose: no memory for a %zu-step perturbation", T);
+        goto done;
+    }
+    st = stim_signal(STIM, s);
+    if (!st) st = po_dg_pulses_find(s, T, &tm, dg->alpha, &ps);
+    if (st) goto done;
+    resp = malloc(ps.window * sizeof *resp);
+    late = malloc(ps.n * sizeof *late);
+    if (!resp || !late) {
+        st = po_error(PO_ENOMEM, "diagnose: no memory for the measured response");
+        goto done;
+    }
+    for (size_t t = 0; t < T; t++) {
+        double v = 0.0;
+        for (size_t i = 0; i < d; i++) v += PO_MAT_AT(YP, t, i) * readout[i];
+        proj[t] = v;
+    }
+    po_dg_summary sm = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, resp, late);
+
+    po_dg_measured_free(&dg->measured);
+    po_diagnose_measured *m = &dg->measured;
+    m->present = true;
+    m->window = ps.window;
+    m->response = resp;
+    resp = NULL;
+    m->peak = sm.peak;
+    m->late = sm.late;
+    m->measured_tau = sm.tau;
+    /* Standard error across pulses of each pulse's late mean over the
+     * averaged peak (a single pulse's peak is noisier than the average); one
+     * pulse: the recording's variogram along the readout (po_dg_design's
+     * noise_se for `repeats` pulses, scaled back to one). */
+    if (ps.n > 1) {
+        double mean = po_dg_window_mean(late, 0, ps.n), ss = 0.0;
+        for (size_t k = 0; k < ps.n; k++) ss += (late[k] - mean) * (late[k] - mean);
+        m->late_se = sqrt(ss / (double)(ps.n - 1) / (double)ps.n) / fabs(m->peak);
+    } else {
+        m->late_se = dg->protocol.noise_se * sqrt((double)dg->protocol.repeats) / fabs(m->peak);
+    }
+    m->agreement = m->late / dg->protocol.predicted_late;
+    verdict(dg);
+done:
+    po_dg_pulses_free(&ps);
+    free(s);
+    free(proj);
+    free(resp);
+    free(late);
+    return st;
+}
