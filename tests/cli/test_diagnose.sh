@@ -28,7 +28,7 @@ json_is() {
     grep -qE "\"$key\":[[:space:]]*$re" "$file"
 }
 # The object under KEY (from its line to the first line closing it at that indent).
-json_section() { sed -n "/^\t\"$2\":/,/^\t[}\]]/p" "$1"; }
+json_section() { sed -n "/^\t\"$2\":/,/^\t[]}]/p" "$1"; }
 export -f has_shape json_is json_section
 expect_error() {
     local want=$1 name=$2
