@@ -203,10 +203,10 @@ static void meaning(FILE *f, po_diagnose_verdict v, bool measured)
                     "likely an artefact of observing only part of the circuit. It does **not** say "
                     "that the circuit has no slow dynamics elsewhere.\n"
                   : "The passive evidence is what partial observation of a circuit without that "
-                    "slow mode typically gives (e.g. the score grows with the fraction of neurons "
-                    "in a way a chain or a low-rank network also produces, or the residual along "
-                    "the slow mode is autocorrelated: hidden neurons are feeding it). It is a "
-                    "warning, **not proof**: run the experiment below.\n",
+                    "slow mode typically gives: the score falls as more neurons are seen, the "
+                    "residual along the slow mode is autocorrelated (unrecorded neurons are "
+                    "feeding it), or the slow mode does not hold across stretches of the "
+                    "recording. It is a warning, **not proof**: run the experiment below.\n",
               f);
         break;
     default:
@@ -300,9 +300,10 @@ static void experiment_md(FILE *f, const po_diagnose *dg, const po_diagnose_opts
     dur(f, dg, p->alternative_tau);
     fputs(" | ", f);
     num(f, p->alternative_late);
-    fputs(" |\n| noise (standard error of the late mean / peak) | | ", f);
+    fputs(" |\n\nNoise: the late-window mean along the readout has a standard error of ", f);
     num(f, p->noise_se);
-    fprintf(f, " |\n\nThe late window is %g–%g τ after each pulse ends. What each outcome "
+    fputs(" (units of the recording, from its variogram, averaged over the pulses)", f);
+    fprintf(f, ". The late window is %g–%g τ after each pulse ends. What each outcome "
                "would mean:\n\n"
                "- **the response persists** (the late mean stands clearly above zero, near the "
                "model's line): the circuit holds activity along this pattern, the slow mode is "
