@@ -108,6 +108,8 @@ check other_seed_same_fit bash -c "[ \"\$(json_section r1/report.json full)\" = 
 "$P" diagnose Y.npy "${S[@]}" --seed 1 --dt 0.002 --out rdt >/dev/null 2>&1
 check dt_seconds bash -c "json_is rdt/report.json time_constants_s array && grep -q '\"dt\":	0.002' rdt/report.json"
 check quick bash -c "'$P' diagnose Y.npy --alpha 0.1 --fractions 0.5,1 --quick --out rq >/dev/null 2>&1 && grep -q '\"subsets\":	4' rq/manifest.json && grep -q '\"bootstrap\":	20' rq/manifest.json"
+"$P" diagnose Y.npy "${S[@]}" --input Y1.npy --seed 1 --out ru >/dev/null 2>&1
+check input_runs bash -c "[ -s ru/report.json ] && grep -q 'Y1.npy' ru/manifest.json && ! cmp -s r1/report.json ru/report.json"
 if [ -z "${PO_CLI_WRAPPER:-}" ]; then
     "$P" diagnose Y.npy --method lds --latents 2 --alpha 0.1 --fractions 0.5,1 --subsets 2 --bootstrap 4 --quick --seed 1 --out rl >/dev/null 2>err_lds.txt
     check lds_runs bash -c "grep -q '\"method\":	\"lds\"' rl/report.json && [ -s rl/diagnose.png ] && has_shape rl/stim_pattern.npy '($d,)' && [ ! -s err_lds.txt ]"
@@ -122,10 +124,12 @@ expect_error 2 fractions_above_one Y.npy --fractions 0.5,1.2 --out bad
 expect_error 2 fractions_not_numbers Y.npy --fractions 0.5,,1 --out bad
 expect_error 2 unknown_method Y.npy --method pca --out bad
 expect_error 2 latents_need_lds Y.npy --latents 3 --out bad
+expect_error 2 phi_needs_map Y.npy --method lds --phi tanh --out bad
 expect_error 2 missing_out Y.npy
 expect_error 2 out_is_input Y.npy --out Y.npy
 expect_error 1 missing_file nothere.npy --out bad
 expect_error 1 one_neuron Y1.npy "${S[@]}" --out bad
+expect_error 1 input_rows Y.npy "${S[@]}" --input r1/stim.npy --out bad
 expect_error 1 perturbation_width Y.npy "${S[@]}" --perturbation Ywide.npy --stim r1/stim.npy --out bad
 expect_error 1 perturbation_length Y.npy "${S[@]}" --perturbation Y.npy --stim r1/stim.npy --out bad
 expect_error 1 stim_not_rank_one Y.npy "${S[@]}" --perturbation Y.npy --stim Y.npy --out bad
