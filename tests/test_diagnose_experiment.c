@@ -355,10 +355,10 @@ static void run_experiment(const double *W, size_t d, const double *right, const
     CHECK_CLOSE(m->peak, p->predicted[p->pulse_steps], 0.2, 0.0);
     CHECK(m->late_se > 0.0 && m->late_se < 0.15 / snr);
     CHECK(fabs(m->late - p->predicted_late) < 3.0 * m->late_se + 0.01);
-    CHECK_CLOSE(m->agreement, m->late / p->predicted_late, 1e-14, 0.0);
+    CHECK_CLOSE(m->agreement, m->late / p->predicted_late, 1e-9, 0.0);
     CHECK(fabs(m->measured_tau - p->predicted_tau) < 0.25 * p->predicted_tau + 1.0);
     CHECK(dg->verdict == expect);
-    CHECK(strlen(dg->reason) > 20);
+    CHECK(strstr(dg->reason, "50-70 tau") != NULL);
     po_mat_free(Y);
     po_mat_free(YP);
     po_mat_free(STIM);
@@ -497,14 +497,38 @@ static void test_measure_arithmetic(void)
                               : -1.3;
         PO_MAT_AT(YP, t, 0) = v;
     }
+    /* the baselines are rows 1-10 and 121-130 (min(pulse, gap + 1) rows
+     * ending at the pulse's first row): pairs that cancel inside, a wild
+     * value just outside */
+    PO_MAT_AT(YP, 0, 0) = 100.0;
+    PO_MAT_AT(YP, 1, 0) = 2.5;
+    PO_MAT_AT(YP, 2, 0) = 1.5;
+    PO_MAT_AT(YP, 121, 0) = -0.5;
+    PO_MAT_AT(YP, 122, 0) = -1.5;
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     po_diagnose_measured *m = &dg->measured;
     CHECK_CLOSE(m->peak, 1.0, 1e-12, 0.0);    /* both pulses peak at +1 after alignment */
     CHECK_CLOSE(m->response[0], 0.0, 0.0, 1e-15);
     CHECK_CLOSE(m->late, 0.4, 1e-12, 0.0);    /* (0.5 + 0.3) / 2 */
     CHECK_CLOSE(m->late_se, 0.1, 1e-12, 0.0); /* sd 0.1414 / sqrt 2 */
-    CHECK_CLOSE(m->agreement, 0.4 / dg->protocol.predicted_late, 1e-12, 0.0);
     CHECK(dg->verdict == PO_DIAG_ROBUST); /* 0.4 - 2 x 0.1 > 0.03 */
+    /* the agreement is against the model's prediction for this stimulation
+     * (not the designed protocol's timing): the late fraction that a
+     * noise-free run of the model under STIM shows */
+    double got = m->agreement, pw[2] = {1.0 / sqrt(5.0), 2.0 / sqrt(5.0)};
+    double *sig = malloc(T * sizeof *sig);
+    for (size_t t = 0; t < T; t++) sig[t] = PO_MAT_AT(STIM, t, 0) * sqrt(5.0);
+    po_mat *X = NULL;
+    free(sim_readout(dg->model->data, 2, &o, 0.0, NULL, sig, pw, dg->protocol.readout, T, 1,
+                     &X));
+    CHECK_OK(po_dg_measure(dg, X, STIM, &o));
+    CHECK_CLOSE(m->agreement, 1.0, 1e-9, 0.0);
+    CHECK(m->late > 0.01 && m->late < 0.9);
+    CHECK_CLOSE(got, 0.4 / m->late, 1e-9, 0.0);
+    CHECK(fabs(dg->protocol.predicted_late - m->late) > 1e-3); /* the protocol's differs */
+    po_mat_free(X);
+    free(sig);
+    CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
 
     /* one pulse: the standard error is the recording's, noise_se sqrt(repeats) / peak */
     for (size_t t = 120; t < T; t++) {

@@ -10,7 +10,8 @@
  * line attractor keeps ~0.1 of the peak 10-60 tau after a 2-tau pulse while
  * the student predicts 0.76; artefacts return to ~0 by 60 tau): the late
  * fraction late = mean response in the late window / peak, with its standard
- * error, against LATE_THRESHOLD.
+ * error, against LATE_THRESHOLD. The agreement (measured late / the model's
+ * late for the same stimulation, read the same way) is reported, not used.
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,8 +49,9 @@ static double norm2(const double *x, size_t n)
     return sqrt(s);
 }
 
-/* s[t] with STIM row t = s[t] p (p = the first non-zero row, normalised). */
-static po_status stim_signal(const po_mat *STIM, double *s)
+/* s[t] with STIM row t = s[t] pattern (pattern = the first non-zero row,
+ * normalised; all zero if there is none). */
+static po_status stim_signal(const po_mat *STIM, double *s, double *pattern)
 {
     size_t T = STIM->rows, d = STIM->cols;
     const double *p = NULL;
@@ -58,10 +60,10 @@ static po_status stim_signal(const po_mat *STIM, double *s)
         pn = norm2(&PO_MAT_AT(STIM, t, 0), d);
         if (pn > 0.0) p = &PO_MAT_AT(STIM, t, 0);
     }
-    if (!p) { /* no pulse: po_dg_pulses_find says so */
-        memset(s, 0, T * sizeof *s);
-        return PO_OK;
-    }
+    memset(s, 0, T * sizeof *s);
+    memset(pattern, 0, d * sizeof *pattern);
+    if (!p) return PO_OK; /* no pulse: po_dg_pulses_find says so */
+    for (size_t i = 0; i < d; i++) pattern[i] = p[i] / pn;
     for (size_t t = 0; t < T; t++) {
         const double *row = &PO_MAT_AT(STIM, t, 0);
         double st = 0.0;
@@ -180,7 +182,7 @@ static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_
     return st;
 }
 
-static void verdict(po_diagnose *dg)
+static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_opts *opts)
 {
     const po_diagnose_measured *m = &dg->measured;
     double lo = m->late - LATE_Z * m->late_se, hi = m->late + LATE_Z * m->late_se;
@@ -192,24 +194,26 @@ static void verdict(po_diagnose *dg)
     } else if (lo > LATE_THRESHOLD) {
         dg->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
-                 "After the pulse the response persists at %.3g +- %.3g of its peak in the "
-                 "late window, above %.2g: the slow mode is real (time constant %.3g tau).",
-                 m->late, m->late_se, LATE_THRESHOLD, m->measured_tau);
+                 "After the pulse the response persists at %.3g +- %.3g of its peak %g-%g tau "
+                 "later, above %.2g: the slow mode is real (time constant %.3g tau).",
+                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
+                 m->measured_tau);
     } else if (m->late < LATE_THRESHOLD &&
                (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
         dg->verdict = PO_DIAG_SUSPECT;
         snprintf(dg->reason, sizeof dg->reason,
-                 "After the pulse the response decays to %.3g +- %.3g of its peak in the late "
-                 "window, below %.2g (the model predicts %.3g): the slow mode is likely an "
+                 "After the pulse the response decays to %.3g +- %.3g of its peak %g-%g tau "
+                 "later, below %.2g (the model predicts %.3g): the slow mode is likely an "
                  "artefact of partial observation.",
-                 m->late, m->late_se, LATE_THRESHOLD, dg->protocol.predicted_late);
+                 m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
+                 predicted_late);
     } else {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
-                 "The late response, %.3g +- %.3g of the peak, is within %.0f standard errors "
-                 "of the threshold %.2g: repeat the stimulation more often or with a larger "
-                 "amplitude.",
-                 m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
+                 "The response %g-%g tau after the pulse, %.3g +- %.3g of the peak, is within "
+                 "%.0f standard errors of the threshold %.2g: repeat the stimulation more "
+                 "often or with a larger amplitude.",
+                 opts->late_from, opts->late_to, m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
     }
 }
 
@@ -225,17 +229,19 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
     const double *readout = dg->protocol.readout;
     po_dg_pulses ps = {0, 0, 0, NULL};
     double *s = malloc((T ? T : 1) * sizeof *s), *proj = malloc((T ? T : 1) * sizeof *proj);
-    double *resp = NULL, *late = NULL;
-    if (!s || !proj) {
+    double *pattern = malloc(d * sizeof *pattern), *resp = NULL, *pred_resp = NULL;
+    double *late = NULL;
+    if (!s || !proj || !pattern) {
         st = po_error(PO_ENOMEM, "diagnose: no memory for a %zu-step perturbation", T);
         goto done;
     }
-    st = stim_signal(STIM, s);
+    st = stim_signal(STIM, s, pattern);
     if (!st) st = po_dg_pulses_find(s, T, &tm, dg->alpha, &ps);
     if (st) goto done;
     resp = malloc(ps.window * sizeof *resp);
+    pred_resp = malloc(ps.window * sizeof *pred_resp);
     late = malloc(ps.n * sizeof *late);
-    if (!resp || !late) {
+    if (!resp || !pred_resp || !late) {
         st = po_error(PO_ENOMEM, "diagnose: no memory for the measured response");
         goto done;
     }
@@ -245,6 +251,12 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
         proj[t] = v;
     }
     po_dg_summary sm = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, resp, late);
+    /* What the model predicts for this very stimulation (it may differ from
+     * the proposed protocol), from rest and read the same way: the agreement
+     * compares like with like. */
+    st = po_dg_predict(dg, dg->model, opts, pattern, readout, s, T, proj);
+    if (st) goto done;
+    double pred_late = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, pred_resp, NULL).late;
 
     po_dg_measured_free(&dg->measured);
     po_diagnose_measured *m = &dg->measured;
@@ -266,13 +278,15 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
     } else {
         m->late_se = dg->protocol.noise_se * sqrt((double)dg->protocol.repeats) / fabs(m->peak);
     }
-    m->agreement = m->late / dg->protocol.predicted_late;
-    verdict(dg);
+    m->agreement = m->late / pred_late;
+    verdict(dg, pred_late, opts);
 done:
     po_dg_pulses_free(&ps);
     free(s);
     free(proj);
+    free(pattern);
     free(resp);
+    free(pred_resp);
     free(late);
     return st;
 }

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "diagnose/experiment.h"
+#include "linalg/linalg.h"
 
 po_status po_dg_timing_get(const po_diagnose_opts *opts, double alpha, po_dg_timing *t)
 {
@@ -46,7 +47,6 @@ po_status po_dg_timing_get(const po_diagnose_opts *opts, double alpha, po_dg_tim
     t->repeats = opts->repeats;
     t->late0 = (size_t)lround(opts->late_from / alpha);
     t->late1 = (size_t)lround(opts->late_to / alpha);
-    if (t->pulse < 1) t->pulse = 1;
     if (t->late1 <= t->late0)
         return po_error(PO_EINVAL, "diagnose: the late window [%g, %g] tau is shorter than a step",
                         opts->late_from, opts->late_to);
@@ -146,7 +146,7 @@ po_status po_dg_predict(const po_diagnose *dg, const po_mat *model, const po_dia
     out[0] = 0.0;
     for (size_t t = 0; t + 1 < steps; t++) {
         po_phi_apply(phi, x, p, n);
-        for (size_t i = 0; i < n; i++) y[i] = dot(&PO_MAT_AT(model, i, 0), p, n);
+        po_la_gemv(false, 1.0, model, p, 0.0, y); /* as po_sim_run's dense operator */
         double s = signal[t];
         for (size_t i = 0; i < n; i++) xn[i] = x[i] + a * ((y[i] - x[i]) + s * b[i]);
         memcpy(x, xn, n * sizeof *x);
@@ -166,8 +166,10 @@ po_status po_dg_predict(const po_diagnose *dg, const po_mat *model, const po_dia
 /* ---- the alternative explanation ------------------------------------------- */
 
 /* *alt = W + (Re lambda_2 - lambda_1) v u^T / (u^T v), or NULL (and PO_OK)
- * when there is none: n < 2, a complex top pair, or a defective top
- * eigenvalue (u^T v ~ 0). */
+ * when there is none: n < 2, a complex top pair, or a top eigenvalue whose
+ * left and right vectors cannot be paired (W^T's top eigenvalue differs by
+ * more than rounding, or u^T v ~ 0: defective). u is the top right
+ * eigenvector of W^T. */
 static po_status build_alternative(const po_mat *W, po_mat **alt)
 {
     *alt = NULL;
@@ -186,7 +188,9 @@ static po_status build_alternative(const po_mat *W, po_mat **alt)
         for (size_t j = 0; j < n; j++) PO_MAT_AT(Wt, i, j) = PO_MAT_AT(W, j, i);
     st = po_eig_vectors(W, re, im, vre, vim);
     if (!st) st = po_eig_vectors(Wt, ret, imt, ure, uim);
-    if (st || im[0] != 0.0 || imt[0] != 0.0) goto done;
+    if (st || im[0] != 0.0 || imt[0] != 0.0 ||
+        fabs(ret[0] - re[0]) > 1e-8 * (1.0 + fabs(re[0])))
+        goto done;
     double utv = 0.0, nu = 0.0, nv = 0.0;
     for (size_t i = 0; i < n; i++) {
         utv += PO_MAT_AT(ure, i, 0) * PO_MAT_AT(vre, i, 0);
