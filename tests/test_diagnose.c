@@ -318,6 +318,17 @@ static void check_determinism(po_diagnose_method method)
         for (size_t r = 0; r < 3; r++) CHECK(a->las_sub[6 + r] == a->full->las);
         CHECK(a->las_sem[2] == 0.0 && a->las_mean[2] == a->full->las);
         CHECK(a->verdict == a->passive_verdict && a->n_evidence >= 6 && a->reason[0] != '\0');
+        if (method == PO_DIAG_LDS) {
+            /* the neuron-space slow mode is C v_1: C^T of it is A_cont's eigenvector */
+            CHECK(a->model->rows == 2 && a->emission && a->emission->cols == 2);
+            double z[2] = {0, 0}, lam = a->full->re[0];
+            for (size_t k = 0; k < 2; k++)
+                for (size_t i = 0; i < 6; i++) z[k] += PO_MAT_AT(a->emission, i, k) * a->slow_right[i];
+            CHECK_CLOSE(hypot(z[0], z[1]), 1.0, 1e-10, 0);
+            for (size_t k = 0; a->full->im[0] == 0.0 && k < 2; k++)
+                CHECK_CLOSE(PO_MAT_AT(a->model, k, 0) * z[0] + PO_MAT_AT(a->model, k, 1) * z[1],
+                            lam * z[k], 0, 1e-10);
+        }
     }
     po_diagnose_free(a);
     po_diagnose_free(b);

@@ -44,7 +44,8 @@ size_t po_dg_subsample_refits(const po_diagnose_opts *opts, const double *fracti
 po_status po_dg_subsample_draw(po_diagnose *dg, const po_diagnose_opts *opts, po_rng *rng,
                                size_t **out);
 
-/* Refit every subset (map: from the full Gram g; lds: on Y's columns), fill
+/* Refit every subset (map: from the full Gram g; lds: on Y's columns, with
+ * min(latents, subset size) latents and lds_refit_iters iterations), fill
  * las_sub, tau1_sub, lambda1_sub and the per-fraction statistics and trend.
  * full: the full fit's summary. */
 po_status po_dg_subsample_run(po_diagnose *dg, const po_mat *Y, const po_mat *U,

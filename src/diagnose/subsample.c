@@ -96,6 +96,8 @@ static po_status sub_refit(void *arg, size_t b, size_t worker)
                                  Y->rows, n);
         for (size_t t = 0; t < Y->rows; t++)
             for (size_t j = 0; j < n; j++) PO_MAT_AT(Ys, t, j) = PO_MAT_AT(Y, t, idx[j]);
+        /* A subset smaller than K neurons cannot carry K orthonormal
+         * emission columns: it gets K = n latents. */
         size_t K = J->opts->latents < n ? J->opts->latents : n;
         st = po_dg_lds_refit(Ys, J->U, J->opts, K, &sum);
         po_mat_free(Ys);

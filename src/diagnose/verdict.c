@@ -42,11 +42,11 @@ static void add(po_diagnose *dg, const char *name, double value, po_diagnose_ver
     snprintf(e->meaning, sizeof e->meaning, "%s", meaning);
 }
 
-/* Append "; " (unless first) and the clause c to buf (within cap). */
-static void append(char *buf, size_t cap, const char *c)
+/* Append sep and the clause c to buf (within cap). */
+static void append(char *buf, size_t cap, const char *sep, const char *c)
 {
     size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%s%s", n ? "; " : "", c);
+    snprintf(buf + n, cap - n, "%s%s", sep, c);
 }
 
 void po_dg_passive_verdict(po_diagnose *dg)
@@ -99,24 +99,28 @@ void po_dg_passive_verdict(po_diagnose *dg)
     } else if (trend_to == PO_DIAG_SUSPECT || ac_to == PO_DIAG_SUSPECT ||
                (have_boot && boot_to == PO_DIAG_SUSPECT)) {
         v = PO_DIAG_SUSPECT;
-        char buf[sizeof dg->reason] = "", c[160];
+        char c[160];
+        const char *sep = "";
+        snprintf(r, cap, "The slow mode (LAS %.3g) looks like an effect of partial observation: ",
+                 las);
         if (trend_to == PO_DIAG_SUSPECT) {
             snprintf(c, sizeof c, "LAS falls as more neurons are seen (slope %.3g, 95%% "
                                   "interval below 0 up to %.3g)", dg->trend_slope, hi);
-            append(buf, sizeof buf, c);
+            append(r, cap, sep, c);
+            sep = "; ";
         }
         if (ac_to == PO_DIAG_SUSPECT) {
             snprintf(c, sizeof c, "the residual along it is autocorrelated (lag 1: %.3g > %g)",
                      ac, PO_DG_AUTOCORR_SUSPECT);
-            append(buf, sizeof buf, c);
+            append(r, cap, sep, c);
+            sep = "; ";
         }
         if (have_boot && boot_to == PO_DIAG_SUSPECT) {
             snprintf(c, sizeof c, "the bootstrap's 2.5%% LAS is %.3g <= %g", boot_lo,
                      PO_DG_LAS_SLOW);
-            append(buf, sizeof buf, c);
+            append(r, cap, sep, c);
         }
-        snprintf(r, cap, "The slow mode (LAS %.3g) looks like an effect of partial observation: "
-                         "%s.", las, buf);
+        append(r, cap, "", ".");
     } else if (trend_to == PO_DIAG_ROBUST && ac_to == PO_DIAG_ROBUST) {
         v = PO_DIAG_ROBUST;
         snprintf(r, cap,
