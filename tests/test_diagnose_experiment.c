@@ -317,6 +317,33 @@ static void test_design(void)
     po_mat_free(Y);
 }
 
+/* A pattern whose predicted response keeps growing after the pulse (here
+ * slow-left = mostly neuron 2, which feeds neuron 1 through a strong
+ * feedforward weight) reads transient amplification, not persistence: the
+ * design takes slow-right, whose response only decays. */
+static void test_design_avoids_amplification(void)
+{
+    const double alpha = 0.01, W[4] = {0.98, 3.0, 0.0, 0.5};
+    const double left[2] = {0.16, 1.0}; /* u ~ (1, 3 / 0.48) */
+    po_diagnose_opts o = test_opts(alpha);
+    po_mat *Y = spontaneous(W, 2, &o, 0.2, 20000, 4);
+    po_diagnose *dg = make_dg(W, 2, alpha, RIGHT2, left);
+    CHECK_OK(po_dg_design(dg, Y, &o));
+    CHECK(strcmp(dg->protocol.pattern_kind, "slow-right") == 0);
+    /* the rejected candidate does grow: its response 20 tau after a pulse
+     * exceeds its value at the pulse end */
+    size_t P = 200, n = P + 2001;
+    double *s = calloc(n, sizeof *s), *out = malloc(n * sizeof *out), nl = hypot(0.16, 1.0);
+    double pl[2] = {0.16 / nl, 1.0 / nl};
+    for (size_t t = 0; t < P; t++) s[t] = 1.0;
+    CHECK_OK(po_dg_predict(dg, dg->model, &o, pl, RIGHT2, s, n, out));
+    CHECK(out[P + 2000] > 1.05 * out[P]);
+    free(s);
+    free(out);
+    free_dg(dg);
+    po_mat_free(Y);
+}
+
 static void test_variogram(void)
 {
     double y[8] = {0, 0, 1, 1, 3, 0, 2, 2}; /* rows (0,0), (1,1), (3,0), (2,2) */
@@ -561,6 +588,7 @@ static void test_measure_arithmetic(void)
     for (size_t t = 11; t < T; t++) PO_MAT_AT(YP, t, 0) = 1.0;
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     CHECK(m->peak < 0.0 && dg->verdict == PO_DIAG_INCONCLUSIVE);
+    CHECK(strstr(dg->reason, "not of the drive's sign") != NULL);
     po_mat_free(STIM);
     po_mat_free(YP);
     po_mat_free(Y);
@@ -600,6 +628,7 @@ int main(void)
     PO_RUN(test_time_constant_estimator);
     PO_RUN(test_variogram);
     PO_RUN(test_design);
+    PO_RUN(test_design_avoids_amplification);
     PO_RUN(test_design_errors);
     PO_RUN(test_measure_recovers_prediction);
     PO_RUN(test_measure_errors);

@@ -56,9 +56,11 @@ void po_dg_pulses_free(po_dg_pulses *ps);
  * the measurement and the prediction, so their ratio (the agreement) is 1
  * for the right model even where a slow response carries over from one pulse
  * into the next. Summary: peak = resp[len], late = late-window mean of resp
- * after the pulse / peak, tau = po_dg_response_tau(resp + len, window - len). */
+ * after the pulse / peak, tau = po_dg_response_tau(resp + len, window - len),
+ * rise = max over k >= len of resp[k] / peak (1 if the response only decays
+ * after the pulse; above 1 when it keeps growing: transient amplification). */
 typedef struct po_dg_summary {
-    double peak, late, tau;
+    double peak, late, tau, rise;
 } po_dg_summary;
 po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
                                   const po_dg_timing *tm, double alpha, double *resp,

@@ -157,6 +157,8 @@ po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
     sm.peak = resp[len];
     sm.late = po_dg_window_mean(resp + len, tm->late0, tm->late1) / sm.peak;
     sm.tau = po_dg_response_tau(resp + len, window - len, alpha);
+    sm.rise = 1.0; /* the largest resp / peak: sign-free, so a negated pattern keeps it */
+    for (size_t j = len; j < window; j++) sm.rise = fmax(sm.rise, resp[j] / sm.peak);
     return sm;
 }
 
@@ -189,8 +191,9 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
     if (!(m->peak > 0.0)) {
         dg->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
-                 "The stimulation did not excite the slow mode: the response at the pulse end "
-                 "is %.3g along the readout, so its persistence cannot be read.", m->peak);
+                 "The response at the pulse end is %.3g along the readout, not of the drive's "
+                 "sign as the model predicts: the model does not describe the response, and "
+                 "its persistence cannot be read.", m->peak);
     } else if (lo > LATE_THRESHOLD) {
         dg->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
