@@ -514,6 +514,15 @@ int cli_write_vec(cli_run *run, const char *path, const double *x, size_t n)
     return st == PO_OK ? CLI_EXIT_OK : cli_fail_status(run, st);
 }
 
+int cli_write_figure(cli_run *run, const char *path, po_figure *f)
+{
+    const char *staged;
+    int rc = stage_file(run, path, true, &staged);
+    if (rc != CLI_EXIT_OK) return rc;
+    po_status st = po_figure_save(f, staged);
+    return st == PO_OK ? CLI_EXIT_OK : cli_fail_status(run, st);
+}
+
 /* Write len bytes of text as the output path (listed or not), or to
  * standard output when path is "-". */
 static int write_text(cli_run *run, const char *path, bool listed, const char *text, size_t len)

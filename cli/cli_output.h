@@ -68,6 +68,10 @@ int cli_write_mat(cli_run *run, const char *path, const po_mat *m);
  * printing the error and rolling back). */
 int cli_write_vec(cli_run *run, const char *path, const double *x, size_t n);
 
+/* Stage the figure rendered as path (.png, .svg: po_figure_save). 0 or
+ * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
+int cli_write_figure(cli_run *run, const char *path, po_figure *f);
+
 /* Stage `json` pretty-printed, or print it when path is "-". 0 or
  * CLI_EXIT_RUNTIME (after printing the error and rolling back). */
 int cli_write_json(cli_run *run, const char *path, const cJSON *json);

@@ -52,6 +52,8 @@ static const cli_cmd commands[] = {
     {"task", "the sensory-integration task: integrator activity, readout, ideal (SPEC.md §7)",
      cmd_task},
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo},
+    {"diagnose", "is the slow mode of a partial recording real? evidence and the experiment",
+     cmd_diagnose},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
      cmd_reproduce},
 };

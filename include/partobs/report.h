@@ -17,8 +17,10 @@
 #include <cjson/cJSON.h>
 
 #include "partobs/attractors.h"
+#include "partobs/diagnose.h"
 #include "partobs/dyn.h"
 #include "partobs/fit.h"
+#include "partobs/plot.h"
 #include "partobs/theory.h"
 
 #ifdef __cplusplus
@@ -82,6 +84,43 @@ cJSON *po_report_curves_json(const po_curves *mean, const po_curves *sem, size_t
  * eigenvalues, time_constants and line_attractor_score of A_cont (spectrum s). */
 cJSON *po_report_lds_json(const po_lds *p, const po_lds_opts *o, const po_lds_info *info,
                           const double *trace, const po_mat *A_cont, const po_spectrum *s);
+
+/* The report of `partobs diagnose` (po_diagnose_run, po_diagnose_perturbation;
+ * docs/formats.md "diagnose"): verdict, passive_verdict, reason, evidence
+ * [{name, value, points_to, meaning}], n_samples, n_neurons, method, alpha, dt,
+ * residual_autocorr, full {eigenvalues, time_constants, time_constants_s (only
+ * when dt > 0), line_attractor_score, henrici, max_real_eigenvalue},
+ * subsampling {fractions, d, subsets, line_attractor_score_mean,
+ * line_attractor_score_sem, tau1_median, lambda1_re_mean}, trend {slope, ci95},
+ * bootstrap {replicates, block, tau1_ci95, line_attractor_score_ci95, tau1 and
+ * line_attractor_score (every replicate)},
+ * perturbation {pattern, pattern_kind, readout, amplitude, steps, pulse_steps,
+ * wait_steps, repeats, predicted_tau, alternative_tau, predicted_late,
+ * alternative_late, noise_se, and after po_diagnose_perturbation: measured_tau,
+ * agreement, measured_late, measured_late_se, measured_peak}. Time constants
+ * are in units of the neuron time constant tau; with dt > 0, *_s keys give
+ * them in seconds (tau_i dt / alpha: one step is alpha tau). opts: those given
+ * to po_diagnose_run (the late window, snr; recorded under perturbation). */
+cJSON *po_report_diagnose_json(const po_diagnose *dg, const po_diagnose_opts *opts);
+
+/* report.md of `partobs diagnose`: a page a person reads (verdict, evidence
+ * table, figure, what the verdict means and does not, the proposed experiment
+ * and how to feed it back). y_name names the recording in the commands shown
+ * (NULL: "Y.npy"), figure the image to show (NULL: none). A new malloc'd
+ * string, or NULL when memory is short. */
+char *po_report_diagnose_md(const po_diagnose *dg, const po_diagnose_opts *opts,
+                            const char *y_name, const char *figure);
+
+/* The figure of `partobs diagnose` (2 x 3 panels): the model's eigenvalues
+ * with the Re = 1 line; LAS and tau_1 against the fraction of neurons kept
+ * (mean +- SEM bands, each refit a dot); the bootstrap distribution of LAS;
+ * the model's linear flow in the top-two-PC plane of the recording Y (T x d;
+ * for method lds the flow of A_cont in the plane of its latents); the
+ * predicted, alternative and measured responses to the proposed pulse.
+ * *out: free with po_figure_free. PO_ESHAPE (Y not T x n_neurons), PO_ENOMEM,
+ * PO_ELINALG. */
+po_status po_report_diagnose_figure(const po_diagnose *dg, const po_diagnose_opts *opts,
+                                    const po_mat *Y, po_figure **out);
 
 #ifdef __cplusplus
 }
