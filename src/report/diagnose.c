@@ -103,6 +103,8 @@ static cJSON *perturbation_json(const po_diagnose *dg, const po_diagnose_opts *o
         cJSON_AddItemToObject(o, "measured_late", po_report_number(m->late));
         cJSON_AddItemToObject(o, "measured_late_se", po_report_number(m->late_se));
         cJSON_AddItemToObject(o, "measured_peak", po_report_number(m->peak));
+        cJSON_AddItemToObject(o, "measured_drift", po_report_number(m->drift));
+        cJSON_AddItemToObject(o, "measured_drift_se", po_report_number(m->drift_se));
     }
     return o;
 }
@@ -352,6 +354,13 @@ static void measured_md(FILE *f, const po_diagnose *dg)
     num(f, p->alternative_late);
     fputs(" |\n\nAgreement (measured late / predicted late): ", f);
     num(f, m->agreement);
+    fputs(". Drift of the response pattern over the neurons from the early to the late "
+          "window (0 for an attractor's plateau; large when activity travels through "
+          "unobserved neurons): ",
+          f);
+    num(f, m->drift);
+    fputs(" ± ", f);
+    num(f, m->drift_se);
     fprintf(f, ". From the recording alone the verdict was `%s`.\n\n",
             po_diagnose_verdict_name(dg->passive_verdict));
 }
