@@ -3,6 +3,7 @@
  * (src/diagnose/protocol.c, perturbation.c). A po_diagnose is built by hand
  * with the fields these functions read. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -541,6 +542,13 @@ static void test_measure_arithmetic(void)
     CHECK_CLOSE(m->late, 0.4, 1e-12, 0.0);    /* (0.5 + 0.3) / 2 */
     CHECK_CLOSE(m->late_se, 0.1, 1e-12, 0.0); /* sd 0.1414 / sqrt 2 */
     CHECK(dg->verdict == PO_DIAG_ROBUST); /* 0.4 - 2 x 0.1 > 0.03 */
+    /* persistence against a recording that alone called the mode suspect:
+     * conflicting evidence, inconclusive; the experiment's own verdict kept */
+    dg->passive_verdict = PO_DIAG_SUSPECT;
+    CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
+    CHECK(dg->verdict == PO_DIAG_INCONCLUSIVE && m->verdict == PO_DIAG_ROBUST);
+    CHECK(strstr(dg->reason, "Conflicting") != NULL);
+    dg->passive_verdict = PO_DIAG_INCONCLUSIVE;
     /* the agreement is against the model's prediction for this stimulation
      * (not the designed protocol's timing): the late fraction that a
      * noise-free run of the model under STIM shows */
@@ -612,6 +620,12 @@ static void test_measure_arithmetic(void)
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
     CHECK(m->peak < 0.0 && dg->verdict == PO_DIAG_INCONCLUSIVE);
     CHECK(strstr(dg->reason, "not of the drive's sign") != NULL);
+    /* an inconclusive experiment leaves the passive verdict standing */
+    dg->passive_verdict = PO_DIAG_ROBUST;
+    snprintf(dg->passive_reason, sizeof dg->passive_reason, "passive sentence");
+    CHECK_OK(po_dg_measure(dg, YP, STIM, &o));
+    CHECK(dg->verdict == PO_DIAG_ROBUST && m->verdict == PO_DIAG_INCONCLUSIVE);
+    CHECK(strstr(dg->reason, "could not tell") && strstr(dg->reason, "passive sentence"));
     /* a model without a slow mode keeps that verdict whatever the response */
     dg->passive_verdict = PO_DIAG_NO_SLOW_MODE;
     CHECK_OK(po_dg_measure(dg, YP, STIM, &o));

@@ -135,6 +135,9 @@ typedef struct po_diagnose_protocol {
 /* What the perturbation recording showed (po_diagnose_perturbation). */
 typedef struct po_diagnose_measured {
     bool present;
+    po_diagnose_verdict verdict; /* from the experiment alone (ROBUST: persists and holds
+                                    its pattern; SUSPECT: decays or travels;
+                                    INCONCLUSIVE: too noisy or of the wrong sign) */
     size_t window;         /* steps of the averaged response (pulse + wait) */
     double *response;      /* window: averaged, sign-aligned, baseline-subtracted response */
     double peak;           /* response at the end of the pulse */
@@ -152,7 +155,8 @@ typedef struct po_diagnose_measured {
 typedef struct po_diagnose {
     po_diagnose_verdict verdict;         /* the final verdict */
     po_diagnose_verdict passive_verdict; /* from the recording alone */
-    char reason[320];                    /* one sentence */
+    char reason[640];                    /* one sentence */
+    char passive_reason[320];            /* the passive verdict's sentence */
     size_t n_samples, n_neurons;
     po_diagnose_method method;
     double alpha, dt;

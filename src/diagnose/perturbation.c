@@ -240,9 +240,12 @@ static po_status check_inputs(const po_diagnose *dg, const po_mat *YP, const po_
     return st;
 }
 
-static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_opts *opts)
+/* The verdict of the experiment alone, into dg->measured.verdict and its
+ * sentence into dg->reason. */
+static void experiment_verdict(po_diagnose *dg, double predicted_late,
+                               const po_diagnose_opts *opts)
 {
-    const po_diagnose_measured *m = &dg->measured;
+    po_diagnose_measured *m = &dg->measured;
     /* Persistence of either sign: a non-normal circuit can overshoot and settle
      * on its attractor on the far side of rest (the task's line attractor does). */
     double size = fabs(m->late);
@@ -250,21 +253,14 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
     bool drifts = m->drift >= DRIFT_MAX; /* NaN with one pulse: not tested */
     double span = opts->late_to - opts->late_from;
     double e0 = fmax(opts->late_from - 2.0 * span, 0.0);
-    if (dg->passive_verdict == PO_DIAG_NO_SLOW_MODE) {
-        /* Nothing to confirm: the measurement is reported, the verdict stays. */
-        dg->verdict = PO_DIAG_NO_SLOW_MODE;
-        snprintf(dg->reason, sizeof dg->reason,
-                 "The fitted model has no slow mode, so the stimulation has nothing to confirm "
-                 "(the response keeps %.3g +- %.3g of its peak %g-%g tau after the pulse).",
-                 m->late, m->late_se, opts->late_from, opts->late_to);
-    } else if (!(m->peak > 0.0)) {
-        dg->verdict = PO_DIAG_INCONCLUSIVE;
+    if (!(m->peak > 0.0)) {
+        m->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
                  "The response at the pulse end is %.3g along the readout, not of the drive's "
                  "sign as the model predicts: the model does not describe the response, and "
                  "its persistence cannot be read.", m->peak);
     } else if (lo > LATE_THRESHOLD && drifts) {
-        dg->verdict = PO_DIAG_SUSPECT;
+        m->verdict = PO_DIAG_SUSPECT;
         snprintf(dg->reason, sizeof dg->reason,
                  "The response persists (%.3g +- %.3g of its peak %g-%g tau after the pulse) "
                  "but moves across the recorded neurons (drift %.3g +- %.3g >= %g since "
@@ -272,7 +268,7 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
                  m->late, m->late_se, opts->late_from, opts->late_to, m->drift, m->drift_se,
                  DRIFT_MAX, e0, e0 + span);
     } else if (lo > LATE_THRESHOLD) {
-        dg->verdict = PO_DIAG_ROBUST;
+        m->verdict = PO_DIAG_ROBUST;
         snprintf(dg->reason, sizeof dg->reason,
                  "After the pulse the response persists at %.3g +- %.3g of its peak %g-%g tau "
                  "later, above %.2g, and holds its pattern over the neurons (drift %.3g < %g): "
@@ -280,7 +276,7 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
                  m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD, m->drift,
                  DRIFT_MAX, m->measured_tau);
     } else if (size < LATE_THRESHOLD && (hi < LATE_THRESHOLD || m->late_se <= SUSPECT_MAX_SE)) {
-        dg->verdict = PO_DIAG_SUSPECT;
+        m->verdict = PO_DIAG_SUSPECT;
         snprintf(dg->reason, sizeof dg->reason,
                  "After the pulse the response decays to %.3g +- %.3g of its peak %g-%g tau "
                  "later, below %.2g (the model predicts %.3g): the slow mode is likely an "
@@ -288,12 +284,51 @@ static void verdict(po_diagnose *dg, double predicted_late, const po_diagnose_op
                  m->late, m->late_se, opts->late_from, opts->late_to, LATE_THRESHOLD,
                  predicted_late);
     } else {
-        dg->verdict = PO_DIAG_INCONCLUSIVE;
+        m->verdict = PO_DIAG_INCONCLUSIVE;
         snprintf(dg->reason, sizeof dg->reason,
                  "The response %g-%g tau after the pulse, %.3g +- %.3g of the peak, is within "
                  "%.0f standard errors of the threshold %.2g: repeat the stimulation more "
                  "often or with a larger amplitude.",
                  opts->late_from, opts->late_to, m->late, m->late_se, LATE_Z, LATE_THRESHOLD);
+    }
+}
+
+/* The final verdict from both lines of evidence (docs/methods.md "Diagnose"):
+ * a model without a slow mode keeps that verdict; an experiment showing decay
+ * or a travelling response decides (suspect); persistence confirms the slow
+ * mode unless the recording alone called it suspect (conflicting evidence:
+ * inconclusive); an inconclusive experiment leaves the passive verdict. In the
+ * development runs this was right for every recording where either line alone
+ * failed: the feedforward integrators that persist for the whole window were
+ * suspect from the recording, and the real attractors that the experiment
+ * measured too noisily were robust from it. */
+static void combine(po_diagnose *dg, const po_diagnose_opts *opts)
+{
+    const po_diagnose_measured *m = &dg->measured;
+    po_diagnose_verdict p = dg->passive_verdict, e = m->verdict;
+    char *r = dg->reason;
+    size_t cap = sizeof dg->reason;
+    if (p == PO_DIAG_NO_SLOW_MODE) {
+        dg->verdict = p;
+        snprintf(r, cap,
+                 "The fitted model has no slow mode, so the stimulation has nothing to confirm "
+                 "(the response keeps %.3g +- %.3g of its peak %g-%g tau after the pulse).",
+                 m->late, m->late_se, opts->late_from, opts->late_to);
+    } else if (e == PO_DIAG_ROBUST && p == PO_DIAG_SUSPECT) {
+        dg->verdict = PO_DIAG_INCONCLUSIVE;
+        snprintf(r, cap,
+                 "Conflicting evidence: the response persists (%.3g +- %.3g of its peak %g-%g tau "
+                 "after the pulse, drift %.3g), but the recording alone calls the slow mode "
+                 "suspect (its LAS collapses in block-bootstrap resamples); a feedforward "
+                 "integrator of unobserved neurons can hold activity this long.",
+                 m->late, m->late_se, opts->late_from, opts->late_to, m->drift);
+    } else if (e == PO_DIAG_INCONCLUSIVE && p != PO_DIAG_INCONCLUSIVE) {
+        dg->verdict = p;
+        snprintf(r, cap, "The experiment could not tell (%.3g +- %.3g of the peak %g-%g tau "
+                 "after the pulse); the recording alone: %s",
+                 m->late, m->late_se, opts->late_from, opts->late_to, dg->passive_reason);
+    } else {
+        dg->verdict = e; /* the experiment's sentence is in r already */
     }
 }
 
@@ -366,7 +401,8 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
     }
     response_drift(YP, &ps, &tm, work, &m->drift, &m->drift_se);
     free(work);
-    verdict(dg, pred_late, opts);
+    experiment_verdict(dg, pred_late, opts);
+    combine(dg, opts);
 done:
     po_dg_pulses_free(&ps);
     free(s);

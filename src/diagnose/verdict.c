@@ -82,8 +82,8 @@ void po_dg_passive_verdict(po_diagnose *dg)
             "2.5% point of tau1 over block-bootstrap refits");
     }
 
-    char *r = dg->reason;
-    size_t cap = sizeof dg->reason;
+    char *r = dg->passive_reason;
+    size_t cap = sizeof dg->passive_reason;
     po_diagnose_verdict v;
     if (!slow) {
         v = PO_DIAG_NO_SLOW_MODE;
@@ -114,4 +114,5 @@ void po_dg_passive_verdict(po_diagnose *dg)
                  las, dg->trend_slope, lo, hi, ac);
     }
     dg->passive_verdict = dg->verdict = v;
+    snprintf(dg->reason, sizeof dg->reason, "%s", dg->passive_reason);
 }

@@ -100,8 +100,8 @@ typedef struct dg_rec {
     uint64_t seed;
     bool kept, experiment_ran;
     double las, tau1, tau2, henrici;
-    po_diagnose_verdict passive, final;
-    char passive_reason[320], reason[320];
+    po_diagnose_verdict passive, experiment, final; /* experiment: from it alone */
+    char passive_reason[320], reason[640];
     char diagnose_error[256], experiment_error[256]; /* failures, recorded and counted */
     size_t n_evidence;
     po_diagnose_evidence evidence[PO_DIAGNOSE_MAX_EVIDENCE];
@@ -220,7 +220,7 @@ static void keep_passive(dg_rec *r, const po_diagnose *dg)
     r->tau2 = dg->full->n > 1 ? dg->full->tau[1] : (double)NAN;
     r->henrici = dg->full->henrici;
     r->passive = r->final = dg->passive_verdict;
-    snprintf(r->passive_reason, sizeof r->passive_reason, "%s", dg->reason);
+    snprintf(r->passive_reason, sizeof r->passive_reason, "%s", dg->passive_reason);
     snprintf(r->reason, sizeof r->reason, "%s", dg->reason);
     r->n_evidence = dg->n_evidence;
     memcpy(r->evidence, dg->evidence, dg->n_evidence * sizeof dg->evidence[0]);
@@ -247,6 +247,7 @@ static void keep_measured(dg_rec *r, const po_diagnose *dg)
 {
     const po_diagnose_measured *m = &dg->measured;
     r->experiment_ran = m->present;
+    r->experiment = m->verdict;
     r->final = dg->verdict;
     snprintf(r->reason, sizeof r->reason, "%s", dg->reason);
     r->peak = m->peak;
@@ -572,6 +573,8 @@ static cJSON *rec_json(const dg_rec *r)
     cJSON_AddStringToObject(o, "passive_verdict", po_diagnose_verdict_name(r->passive));
     cJSON_AddStringToObject(o, "passive_reason", r->passive_reason);
     cJSON_AddStringToObject(o, "final_verdict", po_diagnose_verdict_name(r->final));
+    if (r->experiment_ran)
+        cJSON_AddStringToObject(o, "experiment_verdict", po_diagnose_verdict_name(r->experiment));
     cJSON_AddStringToObject(o, "reason", r->reason);
     cJSON_AddBoolToObject(o, "experiment_ran", r->experiment_ran);
     if (r->diagnose_error[0]) cJSON_AddStringToObject(o, "diagnose_error", r->diagnose_error);

@@ -105,6 +105,7 @@ static cJSON *perturbation_json(const po_diagnose *dg, const po_diagnose_opts *o
         cJSON_AddItemToObject(o, "measured_peak", po_report_number(m->peak));
         cJSON_AddItemToObject(o, "measured_drift", po_report_number(m->drift));
         cJSON_AddItemToObject(o, "measured_drift_se", po_report_number(m->drift_se));
+        cJSON_AddStringToObject(o, "measured_verdict", po_diagnose_verdict_name(m->verdict));
     }
     return o;
 }
