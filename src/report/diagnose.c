@@ -168,6 +168,17 @@ static void dur(FILE *f, const po_diagnose *dg, double tau)
     }
 }
 
+/* One row "| label | tau | late |" of an outcome table, ending the line. */
+static void outcome_row(FILE *f, const po_diagnose *dg, const char *label, double tau,
+                        double late)
+{
+    fprintf(f, "| %s | ", label);
+    dur(f, dg, tau);
+    fputs(" | ", f);
+    num(f, late);
+    fputs(" |\n", f);
+}
+
 static const char *model_words(po_diagnose_method m)
 {
     return m == PO_DIAG_MAP ? "a MAP student network (one unit per recorded neuron, SPEC.md §4.1)"
@@ -298,17 +309,11 @@ static void experiment_md(FILE *f, const po_diagnose *dg, const po_diagnose_opts
     num(f, o->snr);
     fputs(" standard errors out of the recording's noise).\n\n", f);
 
-    fputs("| outcome | response τ | late window / peak |\n|---|---|---|\n| the model "
-          "(the slow mode is real) | ",
-          f);
-    dur(f, dg, p->predicted_tau);
-    fputs(" | ", f);
-    num(f, p->predicted_late);
-    fputs(" |\n| the alternative (the slow mode shortened to τ₂: an artefact) | ", f);
-    dur(f, dg, p->alternative_tau);
-    fputs(" | ", f);
-    num(f, p->alternative_late);
-    fputs(" |\n\nNoise: the late-window mean along the readout has a standard error of ", f);
+    fputs("| outcome | response τ | late window / peak |\n|---|---|---|\n", f);
+    outcome_row(f, dg, "the model (the slow mode is real)", p->predicted_tau, p->predicted_late);
+    outcome_row(f, dg, "the alternative (the slow mode shortened to τ₂: an artefact)",
+                p->alternative_tau, p->alternative_late);
+    fputs("\nNoise: the late-window mean along the readout has a standard error of ", f);
     num(f, p->noise_se);
     fputs(" (units of the recording, from its variogram, averaged over the pulses)", f);
     fprintf(f, ". The late window is %g–%g τ after each pulse ends. What each outcome "
@@ -350,15 +355,10 @@ static void measured_md(FILE *f, const po_diagnose *dg)
     num(f, m->late);
     fputs(" ± ", f);
     num(f, m->late_se);
-    fputs(" |\n| the model | ", f);
-    dur(f, dg, p->predicted_tau);
-    fputs(" | ", f);
-    num(f, p->predicted_late);
-    fputs(" |\n| the alternative | ", f);
-    dur(f, dg, p->alternative_tau);
-    fputs(" | ", f);
-    num(f, p->alternative_late);
-    fputs(" |\n\nAgreement (measured late / predicted late): ", f);
+    fputs(" |\n", f);
+    outcome_row(f, dg, "the model", p->predicted_tau, p->predicted_late);
+    outcome_row(f, dg, "the alternative", p->alternative_tau, p->alternative_late);
+    fputs("\nAgreement (measured late / predicted late): ", f);
     num(f, m->agreement);
     fputs(". Drift of the response pattern over the neurons from the early to the late "
           "window (0 for an attractor's plateau; large when activity travels through "
