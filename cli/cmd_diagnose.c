@@ -2,6 +2,7 @@
  * recording real, and which experiment would prove it? (issue 11;
  * docs/methods.md "Diagnose"). A thin client of partobs/diagnose.h: read the
  * arrays, run the library, write its report, figure and protocol. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,7 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
                *fractions = NULL, *u_path = NULL, *yp_path = NULL, *stim_path = NULL,
                *dir = NULL;
     bool quick = false;
+    double wait_tau = 70.0;
     char quick_help[200];
     snprintf(quick_help, sizeof quick_help,
              "a quicker, rougher run: --subsets %d and --bootstrap %d unless given, LDS fits "
@@ -193,6 +195,17 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
          "the drive added to each recorded neuron at each step of YP, T' x d, rank 1 (the "
          "stim.npy of an earlier run; with --perturbation)",
          0, "stim", false},
+        {"repeats", 0, CLI_SIZE, &o.repeats, "N",
+         "pulses of the proposed experiment, alternating in sign", 0, "repeats", false},
+        {"wait", 0, CLI_NONNEG, &wait_tau, "TAU",
+         "time after each pulse, in units of tau; longer is the stronger test against a "
+         "feedforward chain of unobserved neurons",
+         0, "wait", false},
+        {"late-from", 0, CLI_NONNEG, &o.late_from, "TAU",
+         "start of the late window the persistence is read in, tau after the pulse ends", 0,
+         "late_from", false},
+        {"late-to", 0, CLI_NONNEG, &o.late_to, "TAU", "end of the late window (<= --wait)", 0,
+         "late_to", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the subsets, the bootstrap and the LDS fits",
          0, "seed", false},
         {"threads", 0, CLI_SIZE, &o.threads, "N",
@@ -240,6 +253,11 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
     if (o.method != PO_DIAG_MAP && cli_opt_get(&spec, "phi")->seen)
         return cli_usage(run, "--phi applies to --method map");
     if (fractions && (rc = parse_fractions(run, fractions, &o)) != CLI_PROCEED) return rc;
+    if (cli_opt_get(&spec, "wait")->seen) {
+        if (!(wait_tau >= o.alpha))
+            return cli_usage(run, "--wait must be at least one sample (alpha tau)");
+        o.wait_steps = (size_t)llround(wait_tau / o.alpha);
+    }
     if (quick) {
         if (!cli_opt_get(&spec, "subsets")->seen) o.subsets = QUICK_SUBSETS;
         if (!cli_opt_get(&spec, "bootstrap")->seen) o.bootstrap = QUICK_BOOTSTRAP;

@@ -75,8 +75,8 @@ static void test_opts_check(void)
     po_diagnose_opts d = po_diagnose_opts_defaults();
     CHECK(po_diagnose_opts_check(&d) == NULL);
     CHECK(po_diagnose_opts_check(NULL) != NULL);
-    po_diagnose_opts bad[18];
-    for (size_t i = 0; i < 18; i++) bad[i] = d;
+    po_diagnose_opts bad[19];
+    for (size_t i = 0; i < 19; i++) bad[i] = d;
     bad[0].method = (po_diagnose_method)7;
     bad[1].phi = (po_phi)5;
     bad[2].alpha = 0.0;
@@ -103,8 +103,9 @@ static void test_opts_check(void)
     bad[15].snr = 0.0;
     bad[16].n_fractions = PO_DIAGNOSE_MAX_FRACTIONS + 1;
     bad[17].lds_iters = 0;
+    bad[18].wait_steps = 1000; /* 10 tau at alpha 0.01: the 50-70 tau window does not fit */
     po_mat *Y = po_test_gaussian(50, 3, 1.0, 1);
-    for (size_t i = 0; i < 18; i++) {
+    for (size_t i = 0; i < 19; i++) {
         if (po_diagnose_opts_check(&bad[i]) == NULL) po_test_fail(__FILE__, __LINE__, "bad[%zu] passed", i);
         po_diagnose *dg = (po_diagnose *)1;
         CHECK_STATUS(po_diagnose_run(Y, NULL, &bad[i], &dg), PO_EINVAL);

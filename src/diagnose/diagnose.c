@@ -2,6 +2,7 @@
  * options, the full fit and its slow mode, the residual whiteness, then the
  * subsampling (subsample.c), the block bootstrap (bootstrap.c), the passive
  * verdict (verdict.c) and the proposed experiment (po_dg_design). */
+#include "diagnose/experiment.h"
 #include "diagnose/passive.h"
 
 #include <math.h>
@@ -83,6 +84,10 @@ const char *po_diagnose_opts_check(const po_diagnose_opts *o)
     if (o->repeats < 1) return "repeats must be at least 1";
     if (!(o->late_from >= 0.0 && o->late_to > o->late_from && isfinite(o->late_to)))
         return "the late window must satisfy 0 <= late_from < late_to (finite)";
+    po_dg_timing tm;
+    if (po_dg_timing_get(o, o->alpha, &tm) != PO_OK)
+        return "the late window must end within the wait after each pulse (wait_steps, "
+               "default 70 tau)";
     if (!(o->snr > 0.0 && isfinite(o->snr))) return "snr must be finite and > 0";
     return NULL;
 }

@@ -59,10 +59,10 @@ void po_dg_pulses_free(po_dg_pulses *ps);
  * after the pulse / peak, tau = po_dg_response_tau(resp + len, window - len),
  * rise = max over k >= len of resp[k] / peak (1 if the response only decays
  * after the pulse; above 1 when it keeps growing: transient amplification). */
-typedef struct po_dg_summary {
+typedef struct po_dg_reading {
     double peak, late, tau, rise;
-} po_dg_summary;
-po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
+} po_dg_reading;
+po_dg_reading po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
                                   const po_dg_timing *tm, double alpha, double *resp,
                                   double *late_each);
 

@@ -147,7 +147,7 @@ void po_dg_pulses_free(po_dg_pulses *ps)
     memset(ps, 0, sizeof *ps);
 }
 
-po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
+po_dg_reading po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
                                   const po_dg_timing *tm, double alpha, double *resp,
                                   double *late_each)
 {
@@ -164,7 +164,7 @@ po_dg_summary po_dg_pulse_average(const double *proj, const po_dg_pulses *ps,
             late_each[k] =
                 pk->sign * (po_dg_window_mean(proj + pk->end, tm->late0, tm->late1) - base);
     }
-    po_dg_summary sm;
+    po_dg_reading sm;
     sm.peak = resp[len];
     sm.late = po_dg_window_mean(resp + len, tm->late0, tm->late1) / sm.peak;
     sm.tau = po_dg_response_tau(resp + len, window - len, alpha);
@@ -365,7 +365,7 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
         for (size_t i = 0; i < d; i++) v += PO_MAT_AT(YP, t, i) * readout[i];
         proj[t] = v;
     }
-    po_dg_summary sm = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, resp, late);
+    po_dg_reading sm = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, resp, late);
     /* What the model predicts for this very stimulation (it may differ from
      * the proposed protocol), from rest and read the same way: the agreement
      * compares like with like. */

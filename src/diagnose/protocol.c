@@ -263,7 +263,7 @@ typedef struct design_ctx {
 /* Predict the response of `model` to signal (x) pattern into out (steps) and
  * read it as the measurement will be read. */
 static po_status predict_read(const design_ctx *c, const po_mat *model, const double *pattern,
-                              const double *signal, double *out, po_dg_summary *sm)
+                              const double *signal, double *out, po_dg_reading *sm)
 {
     po_status st = po_dg_predict(c->dg, model, c->opts, pattern, c->readout, signal, c->steps, out);
     if (!st) *sm = po_dg_pulse_average(out, &c->ps, &c->tm, c->dg->alpha, c->resp, NULL);
@@ -276,7 +276,7 @@ static po_status predict_read(const design_ctx *c, const po_mat *model, const do
 typedef struct candidate {
     const char *kind;
     double *pattern;
-    po_dg_summary model, alt;
+    po_dg_reading model, alt;
 } candidate;
 
 static po_status evaluate(const design_ctx *c, const double *unit, double *r, candidate *cd)
@@ -287,7 +287,7 @@ static po_status evaluate(const design_ctx *c, const double *unit, double *r, ca
         for (size_t i = 0; i < c->dg->n_neurons; i++) cd->pattern[i] = -cd->pattern[i];
         cd->model.peak = -cd->model.peak;
     }
-    cd->alt = (po_dg_summary){NAN, NAN, NAN, NAN};
+    cd->alt = (po_dg_reading){NAN, NAN, NAN, NAN};
     return c->alt ? predict_read(c, c->alt, cd->pattern, unit, r, &cd->alt) : PO_OK;
 }
 
@@ -407,7 +407,7 @@ po_status po_dg_design(po_diagnose *dg, const po_mat *Y, const po_diagnose_opts 
     p->amplitude = opts->snr * p->noise_se / (0.05 * cs[best].model.peak);
     if (!(p->amplitude > 0.0 && isfinite(p->amplitude))) p->amplitude = 1.0 / cs[best].model.peak;
     for (size_t t = 0; t < p->steps; t++) p->signal[t] = p->amplitude * unit[t];
-    po_dg_summary sm;
+    po_dg_reading sm;
     st = predict_read(&c, dg->model, p->pattern, p->signal, p->predicted, &sm);
     if (st) goto done;
     p->predicted_late = sm.late;

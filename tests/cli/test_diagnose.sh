@@ -114,6 +114,9 @@ check dt_seconds bash -c "json_is rdt/report.json time_constants_s array && grep
 check quick bash -c "'$P' diagnose Y.npy --alpha 0.1 --fractions 0.5,1 --quick --out rq >/dev/null 2>&1 && grep -q '\"subsets\":	4' rq/manifest.json && grep -q '\"bootstrap\":	20' rq/manifest.json"
 "$P" diagnose Y.npy "${S[@]}" --input Y1.npy --seed 1 --out ru >/dev/null 2>&1
 check input_runs bash -c "[ -s ru/report.json ] && grep -q 'Y1.npy' ru/manifest.json && ! cmp -s r1/report.json ru/report.json"
+"$P" diagnose Y.npy "${S[@]}" --seed 1 --repeats 2 --wait 30 --late-from 20 --late-to 30 --out rp >/dev/null 2>&1
+# alpha 0.1: pulses of round(2 / 0.1) = 20 steps, waits of 300: 2 x 320 = 640 steps
+check protocol_options bash -c "grep -q '\"steps\":	640,' rp/report.json && grep -q '\"repeats\":	2,' rp/report.json && has_shape rp/stim_signal.npy '(640,)'"
 if [ -z "${PO_CLI_WRAPPER:-}" ]; then
     "$P" diagnose Y.npy --method lds --latents 2 --alpha 0.1 --fractions 0.5,1 --subsets 2 --bootstrap 4 --quick --seed 1 --out rl >/dev/null 2>err_lds.txt
     check lds_runs bash -c "grep -q '\"method\":	\"lds\"' rl/report.json && [ -s rl/diagnose.png ] && has_shape rl/stim_pattern.npy '($d,)' && [ ! -s err_lds.txt ]"
@@ -127,6 +130,8 @@ expect_error 2 fractions_zero Y.npy --fractions 0,0.5,1 --out bad
 expect_error 2 fractions_above_one Y.npy --fractions 0.5,1.2 --out bad
 expect_error 2 fractions_not_numbers Y.npy --fractions 0.5,,1 --out bad
 expect_error 2 unknown_method Y.npy --method pca --out bad
+expect_error 2 late_window_beyond_wait Y.npy --wait 30 --late-to 40 --out bad
+expect_error 2 wait_below_one_sample Y.npy --wait 0 --out bad
 expect_error 2 latents_need_lds Y.npy --latents 3 --out bad
 expect_error 2 phi_needs_map Y.npy --method lds --phi tanh --out bad
 expect_error 2 missing_out Y.npy
