@@ -28,7 +28,7 @@
 /* The late fraction above which the response counts as persisting (issue
  * 11's measurements: ~0.1 for line attractors, ~0 for artefacts at 50-70 tau;
  * the development runs agreed: line attractors 0.04-0.18, decaying artefacts
- * within +-0.05; docs/methods.md "Diagnose"). Kept at its first value: the
+ * mostly within +-0.05; docs/methods.md "Diagnose"). Kept at its first value: the
  * validation did not ask for another. */
 #define LATE_THRESHOLD 0.03
 /* Standard errors the late fraction must clear the threshold by. */
