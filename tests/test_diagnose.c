@@ -84,7 +84,7 @@ static void test_opts_check(void)
     bad[4].rho = -1.0;
     bad[5].latents = 0;
     bad[6].lds_refit_iters = 0;
-    bad[7].dt = NAN;
+    bad[7].dt = (double)NAN;
     bad[8].n_fractions = 1;
     bad[8].fractions[0] = 0.5;
     bad[9].n_fractions = 2;
@@ -143,12 +143,12 @@ static void test_input_errors(void)
     CHECK_STATUS(po_diagnose_run(Y, NULL, &o, &dg), PO_EINVAL);
     CHECK(strstr(po_errmsg(), "latents (4) exceed") != NULL);
     o = quick_opts();
-    PO_MAT_AT(Y, 17, 2) = NAN;
+    PO_MAT_AT(Y, 17, 2) = (double)NAN;
     CHECK_STATUS(po_diagnose_run(Y, NULL, &o, &dg), PO_ENONFINITE);
     CHECK(strstr(po_errmsg(), "Y: non-finite value (nan) at row 17, column 2") != NULL);
     PO_MAT_AT(Y, 17, 2) = 0.0;
     po_mat *U2 = po_test_gaussian(1001, 2, 1.0, 4);
-    PO_MAT_AT(U2, 3, 1) = INFINITY;
+    PO_MAT_AT(U2, 3, 1) = (double)INFINITY;
     CHECK_STATUS(po_diagnose_run(Y, U2, &o, &dg), PO_ENONFINITE);
     CHECK(strstr(po_errmsg(), "U: non-finite value (inf) at row 3, column 1") != NULL);
     CHECK(dg == NULL);

@@ -486,10 +486,10 @@ static void test_measure_errors(void)
     CHECK(strstr(po_errmsg(), "pulse 2 (rows 100-100) lasts 1 steps") != NULL);
 
     fill_protocol(STIM, YP);
-    PO_MAT_AT(YP, 50, 1) = NAN;
+    PO_MAT_AT(YP, 50, 1) = (double)NAN;
     CHECK_STATUS(po_dg_measure(dg, YP, STIM, &o), PO_ENONFINITE);
     fill_protocol(STIM, YP);
-    PO_MAT_AT(STIM, 7, 0) = INFINITY;
+    PO_MAT_AT(STIM, 7, 0) = (double)INFINITY;
     CHECK_STATUS(po_dg_measure(dg, YP, STIM, &o), PO_ENONFINITE);
 
     /* a diagnosis without a designed protocol */

@@ -123,7 +123,7 @@ po_status po_dg_bootstrap_run(po_diagnose *dg, const po_mat *Y, const po_mat *U,
 {
     size_t B = opts->bootstrap, d = dg->n_neurons, m = U ? U->cols : 0;
     dg->bootstrap = B;
-    dg->tau1_ci95[0] = dg->tau1_ci95[1] = dg->las_ci95[0] = dg->las_ci95[1] = NAN;
+    dg->tau1_ci95[0] = dg->tau1_ci95[1] = dg->las_ci95[0] = dg->las_ci95[1] = (double)NAN;
     if (B == 0) return PO_OK;
     boot_job J = {.dg = dg, .Y = Y, .U = U, .draws = draws, .nb = nb, .opts = opts, .pr = pr};
     size_t *all = malloc(d * sizeof *all);
@@ -169,7 +169,7 @@ static int cmp_double(const void *a, const void *b)
 
 double po_dg_percentile(double *x, size_t n, double q)
 {
-    if (n == 0) return NAN;
+    if (n == 0) return (double)NAN;
     qsort(x, n, sizeof *x, cmp_double);
     /* numpy's "linear" method: position q/100 (n - 1) between order
      * statistics, interpolated as numpy's _lerp does (from the upper

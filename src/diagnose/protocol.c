@@ -69,7 +69,7 @@ po_status po_dg_timing_get(const po_diagnose_opts *opts, double alpha, po_dg_tim
 
 double po_dg_response_tau(const double *r, size_t n, double alpha)
 {
-    if (!(isfinite(r[0]) && r[0] != 0.0)) return NAN;
+    if (!(isfinite(r[0]) && r[0] != 0.0)) return (double)NAN;
     double area = 0.0;
     for (size_t k = 0; k < n; k++) area += r[k];
     return alpha * area / r[0];
@@ -287,7 +287,7 @@ static po_status evaluate(const design_ctx *c, const double *unit, double *r, ca
         for (size_t i = 0; i < c->dg->n_neurons; i++) cd->pattern[i] = -cd->pattern[i];
         cd->model.peak = -cd->model.peak;
     }
-    cd->alt = (po_dg_reading){NAN, NAN, NAN, NAN};
+    cd->alt = (po_dg_reading){(double)NAN, (double)NAN, (double)NAN, (double)NAN};
     return c->alt ? predict_read(c, c->alt, cd->pattern, unit, r, &cd->alt) : PO_OK;
 }
 
@@ -412,7 +412,7 @@ po_status po_dg_design(po_diagnose *dg, const po_mat *Y, const po_diagnose_opts 
     if (st) goto done;
     p->predicted_late = sm.late;
     p->predicted_tau = sm.tau;
-    p->alternative_late = p->alternative_tau = NAN;
+    p->alternative_late = p->alternative_tau = (double)NAN;
     if (alt) {
         st = predict_read(&c, alt, p->pattern, p->signal, p->alternative, &sm);
         if (!st) {

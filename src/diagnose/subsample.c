@@ -258,7 +258,7 @@ static double t_upper_tail(double t, double nu)
 
 double po_dg_student_t_quantile(double p, double nu)
 {
-    if (!(p > 0.0 && p < 1.0 && nu > 0.0)) return NAN;
+    if (!(p > 0.0 && p < 1.0 && nu > 0.0)) return (double)NAN;
     if (p == 0.5) return 0.0;
     if (p < 0.5) return -po_dg_student_t_quantile(1.0 - p, nu);
     double tail = 1.0 - p, lo = 0.0, hi = 1.0;
