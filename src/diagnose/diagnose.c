@@ -141,19 +141,19 @@ po_status po_dg_lds_refit(const po_mat *Y, const po_mat *U, const po_diagnose_op
 
 /* ---- the full fit's slow mode -------------------------------------------- */
 
-static void normalise(double *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += v[i] * v[i];
-    s = sqrt(s);
-    for (size_t i = 0; s > 0.0 && i < n; i++) v[i] /= s;
-}
-
-static double dot(const double *a, const double *b, size_t n)
+double po_dg_dot(const double *a, const double *b, size_t n)
 {
     double s = 0.0;
     for (size_t i = 0; i < n; i++) s += a[i] * b[i];
     return s;
+}
+
+bool po_dg_unit(const double *src, double *dst, size_t n)
+{
+    double nrm = sqrt(po_dg_dot(src, src, n));
+    if (!(nrm > 0.0 && isfinite(nrm))) return false;
+    for (size_t i = 0; i < n; i++) dst[i] = src[i] / nrm;
+    return true;
 }
 
 /* The slow mode of the model (n x n): right (v) and left (u) eigenvectors of
@@ -185,8 +185,8 @@ static po_status slow_vectors(const po_mat *model, double *v, double *u)
             hypot(ev[2 * n + best] - re0, ev[3 * n + best] - im0))
             best = k;
     for (size_t i = 0; i < n; i++) u[i] = PO_MAT_AT(vre, i, best);
-    normalise(v, n);
-    normalise(u, n);
+    po_dg_unit(v, v, n);
+    po_dg_unit(u, u, n);
 done:
     po_mat_free(vre);
     po_mat_free(vim);
@@ -213,14 +213,14 @@ static void neuron_space(po_diagnose *dg, const double *v, double *ul)
             dg->slow_left[i] = ul[i];
         }
     }
-    normalise(dg->slow_right, d);
-    normalise(dg->slow_left, d);
+    po_dg_unit(dg->slow_right, dg->slow_right, d);
+    po_dg_unit(dg->slow_left, dg->slow_left, d);
     size_t big = 0;
     for (size_t i = 1; i < d; i++)
         if (fabs(dg->slow_right[i]) > fabs(dg->slow_right[big])) big = i;
     if (dg->slow_right[big] < 0.0)
         for (size_t i = 0; i < d; i++) dg->slow_right[i] = -dg->slow_right[i];
-    if (dot(dg->slow_left, dg->slow_right, d) < 0.0) {
+    if (po_dg_dot(dg->slow_left, dg->slow_right, d) < 0.0) {
         for (size_t i = 0; i < d; i++) dg->slow_left[i] = -dg->slow_left[i];
         for (size_t k = 0; k < n; k++) ul[k] = -ul[k];
     }
@@ -286,9 +286,10 @@ static po_status lds_residual(const po_lds *lds, const po_mat *Y, const po_mat *
         double *wv = w + K;
         po_la_gemv(true, 1.0, lds->A, ul, 0.0, w);
         if (m) po_la_gemv(true, 1.0, lds->V, ul, 0.0, wv);
-        double c = dot(ul, lds->b, K);
+        double c = po_dg_dot(ul, lds->b, K);
         for (size_t t = 0; t + 1 < T; t++) {
-            double s = dot(ul, X->data + (t + 1) * X->ld, K) - dot(w, X->data + t * X->ld, K) - c;
+            double s = po_dg_dot(ul, X->data + (t + 1) * X->ld, K) -
+                       po_dg_dot(w, X->data + t * X->ld, K) - c;
             for (size_t j = 0; j < m; j++) s -= wv[j] * PO_MAT_AT(U, t + 1, j);
             e[t] = s;
         }

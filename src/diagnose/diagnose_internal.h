@@ -4,7 +4,17 @@
 #ifndef PO_DIAGNOSE_INTERNAL_H
 #define PO_DIAGNOSE_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "partobs/diagnose.h"
+
+/* ---- vector helpers shared by both parts (diagnose.c) -------------------- */
+
+/* sum_i a[i] b[i], in index order. */
+double po_dg_dot(const double *a, const double *b, size_t n);
+/* dst = src / |src| (dst may be src); false, dst untouched, if |src| is 0 or
+ * not finite. */
+bool po_dg_unit(const double *src, double *dst, size_t n);
 
 /* ---- experiment part (protocol.c, perturbation.c) ----------------------- */
 

@@ -55,13 +55,6 @@ void po_dg_measured_free(po_diagnose_measured *m)
     memset(m, 0, sizeof *m);
 }
 
-static double norm2(const double *x, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += x[i] * x[i];
-    return sqrt(s);
-}
-
 /* s[t] with STIM row t = s[t] pattern (pattern = the first non-zero row,
  * normalised; all zero if there is none). */
 static po_status stim_signal(const po_mat *STIM, double *s, double *pattern)
@@ -70,7 +63,7 @@ static po_status stim_signal(const po_mat *STIM, double *s, double *pattern)
     const double *p = NULL;
     double pn = 0.0;
     for (size_t t = 0; t < T && !p; t++) {
-        pn = norm2(&PO_MAT_AT(STIM, t, 0), d);
+        pn = sqrt(po_dg_dot(&PO_MAT_AT(STIM, t, 0), &PO_MAT_AT(STIM, t, 0), d));
         if (pn > 0.0) p = &PO_MAT_AT(STIM, t, 0);
     }
     memset(s, 0, T * sizeof *s);
@@ -87,7 +80,7 @@ static po_status stim_signal(const po_mat *STIM, double *s, double *pattern)
             double e = row[i] - st * p[i] / pn;
             res += e * e;
         }
-        if (sqrt(res) > RANK1_RTOL * norm2(row, d))
+        if (sqrt(res) > RANK1_RTOL * sqrt(po_dg_dot(row, row, d)))
             return po_error(PO_EINVAL,
                             "the stimulation STIM is not rank 1: row %zu is not a multiple of "
                             "the pattern of row %zu",
@@ -362,11 +355,7 @@ po_status po_dg_measure(po_diagnose *dg, const po_mat *YP, const po_mat *STIM,
         st = po_error(PO_ENOMEM, "diagnose: no memory for the measured response");
         goto done;
     }
-    for (size_t t = 0; t < T; t++) {
-        double v = 0.0;
-        for (size_t i = 0; i < d; i++) v += PO_MAT_AT(YP, t, i) * readout[i];
-        proj[t] = v;
-    }
+    for (size_t t = 0; t < T; t++) proj[t] = po_dg_dot(&PO_MAT_AT(YP, t, 0), readout, d);
     po_dg_reading sm = po_dg_pulse_average(proj, &ps, &tm, dg->alpha, resp, late);
     /* What the model predicts for this very stimulation (it may differ from
      * the proposed protocol), from rest and read the same way: the agreement

@@ -82,20 +82,13 @@ double po_dg_window_mean(const double *r, size_t from, size_t to)
     return s / (double)(to - from);
 }
 
-static double dot(const double *a, const double *b, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += a[i] * b[i];
-    return s;
-}
-
 double po_dg_variogram(const po_mat *Y, const double *readout, size_t lag)
 {
     size_t T = Y->rows, n = T - lag;
     double s = 0.0;
     for (size_t t = 0; t < n; t++) {
-        double diff = dot(&PO_MAT_AT(Y, t + lag, 0), readout, Y->cols) -
-                      dot(&PO_MAT_AT(Y, t, 0), readout, Y->cols);
+        double diff = po_dg_dot(&PO_MAT_AT(Y, t + lag, 0), readout, Y->cols) -
+                      po_dg_dot(&PO_MAT_AT(Y, t, 0), readout, Y->cols);
         s += diff * diff;
     }
     return s / (double)n;
@@ -159,7 +152,7 @@ po_status po_dg_predict(const po_diagnose *dg, const po_mat *model, const po_dia
         double s = signal[t];
         for (size_t i = 0; i < n; i++) xn[i] = x[i] + a * ((y[i] - x[i]) + s * b[i]);
         memcpy(x, xn, n * sizeof *x);
-        out[t + 1] = dot(x, c, n);
+        out[t + 1] = po_dg_dot(x, c, n);
         if (!isfinite(out[t + 1])) {
             free(work);
             return po_error(PO_ENONFINITE,
@@ -237,14 +230,6 @@ void po_dg_protocol_free(po_diagnose_protocol *p)
     free(p->predicted);
     free(p->alternative);
     memset(p, 0, sizeof *p);
-}
-
-static bool normalise(const double *src, double *dst, size_t n)
-{
-    double nrm = sqrt(dot(src, src, n));
-    if (!(nrm > 0.0 && isfinite(nrm))) return false;
-    for (size_t i = 0; i < n; i++) dst[i] = src[i] / nrm;
-    return true;
 }
 
 /* What the design needs to predict and read a protocol: its timing, the
@@ -350,8 +335,8 @@ po_status po_dg_design(po_diagnose *dg, const po_mat *Y, const po_diagnose_opts 
         st = po_error(PO_ENOMEM, "diagnose: no memory for a protocol of %zu steps", p->steps);
         goto done;
     }
-    if (!normalise(dg->slow_right, p->readout, d) || !normalise(dg->slow_left, cand, d) ||
-        !normalise(dg->slow_right, cand + d, d)) {
+    if (!po_dg_unit(dg->slow_right, p->readout, d) || !po_dg_unit(dg->slow_left, cand, d) ||
+        !po_dg_unit(dg->slow_right, cand + d, d)) {
         st = po_error(PO_EINVAL, "diagnose: the slow mode vectors must be finite and non-zero");
         goto done;
     }
