@@ -26,7 +26,8 @@ extern "C" {
     X(PO_ESINGULAR, "singular or ill-conditioned matrix")                      \
     X(PO_ELINALG, "linear algebra routine failed")                             \
     X(PO_EUNSTABLE, "unstable dynamics")                                       \
-    X(PO_EDIVERGED, "computation diverged")
+    X(PO_EDIVERGED, "computation diverged")                                    \
+    X(PO_ECANCELED, "canceled through the progress callback")
 
 /* The enumerator of an X(enumerator, text) entry. Every enum of the library
  * that has names (po_net, po_phi, po_lds_init, ...) is generated from such a

@@ -76,6 +76,17 @@ void po_linop_free(po_linop *op);
 /* Progress callback: called now and then with steps done out of total. */
 typedef void (*po_progress_fn)(void *user, size_t done, size_t total);
 
+/* A progress callback can stop the computation it reports on (e.g. on Ctrl-C
+ * in a Python session): after po_progress_cancel() a running simulation, fit,
+ * task, curve or diagnosis returns PO_ECANCELED at its next progress point
+ * (where it calls, or would call, its callback), with nothing leaked and its
+ * outputs unspecified. The request is process-wide and stays until
+ * po_progress_cancel_clear(). Both are one lock-free atomic store: safe from
+ * any thread and from a signal handler. */
+void po_progress_cancel(void);
+void po_progress_cancel_clear(void);
+bool po_progress_canceled(void);
+
 typedef struct po_sim_opts {
     size_t T;           /* number of stored time steps (rows), >= 2 */
     po_phi phi;         /* linear */

@@ -1,6 +1,8 @@
 /* Thread fan-out for fixed blocks of work (see parallel.h). */
 #include "core/parallel.h"
 
+#include "core/progress.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,7 +41,14 @@ static void record(par_loop *L, size_t b, po_status st)
                  po_errmsg()[0] ? po_errmsg() : po_strerror(st));
     }
     L->n_done++;
-    if (L->done) L->done(L->ctx, L->n_done, L->n);
+    if (!L->done) return;
+    L->done(L->ctx, L->n_done, L->n);
+    /* A canceled progress report stops the loop like a failure of the next block. */
+    if (po_progress_canceled() && L->next < L->fail_block) {
+        L->fail_block = L->next;
+        L->fail_st = po_progress_check_(L->n_done, L->n, "parallel loop");
+        snprintf(L->fail_msg, sizeof L->fail_msg, "%s", po_errmsg());
+    }
 }
 
 static void *worker_main(void *arg)
@@ -98,6 +107,7 @@ static po_status run_here(size_t n, po_par_body body, po_par_done done, void *ct
         po_error_clear();
         st = body(ctx, b, 0);
         if (done) done(ctx, b + 1, n);
+        if (done && st == PO_OK && b + 1 < n) st = po_progress_check_(b + 1, n, "parallel loop");
     }
     in_block--;
     if (st != PO_OK && !po_errmsg()[0]) return po_error(st, "%s", po_strerror(st));

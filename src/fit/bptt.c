@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/progress.h"
 #include "core/alloc.h"
 #include "fit/bptt_internal.h"
 #include "fit/learn_util.h"
@@ -270,7 +271,8 @@ po_status po_fit_bptt(const po_mat *Y, const po_bptt_opts *opts, po_mat *W_hat,
         if (e == 1) first = epoch_loss;
         last = epoch_loss;
         if (info && info->loss_trace) info->loss_trace[e - 1] = epoch_loss;
-        if (opts->progress) opts->progress(opts->progress_user, e, opts->epochs);
+        st = po_progress_call_(opts->progress, opts->progress_user, e, opts->epochs, "bptt");
+        if (st != PO_OK) break;
     }
     if (st == PO_OK) st = po_mat_copy(W_hat, tr.W);
     if (st == PO_OK && info) {

@@ -14,6 +14,7 @@
  * partial x_b^T E, summed in block order afterwards, so the result does not
  * depend on the thread count.
  */
+#include "core/progress.h"
 #include "partobs/fit.h"
 
 #include <math.h>
@@ -326,7 +327,8 @@ po_status po_fit_cornn(const po_mat *Y, const po_mat *U, const po_cornn_opts *op
                           o->iters);
             goto done;
         }
-        if (o->progress) o->progress(o->progress_user, it + 1, o->iters);
+        st = po_progress_call_(o->progress, o->progress_user, it + 1, o->iters, "cornn");
+        if (st != PO_OK) goto done;
     }
     run_pass(&cw, PASS_LOSS);
     double total = 0.0;

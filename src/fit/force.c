@@ -10,6 +10,7 @@
  * The RLS sweeps (rls.h) also return P r' and J r' for the next r' = tanh(H),
  * so each step reads J and the upper triangle of P once.
  */
+#include "core/progress.h"
 #include "partobs/fit.h"
 
 #include <math.h>
@@ -206,7 +207,8 @@ po_status po_fit_force(const po_mat *Y, const po_force_opts *opts, po_mat *W_hat
         double ratio = scale > 0.0 ? sqrt(resid) / scale : (double)NAN;
         pvar = 1.0 - ratio * ratio;
         if (info && info->pvar_trace) info->pvar_trace[p] = pvar;
-        if (o->progress) o->progress(o->progress_user, p + 1, total);
+        st = po_progress_call_(o->progress, o->progress_user, p + 1, total, "force");
+        if (st != PO_OK) goto done;
     }
     for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++) PO_MAT_AT(W_hat, i, j) = s.JT[j * d + i];

@@ -8,6 +8,7 @@
  * The data are read once for S and C; each iteration then costs one d x d
  * product, whatever T is.
  */
+#include "core/progress.h"
 #include "partobs/fit.h"
 
 #include <math.h>
@@ -130,8 +131,11 @@ po_status po_fit_gd(const po_mat *Y, const po_gd_opts *opts, po_mat *W_hat, po_g
         }
         last = loss;
         for (size_t i = 0; i < nn; i++) W->data[i] -= opts->lr * G->data[i];
-        if (opts->progress && ((it + 1) % 64 == 0 || it + 1 == opts->iters))
-            opts->progress(opts->progress_user, it + 1, opts->iters);
+        if ((it + 1) % 64 == 0 || it + 1 == opts->iters) {
+            st = po_progress_call_(opts->progress, opts->progress_user, it + 1, opts->iters,
+                                   "gd");
+            if (st != PO_OK) goto done;
+        }
     }
     loss = gradient(W, S, C, ssq, opts, WS, G);
     if (!isfinite(loss) || !po_learn_all_finite(W->data, nn)) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/progress.h"
 #include "core/alloc.h"
 #include "core/names.h"
 #include "fit/lds_internal.h"
@@ -297,7 +298,8 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
             goto done;
         }
         if (trace) trace[k] = ll;
-        if (k > 0 && opts->progress) opts->progress(opts->progress_user, k, iters);
+        if (k > 0) st = po_progress_call_(opts->progress, opts->progress_user, k, iters, "lds");
+        if (st != PO_OK) goto done;
         if (k > 0 && opts->tol > 0.0 && ll - prev < opts->tol * fabs(ll)) {
             converged = true;
             break;

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/progress.h"
 #include "core/alloc.h"
 #include "fit/lds_internal.h"
 #include "linalg/linalg.h"
@@ -368,7 +369,8 @@ po_status lds_fit_paper(const po_mat *Y, const po_mat *U, const po_lds_opts *o,
             break;
         }
         if (ltrace) ltrace[k] = ll;
-        if (k > 0 && o->progress) o->progress(o->progress_user, k, iters);
+        if (k > 0) st = po_progress_call_(o->progress, o->progress_user, k, iters, "lds");
+        if (st != PO_OK) break;
         if (k == iters) break;
         draw_stats(Y, U, xs, mean_y, w, rows, sww_s, syw_s);
         draw_stats(Y, U, xe, mean_y, w, rows, sww_e, syw_e);

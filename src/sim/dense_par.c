@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "core/progress.h"
 #include "core/parallel.h"
 #include "kernels.h"
 #include "sim_internal.h"
@@ -70,6 +71,7 @@ typedef struct par_run {
     double *y;      /* W p (or W x) for the thread's rows, indexed by row */
     spin_barrier barrier;
     atomic_size_t bad_step; /* first step with a non-finite state, 0 = none */
+    atomic_bool canceled;   /* thread 0's progress call was canceled (po_progress_cancel) */
 } par_run;
 
 /* Thread k of the team: its rows for every step. */
@@ -104,7 +106,11 @@ static po_status par_worker(void *arg, size_t k, size_t worker)
          * have flagged the next one while this thread was leaving the barrier. */
         size_t bad_at = atomic_load_explicit(&r->bad_step, memory_order_relaxed);
         if (bad_at && bad_at <= t + 1) break;
-        if (k == 0) po_sim_progress_(o, t + 1, r->steps);
+        /* Thread 0 sets `canceled` before it reaches the next barrier, so every
+         * thread sees it after that barrier and all leave at the same step. */
+        if (atomic_load(&r->canceled)) break;
+        if (k == 0 && po_sim_progress_(o, t + 1, r->steps) != PO_OK)
+            atomic_store(&r->canceled, true);
     }
     return PO_OK;
 }
@@ -125,6 +131,7 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     atomic_init(&r.barrier.arrived, 0);
     atomic_init(&r.barrier.generation, 0);
     atomic_init(&r.bad_step, 0);
+    atomic_init(&r.canceled, false);
     /* Thread 0 also draws the next drive (~D normals): give it 3/4 of a share. */
     double share = (double)D / ((double)nthreads - 0.25);
     r.row0[0] = 0;
@@ -140,5 +147,7 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     size_t bad = atomic_load(&r.bad_step);
     free(work);
     if (st != PO_OK) return st;
+    /* po_errmsg() is per thread: name the cancel again on the caller's. */
+    if (atomic_load(&r.canceled)) return po_progress_check_(r.steps, r.steps, "simulate");
     return bad ? po_sim_nonfinite_(bad, r.steps) : PO_OK;
 }

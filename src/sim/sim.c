@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/progress.h"
 #include "sim_internal.h"
 #include "core/alloc.h"
 
@@ -160,11 +161,11 @@ po_status po_sim_nonfinite_(size_t step, size_t steps)
                     step, steps);
 }
 
-void po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps)
+po_status po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps)
 {
     size_t every = steps / 100 ? steps / 100 : 1;
-    if (opts->progress && (done % every == 0 || done == steps))
-        opts->progress(opts->progress_user, done, steps);
+    if (done % every != 0 && done != steps) return PO_OK;
+    return po_progress_call_(opts->progress, opts->progress_user, done, steps, "simulate");
 }
 
 po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_inputs *in,
@@ -200,7 +201,11 @@ po_status po_sim_run(const po_linop *W, const po_sim_opts *opts, const po_sim_in
             free(work);
             return po_sim_nonfinite_(t + 1, steps);
         }
-        po_sim_progress_(opts, t + 1, steps);
+        st = po_sim_progress_(opts, t + 1, steps);
+        if (st != PO_OK) {
+            free(work);
+            return st;
+        }
     }
     free(work);
     return PO_OK;

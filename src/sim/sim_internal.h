@@ -23,7 +23,7 @@ void po_sim_drive_fill_(po_sim_drive *dr, size_t t, double *v);
 po_status po_sim_nonfinite_(size_t step, size_t steps);
 
 /* Progress report after `done` steps (every ~1% and at the end). */
-void po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps);
+po_status po_sim_progress_(const po_sim_opts *opts, size_t done, size_t steps);
 
 /* The threaded dense loop (dense_par.c): same contract as the loop of
  * po_sim_run after the checks and x0, with `nthreads` >= 2. */
