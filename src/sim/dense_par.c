@@ -71,7 +71,8 @@ typedef struct par_run {
     double *y;      /* W p (or W x) for the thread's rows, indexed by row */
     spin_barrier barrier;
     atomic_size_t bad_step; /* first step with a non-finite state, 0 = none */
-    atomic_bool canceled;   /* thread 0's progress call was canceled (po_progress_cancel) */
+    atomic_size_t cancel_at; /* thread 0's progress call after step t was canceled: every
+                                thread leaves after step t + 1 (stored as t + 2), 0 = none */
 } par_run;
 
 /* Thread k of the team: its rows for every step. */
@@ -106,11 +107,13 @@ static po_status par_worker(void *arg, size_t k, size_t worker)
          * have flagged the next one while this thread was leaving the barrier. */
         size_t bad_at = atomic_load_explicit(&r->bad_step, memory_order_relaxed);
         if (bad_at && bad_at <= t + 1) break;
-        /* Thread 0 sets `canceled` before it reaches the next barrier, so every
-         * thread sees it after that barrier and all leave at the same step. */
-        if (atomic_load(&r->canceled)) break;
+        /* As bad_step: thread 0 flags the cancel after this barrier, so another
+         * thread may see it now or only after the next one; all leave together
+         * after the next barrier, which thread 0 reaches after flagging. */
+        size_t cancel_at = atomic_load(&r->cancel_at);
+        if (cancel_at && cancel_at <= t + 1) break;
         if (k == 0 && po_sim_progress_(o, t + 1, r->steps) != PO_OK)
-            atomic_store(&r->canceled, true);
+            atomic_store(&r->cancel_at, t + 2);
     }
     return PO_OK;
 }
@@ -131,7 +134,7 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     atomic_init(&r.barrier.arrived, 0);
     atomic_init(&r.barrier.generation, 0);
     atomic_init(&r.bad_step, 0);
-    atomic_init(&r.canceled, false);
+    atomic_init(&r.cancel_at, 0);
     /* Thread 0 also draws the next drive (~D normals): give it 3/4 of a share. */
     double share = (double)D / ((double)nthreads - 0.25);
     r.row0[0] = 0;
@@ -148,6 +151,6 @@ po_status po_sim_run_dense_par_(const po_linop *W, const po_sim_opts *opts,
     free(work);
     if (st != PO_OK) return st;
     /* po_errmsg() is per thread: name the cancel again on the caller's. */
-    if (atomic_load(&r.canceled)) return po_progress_check_(r.steps, r.steps, "simulate");
+    if (atomic_load(&r.cancel_at)) return po_progress_check_(r.steps, r.steps, "simulate");
     return bad ? po_sim_nonfinite_(bad, r.steps) : PO_OK;
 }
