@@ -6,12 +6,13 @@ JOBS     ?= 2
 CMAKE_FLAGS ?=
 # Debian packages the build, tests and benchmarks need (DESIGN.md §4).
 DEB_PACKAGES := cmake make gcc g++ pkg-config libopenblas-dev liblapacke-dev libsleef-dev \
-                libcjson-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core python3-numpy python3-scipy valgrind
+                libcjson-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core python3-numpy python3-scipy valgrind \
+                python3-venv python3-pytest
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian's python3 (with numpy), not whatever python3 is first on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build demo check asan valgrind bench fuzz format clean
+.PHONY: all deps build demo check asan valgrind bench fuzz format clean python
 
 all: build
 
@@ -35,6 +36,14 @@ demo: build
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The Python package (issue 12 part 2): a venv that sees Debian's NumPy, and
+# `pip install ./python` into it with no network (the package's in-tree build
+# backend needs nothing else; it copies $(BUILD)/libpartobs.so into the package).
+python: build
+	$(PYTHON) -m venv --system-site-packages .venv
+	PARTOBS_LIBRARY=$(CURDIR)/$(BUILD)/libpartobs.so .venv/bin/pip install --no-index --force-reinstall -q ./python
+	.venv/bin/python -c 'import partobs; print("partobs", partobs.__version__, "using", partobs._lib.LIBRARY_PATH)'
+
 # AddressSanitizer + UndefinedBehaviorSanitizer run of the whole suite.
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPO_SANITIZE=ON -DPO_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
@@ -52,7 +61,7 @@ valgrind: deps
 	cd build-vg && OPENBLAS_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) \
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
-	  -T memcheck -E '^cli_'
+	  -T memcheck -E '^(cli_|python$$)'
 	cd build-vg && OPENBLAS_NUM_THREADS=1 PO_CLI_WRAPPER="valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  ctest --output-on-failure -j $(JOBS) -R '^cli_'
 

@@ -193,7 +193,7 @@ def test_task(cli):
 
 def test_diagnose(data):
     cli = data
-    cli.run("simulate", "--W", "W.npy", "--T", 4500, "--seed", 3, "-o", "X.npy")
+    cli.run("simulate", "--W", "W.npy", "--T", 2200, "--seed", 3, "-o", "X.npy")
     cli.run("observe", "X.npy", "--d", 6, "-o", "Y.npy")
     cli.run("diagnose", "Y.npy", "--fractions", "0.5,1", "--subsets", 3, "--bootstrap", 5,
             "--repeats", 2, "--out", "dg")
