@@ -583,7 +583,11 @@ class Call:
 
     def __enter__(self):
         self.main = threading.current_thread() is threading.main_thread()
-        if self.main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        handler = signal.getsignal(signal.SIGINT) if self.main else None
+        # Route Ctrl-C unless it is ignored or left to the C default (both
+        # would not raise in Python either); a custom handler (IPython's) is
+        # called after the call instead of raising KeyboardInterrupt here.
+        if callable(handler):
             self.rsock, self.wsock = socket.socketpair()
             self.rsock.setblocking(False)
             self.wsock.setblocking(False)
@@ -610,8 +614,14 @@ class Call:
             self.rsock.close()
             self.wsock.close()
         if exc[0] is None and self.interrupted:
-            raise KeyboardInterrupt
+            self._raise_interrupt()
         return False
+
+    def _raise_interrupt(self):
+        old = getattr(self, "old_handler", signal.default_int_handler)
+        if old is not signal.default_int_handler and callable(old):
+            old(signal.SIGINT, None)
+        raise KeyboardInterrupt
 
     def status(self, st):
         """Raise for a non-OK status (KeyboardInterrupt for a cancel)."""
@@ -620,5 +630,5 @@ class Call:
         if st == PO_ECANCELED and self.user_error is not None:
             raise self.user_error
         if st == PO_ECANCELED:
-            raise KeyboardInterrupt
+            self._raise_interrupt()
         raise error_for(st)

@@ -1,6 +1,6 @@
 /* Prints the size and field offsets of every C struct the Python package
  * mirrors with ctypes, as JSON, so that test_layout.py catches layout drift
- * between include/partobs/*.h and python/partobs/_lib.py. */
+ * between the headers of include/partobs and python/partobs/_lib.py. */
 #include <stddef.h>
 #include <stdio.h>
 
