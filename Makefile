@@ -38,10 +38,11 @@ check: build
 
 # The Python package (issue 12 part 2): a venv that sees Debian's NumPy, and
 # `pip install ./python` into it with no network (the package's in-tree build
-# backend needs nothing else; it copies $(BUILD)/libpartobs.so into the package).
+# backend needs nothing else; it copies $(BUILD)/libpartobs.so into the package;
+# --no-deps: NumPy is Debian's python3-numpy, which --force-reinstall would refetch).
 python: build
 	$(PYTHON) -m venv --system-site-packages .venv
-	PARTOBS_LIBRARY=$(CURDIR)/$(BUILD)/libpartobs.so .venv/bin/pip install --no-index --force-reinstall -q ./python
+	PARTOBS_LIBRARY=$(CURDIR)/$(BUILD)/libpartobs.so .venv/bin/pip install --no-index --force-reinstall --no-deps -q ./python
 	.venv/bin/python -c 'import partobs; print("partobs", partobs.__version__, "using", partobs._lib.LIBRARY_PATH)'
 
 # AddressSanitizer + UndefinedBehaviorSanitizer run of the whole suite.
