@@ -7,7 +7,7 @@
 #     cc $(pkg-config --cflags --libs partobs)            (the shared library)
 #     cc $(pkg-config --static --cflags --libs partobs)   (libpartobs.a)
 # and both programs must print the same, passing, output; plot_gallery.c is
-# built against partobs-report the same way and run.
+# built against partobs-report the same two ways and run.
 #
 # Skipped under PO_CLI_WRAPPER (valgrind: nothing here is a memory check of
 # partobs, and `make valgrind` runs the examples under memcheck already) and
@@ -111,5 +111,15 @@ fi
 mkdir -p gal
 check "gallery runs against libpartobs-report.so" sh -c "./gallery gal >/dev/null 2>&1"
 check "gallery wrote its PNG" test -s gal/gallery.png
+# And against both archives, with what --static adds.
+report_static=$(pkg-config --static --libs partobs-report | sed 's/-lpartobs-report\b/-l:libpartobs-report.a/; s/-lpartobs\b/-l:libpartobs.a/')
+if cc -std=c11 -D_POSIX_C_SOURCE=200809L -o gallery_static "$gal" $(pkg-config --cflags partobs-report) \
+    $report_static -lm 2>cc.log; then
+    pass build_gallery_static
+else
+    fail build_gallery_static "$(head -c 400 cc.log)"
+fi
+check "the static gallery needs no libpartobs*.so" sh -c "! readelf -d gallery_static | grep NEEDED | grep -q libpartobs"
+check "the static gallery runs" sh -c "./gallery_static >/dev/null 2>&1"
 
 finish
