@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian's python3 (with numpy), not whatever python3 is first on PATH.
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps build demo check asan valgrind bench fuzz format clean python
+.PHONY: all deps build demo check asan valgrind bench fuzz format clean install python
 
 all: build
 
@@ -35,6 +35,13 @@ demo: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Install into PREFIX (issue 12 part 1): headers, libpartobs and
+# libpartobs-report (static and shared), their pkg-config files, the CLI and
+# its documentation (share/doc/partobs).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The Python package (issue 12 part 2): a venv that sees Debian's NumPy, and
 # `pip install ./python` into it with no network (the package's in-tree build

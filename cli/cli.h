@@ -11,7 +11,7 @@
  * Errors are one line on stderr: "partobs: <cmd>: <message>".
  *
  * The tool is a thin client: it includes only the public header
- * partobs/partobs.h (DESIGN.md §1) and cJSON for manifests and reports.
+ * partobs/partobs-report.h (DESIGN.md §1) and cJSON for manifests and reports.
  */
 #ifndef PARTOBS_CLI_H
 #define PARTOBS_CLI_H
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "partobs/partobs.h"
+#include "partobs/partobs-report.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_USAGE = 2 };
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <partobs/partobs.h>
+#include <partobs/partobs-report.h>
 
 #define CHECKED(call)                                                                             \
     do {                                                                                          \

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "partobs/partobs.h"
+#include "partobs/partobs-report.h"
 
 void po_test_begin(const char *name);
 void po_test_end(void);

@@ -22,6 +22,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* A network to analyse: W is borrowed (n x n) and must outlive every call. */
 typedef struct po_network {
@@ -252,6 +256,9 @@ po_status po_attractor_compare(const po_attractor_report *teacher,
 bool po_attractor_verdict(const po_attractor_report *teacher, const po_attractor_report *student,
                           char *buf, size_t size);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

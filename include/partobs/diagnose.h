@@ -42,6 +42,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* X(enumerator, name) */
 #define PO_DIAGNOSE_VERDICT_LIST(X)                                                             \
@@ -219,6 +223,9 @@ po_status po_diagnose_protocol_stim(const po_diagnose *dg, po_mat *STIM);
 
 void po_diagnose_free(po_diagnose *dg);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 typedef struct po_spectrum {
     size_t n;
@@ -167,6 +171,9 @@ po_status po_noise_free_trajectories(const po_mat *W, const po_traj_opts *opts, 
 size_t po_delay_embed_rows(size_t T, size_t delays, size_t interval); /* 0 if too short */
 po_status po_delay_embed(const po_mat *Y, size_t delays, size_t interval, po_mat *E);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

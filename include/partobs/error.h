@@ -13,6 +13,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* X(name, short message) */
 #define PO_STATUS_LIST(X)                                                      \
@@ -57,6 +61,9 @@ po_status po_error(po_status status, const char *fmt, ...)
 /* Forget the detail of the last failure in this thread. */
 void po_error_clear(void);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* Progress: stage names the experiment (and its part), done of total units. */
 typedef void (*po_repro_progress_fn)(void *user, const char *stage, size_t done, size_t total);
@@ -52,6 +56,9 @@ typedef struct po_repro_result {
 po_status po_reproduce(const size_t *indices, size_t n, const po_repro_opts *opts,
                        po_repro_result *res);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

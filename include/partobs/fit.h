@@ -25,6 +25,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 typedef struct po_ridge_opts {
     po_phi phi;       /* linear */
@@ -455,6 +459,9 @@ po_status po_fit_lds(const po_mat *Y, const po_mat *U, const po_lds_opts *opts, 
 po_status po_lds_smooth(const po_lds *lds, const po_mat *Y, const po_mat *U, po_mat *Xhat,
                         double *loglik);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 typedef struct po_mat {
     double *data; /* element (i, j) is data[i * ld + j] */
@@ -62,6 +66,9 @@ double po_mat_norm_fro(const po_mat *m);
 /* Largest |a_ij - b_ij|; shapes must match (asserted). */
 double po_mat_max_abs_diff(const po_mat *a, const po_mat *b);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

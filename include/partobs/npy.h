@@ -21,6 +21,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #define PO_NPY_MAX_DIMS 3
 
@@ -74,6 +78,9 @@ po_status po_npy_write_mat(const char *path, const po_mat *m);
 /* Write a length-n vector as a 1-D array atomically; as po_npy_write. */
 po_status po_npy_write_vec(const char *path, const double *x, size_t n);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

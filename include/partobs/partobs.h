@@ -1,6 +1,8 @@
 /* partobs: data-constrained models of neural dynamics under partial
- * observation. Umbrella header: include this one. See README.md and
- * docs/api.md. */
+ * observation. Umbrella header of the numerics library libpartobs
+ * (`pkg-config --cflags --libs partobs`): include this one. Figures,
+ * experiments and JSON reports are in libpartobs-report (partobs-report.h).
+ * See README.md and docs/api.md. */
 #ifndef PARTOBS_PARTOBS_H
 #define PARTOBS_PARTOBS_H
 
@@ -16,8 +18,6 @@
 #include "partobs/dyn.h"
 #include "partobs/theory.h"
 #include "partobs/attractors.h"
-#include "partobs/plot.h"
-#include "partobs/experiments.h"
-#include "partobs/report.h"
+#include "partobs/diagnose.h"
 
 #endif

@@ -38,6 +38,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 typedef enum po_color {
     PO_COLOR_BLACK,
@@ -130,6 +134,9 @@ po_status po_figure_save(po_figure *f, const char *path);
 po_status po_panel_eigenvalues(po_panel *p, const double *t_re, const double *t_im, size_t nt,
                                const double *s_re, const double *s_im, size_t ns);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

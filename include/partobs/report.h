@@ -26,6 +26,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* A number; null when v is not finite. */
 cJSON *po_report_number(double v);
@@ -122,6 +126,9 @@ char *po_report_diagnose_md(const po_diagnose *dg, const po_diagnose_opts *opts,
 po_status po_report_diagnose_figure(const po_diagnose *dg, const po_diagnose_opts *opts,
                                     const po_mat *Y, po_figure **out);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

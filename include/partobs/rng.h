@@ -15,6 +15,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 typedef struct po_rng {
     uint64_t s[4];
@@ -57,6 +61,9 @@ double po_rng_normal(po_rng *rng);
 /* x[k * stride] = sd * N(0, 1) for k = 0 .. n-1, drawn in order of k. */
 void po_rng_fill_normal(po_rng *rng, double *x, size_t n, size_t stride, double sd);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

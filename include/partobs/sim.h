@@ -23,6 +23,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* X(enumerator, name) */
 #define PO_PHI_LIST(X) X(PO_PHI_LINEAR, "linear") X(PO_PHI_TANH, "tanh")
@@ -158,6 +162,9 @@ const char *po_observe_opts_check(const po_observe_opts *opts);
 /* Y (T x d, allocated by the caller) = selected columns of X + s_obs * eps. */
 po_status po_observe(const po_mat *X, const po_observe_opts *opts, po_mat *Y);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

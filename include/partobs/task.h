@@ -26,6 +26,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* X(enumerator, name) */
 #define PO_TASK_NET_LIST(X)                                                    \
@@ -95,6 +99,9 @@ po_status po_task_simulate(po_task *task, const po_task_opts *opts);
 
 void po_task_free(po_task *task);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* X(enumerator, name) */
 #define PO_NET_LIST(X)                                                                      \
@@ -115,6 +119,9 @@ void po_teacher_free(po_teacher *t);
  * row by row. */
 po_status po_haar_orthogonal(po_rng *rng, po_mat *q);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

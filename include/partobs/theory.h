@@ -26,6 +26,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 /* Which solver produced a covariance. */
 /* X(enumerator, name) */
@@ -151,6 +155,9 @@ po_status po_curves_compute(const po_mat *B, const po_curves_opts *opts, po_curv
 po_status po_curves_mean_sem(const po_curves *const *curves, size_t k, po_curves *mean,
                              po_curves *sem);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

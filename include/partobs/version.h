@@ -5,6 +5,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Exported from the shared library; everything else is built hidden. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #define PO_VERSION_MAJOR 0
 #define PO_VERSION_MINOR 1
@@ -31,6 +35,9 @@ void po_blas_set_threads(int n);
 /* Identification of the BLAS library build (e.g. OpenBLAS's config string). */
 const char *po_blas_info(void);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

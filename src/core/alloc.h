@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/export.h"
 #include "partobs/error.h"
 
 /* n doubles (at least one, so empty arrays have a valid pointer), zero-filled
@@ -31,7 +32,7 @@ double *po_alloc_doubles(size_t n, bool zero);
  * the entry points that allocate big arrays, before they allocate or call
  * the BLAS, so that a run too big fails at once instead of zero-filling
  * gigabytes or hanging in OpenBLAS's allocator (issue 10 item 6). */
-po_status po_mem_reserve_check(size_t bytes, const char *what);
+PO_CROSS_LIB po_status po_mem_reserve_check(size_t bytes, const char *what);
 
 /* Bytes of n doubles, SIZE_MAX if that does not fit: planned sizes are sums
  * of products (T * D + 3 * D * D) computed in double so they cannot wrap. */

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "core/export.h"
 #include "partobs/error.h"
 
 /* Work of one block. `worker` (< the thread count resolved by
@@ -29,7 +30,7 @@ typedef void (*po_par_done)(void *ctx, size_t n_done, size_t n_blocks);
 
 /* Threads po_parallel_for will use: `threads`, or the online CPUs when 0,
  * capped by n_blocks and at least 1; 1 inside a block (nested). */
-size_t po_parallel_threads(size_t threads, size_t n_blocks);
+PO_CROSS_LIB size_t po_parallel_threads(size_t threads, size_t n_blocks);
 
 /* Run body(ctx, b, worker) for b = 0 .. n_blocks-1 on po_parallel_threads(
  * threads, n_blocks) threads, the calling thread included; blocks are handed
@@ -40,8 +41,8 @@ size_t po_parallel_threads(size_t threads, size_t n_blocks);
 po_status po_parallel_for(size_t n_blocks, size_t threads, po_par_body body, void *ctx);
 
 /* po_parallel_for with a po_par_done call after each block (done may be NULL). */
-po_status po_parallel_for_progress(size_t n_blocks, size_t threads, po_par_body body,
-                                   po_par_done done, void *ctx);
+PO_CROSS_LIB po_status po_parallel_for_progress(size_t n_blocks, size_t threads,
+                                                po_par_body body, po_par_done done, void *ctx);
 
 /* Run body(ctx, k, k) for k = 0 .. n-1 all at the same time, each on its own
  * thread (the caller's is k = 0), for blocks that synchronise with each other

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "core/export.h"
 #include "partobs/error.h"
 
 /* Writes the content to f; returns PO_OK or a status recorded with
@@ -20,6 +21,6 @@ typedef po_status (*po_atomic_fill_fn)(FILE *f, const char *path, void *ctx);
  * with error checks, then rename() it over path. On any failure the
  * temporary file is removed, path is left as it was, and the status is
  * returned (PO_EIO naming path for file-system errors). */
-po_status po_atomic_write(const char *path, po_atomic_fill_fn fill, void *ctx);
+PO_CROSS_LIB po_status po_atomic_write(const char *path, po_atomic_fill_fn fill, void *ctx);
 
 #endif

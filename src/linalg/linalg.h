@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "core/export.h"
 #include "partobs/mat.h"
 
 /* ---- BLAS products (blas.c) ---- */
@@ -54,11 +55,11 @@ void po_la_trmm_right_upper(bool trans, const po_mat *r, po_mat *b);
  * upper triangle (the only one read) becomes R with g = R^T R; the strict
  * lower triangle is left as it was. PO_ESINGULAR if g is not numerically
  * positive definite. */
-po_status po_la_cholesky(po_mat *g);
+PO_CROSS_LIB po_status po_la_cholesky(po_mat *g);
 
 /* Given the factor from po_la_cholesky, overwrite b (m x n) with b g^{-1},
  * i.e. solve x g = b (for a vector b, a 1 x n view: g^{-1} b); no allocation. */
-void po_la_cholesky_solve_right(const po_mat *factor, po_mat *b);
+PO_CROSS_LIB void po_la_cholesky_solve_right(const po_mat *factor, po_mat *b);
 
 /* Given the factor from po_la_cholesky, overwrite g with the full symmetric
  * inverse of the original matrix (dpotri); no allocation. */
@@ -144,7 +145,7 @@ po_status po_la_schur_complex(const po_mat *a, po_mat *z_re, po_mat *z_im, doubl
 
 /* Singular values (descending) of the m x n matrix a (not modified); u (m x k)
  * and vt (k x n), k = min(m, n), are filled when non-NULL (both or neither). */
-po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt);
+PO_CROSS_LIB po_status po_la_svd(const po_mat *a, double *s, po_mat *u, po_mat *vt);
 
 /* Singular values s (descending, k = min(m, n) of them) and right singular
  * vectors, as the first k rows of vt (row-major, n columns), of the m x n
