@@ -66,7 +66,8 @@ def _report_library():
             return ctypes.CDLL(c)
     if hasattr(lib, "po_report_spectrum_json"):
         return lib
-    return None
+    system = ctypes.util.find_library("partobs-report")  # beside a `make install`ed libpartobs
+    return ctypes.CDLL(system) if system else None
 
 
 report_lib = _report_library()
