@@ -35,19 +35,18 @@ cli_recording cli_recording_defaults(void);
      "/processing/*/NAME/data or /processing/*/*/NAME/data (or the group path /...), T x n, "      \
      "time first, times its conversion plus its offset; its rate or timestamps give dt",           \
      0, "series", false},                                                                          \
-        {"units", 0, CLI_FLAG, &(rec)->units, NULL,                                                \
-         "read the NWB units table of the input file (/units/spike_times and "                     \
-         "spike_times_index) as spike counts, T x n (n units) in bins of --bin seconds "           \
-         "from --t-start",                                                                         \
-         0, "units", false},                                                                       \
-        {"bin", 0, CLI_NONNEG, &(rec)->bins.bin, "SECONDS", "--units: the bin width, > 0",         \
-         CLI_NODEFAULT, "bin", false},                                                             \
-        {"t-start", 0, CLI_NONNEG, &(rec)->bins.t_start, "SECONDS",                                \
-         "--units: the start of the first bin", 0, "t_start", false},                              \
-        {"t-end", 0, CLI_NONNEG, &(rec)->bins.t_end, "SECONDS",                                    \
-         "--units: the end of the last bin, ceil((end - start) / bin) bins (default: the bin "     \
-         "holding the last spike)",                                                                \
-         CLI_NODEFAULT, "t_end", false }
+    {"units", 0, CLI_FLAG, &(rec)->units, NULL,                                                    \
+     "read the NWB units table of the input file (/units/spike_times and spike_times_index) "      \
+     "as spike counts, T x n (n units) in bins of --bin seconds from --t-start",                   \
+     0, "units", false},                                                                           \
+    {"bin", 0, CLI_NONNEG, &(rec)->bins.bin, "SECONDS", "--units: the bin width, > 0",             \
+     CLI_NODEFAULT, "bin", false},                                                                 \
+    {"t-start", 0, CLI_NONNEG, &(rec)->bins.t_start, "SECONDS",                                    \
+     "--units: the start of the first bin", 0, "t_start", false},                                  \
+    {"t-end", 0, CLI_NONNEG, &(rec)->bins.t_end, "SECONDS",                                        \
+     "--units: the end of the last bin, ceil((end - start) / bin) bins (default: the bin "         \
+     "holding the last spike)",                                                                    \
+     CLI_NODEFAULT, "t_end", false}
 
 /* Help text of the recording argument of such a command. */
 #define CLI_RECORDING_FORMS                                                                        \
