@@ -223,7 +223,8 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
                                         "stim.npy",         "manifest.json",   NULL};
     const cli_spec spec = {
         .usage = "Y.npy",
-        .pos_help = "the recording, T x d (time down the rows), finite, d >= 2: " CLI_RECORDING_FORMS,
+        .pos_help =
+            "the recording, T x d (time down the rows), finite, d >= 2: " CLI_RECORDING_FORMS,
         .max_pos = 1,
         .pos_inputs = true,
         .about =

@@ -4,7 +4,6 @@
 
 #include "cli.h"
 #include "cli_args.h"
-#include "cli_input.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
 #include "cli_recording.h"

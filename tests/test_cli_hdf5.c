@@ -171,7 +171,8 @@ static void test_series_timestamps(void)
     const double y4[] = {1, 2, 3, 4}, t4[] = {0, 1, 3, 4};
     const double y5[] = {-0.0, 2, 3, 4, 5}, t5[] = {0, 1, 3, 4, 10};
     H5Dclose(put(f, "/processing/ophys/Fluorescence/roi/data", H5T_NATIVE_DOUBLE, 1, 4, 1, y4));
-    H5Dclose(put(f, "/processing/ophys/Fluorescence/roi/timestamps", H5T_NATIVE_DOUBLE, 1, 4, 1, t4));
+    H5Dclose(
+        put(f, "/processing/ophys/Fluorescence/roi/timestamps", H5T_NATIVE_DOUBLE, 1, 4, 1, t4));
     H5Dclose(put(f, "/acquisition/five/data", H5T_NATIVE_DOUBLE, 1, 5, 1, y5));
     H5Dclose(put(f, "/acquisition/five/timestamps", H5T_NATIVE_DOUBLE, 1, 5, 1, t5));
     po_mat *Y = NULL;
