@@ -122,7 +122,7 @@ static void test_units_refused(void)
         {{0.1, 0.2, 0.3}, {1, 4, 4}, "past the end"},
         {{0.1, 0.2, 0.3}, {1, 2, 2}, "ends at 2"},
         {{0.1, -0.2, 0.3}, {1, 2, 3}, "negative"},
-        {{0.1, NAN, 0.3}, {1, 2, 3}, "must be finite"},
+        {{0.1, (double)NAN, 0.3}, {1, 2, 3}, "must be finite"},
         {{0.1, 0.2, 0.3}, {1, 1.5, 3}, "whole number"},
     };
     for (size_t k = 0; k < sizeof c / sizeof *c; k++) {

@@ -43,8 +43,8 @@ static double number(stream *s)
 {
     unsigned k = byte(s);
     switch (k % 16) {
-    case 0: return NAN;
-    case 1: return INFINITY;
+    case 0: return (double)NAN;
+    case 1: return (double)INFINITY;
     case 2: return -1.0 - (double)byte(s);
     case 3: return 1e300;
     case 4: return 0.0;
