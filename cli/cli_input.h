@@ -11,7 +11,8 @@
 
 #include "cli.h"
 
-/* A .npy matrix (1-D arrays of length n read as n x 1) with finite values. */
+/* A .npy matrix (1-D arrays of length n read as n x 1) with finite values,
+ * or a numeric HDF5 dataset named FILE:/PATH/TO/DATASET (cli_hdf5.h). */
 int cli_read_mat(cli_run *run, const char *path, po_mat **out);
 
 /* A square finite matrix; `what` names it in errors ("W"). */

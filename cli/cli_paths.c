@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_hdf5.h"
 #include "cli_output.h"
 
 enum { MAX_PATHS = 40 };
@@ -73,6 +74,13 @@ add(entries *es, const char *what, bool output, const char *fmt, ...)
     if (!e->exists) resolve(e);
 }
 
+/* An input: the file itself, also when it is named FILE:/DATASET (cli_hdf5.h). */
+static void add_input(entries *es, const char *what, const char *path)
+{
+    const char *colon = cli_h5_dataset_colon(path);
+    add(es, what, false, "%.*s", colon ? (int)(colon - path) : (int)strlen(path), path);
+}
+
 static bool same_file(const entry *a, const entry *b)
 {
     if (a->exists != b->exists) return false;
@@ -103,7 +111,7 @@ int cli_check_paths(cli_run *run, const cli_spec *spec, const char *const *pos, 
 {
     entries *es = calloc(1, sizeof *es);
     if (!es) return cli_fail(run, "out of memory");
-    for (size_t k = 0; spec->pos_inputs && k < npos; k++) add(es, "", false, "%s", pos[k]);
+    for (size_t k = 0; spec->pos_inputs && k < npos; k++) add_input(es, "", pos[k]);
     bool manifest = false;
     int rc = CLI_PROCEED;
     for (size_t k = 0; rc == CLI_PROCEED && k < spec->nopts; k++) {
@@ -122,8 +130,10 @@ int cli_check_paths(cli_run *run, const cli_spec *spec, const char *const *pos, 
             rc = cli_usage(run, "%s %s is not a directory", what, path);
         for (const char *const *f = o->kind == CLI_OUTDIR ? spec->dir_files : NULL; f && *f; f++)
             add(es, what, true, "%s/%s", path, *f);
-        if (o->kind == CLI_INPUT || o->kind == CLI_OUTPUT || o->kind == CLI_REPORT)
-            add(es, o->short_name == 'o' ? "" : what, o->kind != CLI_INPUT, "%s", path);
+        if (o->kind == CLI_INPUT)
+            add_input(es, what, path);
+        else if (o->kind == CLI_OUTPUT || o->kind == CLI_REPORT)
+            add(es, o->short_name == 'o' ? "" : what, true, "%s", path);
         if ((o->flags & CLI_MANIFEST) && !manifest && strcmp(path, "-") != 0) {
             char mwhat[80];
             snprintf(mwhat, sizeof mwhat, "the manifest of %s", what);

@@ -11,6 +11,7 @@
 #include "cli_input.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
+#include "cli_recording.h"
 
 /* --quick: what it lowers (unless given explicitly). */
 enum { QUICK_SUBSETS = 4, QUICK_BOOTSTRAP = 20, QUICK_LDS_ITERS = 50, QUICK_LDS_REFIT_ITERS = 20 };
@@ -62,10 +63,11 @@ static int parse_fractions(cli_run *run, const char *s, po_diagnose_opts *o)
 }
 
 /* The arrays and their shapes; each error names the file. */
-static int read_inputs(cli_run *run, const char *y_path, const char *u_path, const char *yp_path,
-                       const char *stim_path, dg_files *f)
+static int read_inputs(cli_run *run, const char *y_path, const cli_recording *rec, double *dt,
+                       const char *u_path, const char *yp_path, const char *stim_path,
+                       dg_files *f)
 {
-    int rc = cli_read_mat(run, y_path, &f->Y);
+    int rc = cli_read_recording(run, y_path, rec, &f->Y, dt);
     if (rc != CLI_EXIT_OK) return rc;
     size_t T = f->Y->rows, d = f->Y->cols;
     if (d < 2)
@@ -154,6 +156,7 @@ static int write_outputs(cli_run *run, const char *dir, const dg_files *f, cJSON
 int cmd_diagnose(cli_run *run, int argc, char **argv)
 {
     po_diagnose_opts o = po_diagnose_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = po_diagnose_method_name(o.method), *phi = po_phi_name(o.phi),
                *fractions = NULL, *u_path = NULL, *yp_path = NULL, *stim_path = NULL,
                *dir = NULL;
@@ -170,7 +173,7 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
          false},
         {"dt", 0, CLI_NONNEG, &o.dt, "SECONDS",
          "sampling interval; time constants are then also given in seconds, tau dt / alpha "
-         "(default: none)",
+         "(default: that of an NWB input, else none)",
          CLI_NODEFAULT, "dt", false},
         {"alpha", 0, CLI_DOUBLE, &o.alpha, "A",
          "one sample in units of the neuron time constant tau (dt / tau), in (0, 1]", 0, "alpha",
@@ -211,6 +214,7 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
         {"threads", 0, CLI_SIZE, &o.threads, "N",
          "0 = automatic; the output is the same, bit for bit, for every N", 0, "threads", false},
         {"quick", 0, CLI_FLAG, &quick, NULL, quick_help, 0, "quick", false},
+        CLI_RECORDING_OPTS(&rec),
         {"out", 0, CLI_OUTDIR, &dir, "DIR", "output directory, created if needed", CLI_REQUIRED,
          "out", false},
     };
@@ -219,7 +223,8 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
                                         "stim.npy",         "manifest.json",   NULL};
     const cli_spec spec = {
         .usage = "Y.npy",
-        .pos_help = "the recording, T x d (time down the rows), finite, d >= 2",
+        .pos_help =
+            "the recording, T x d (time down the rows), finite, d >= 2: " CLI_RECORDING_FORMS,
         .max_pos = 1,
         .pos_inputs = true,
         .about =
@@ -269,7 +274,10 @@ int cmd_diagnose(cli_run *run, int argc, char **argv)
 
     dg_files f;
     memset(&f, 0, sizeof f);
-    rc = read_inputs(run, y_path, u_path, yp_path, stim_path, &f);
+    double rec_dt = 0.0;
+    rc = read_inputs(run, y_path, &rec, &rec_dt, u_path, yp_path, stim_path, &f);
+    /* An NWB recording's sampling interval unless --dt says otherwise (cli_recording.h). */
+    if (!cli_opt_get(&spec, "dt")->seen) o.dt = rec_dt;
     po_status st = PO_OK;
     if (rc == CLI_EXIT_OK) {
         cli_progress bar;

@@ -51,6 +51,7 @@ int cmd_fit(cli_run *run, int argc, char **argv)
 static int fit_map(cli_run *run, int argc, char **argv)
 {
     po_ridge_opts o = po_ridge_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "map", *phi = po_phi_name(o.phi), *leaky = po_leaky_name(o.leaky),
                *output = NULL;
     bool verbose = false;
@@ -64,6 +65,7 @@ static int fit_map(cli_run *run, int argc, char **argv)
         {"burn-in", 0, CLI_SIZE, &o.burn_in, "N", "leading rows of Y to drop before fitting", 0,
          "burn_in", false},
         FIT_VERBOSE_OPT(&verbose),
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
     const cli_spec spec = FIT_SPEC(
@@ -89,7 +91,7 @@ static int fit_map(cli_run *run, int argc, char **argv)
     po_mat *Y = NULL, *W_hat = NULL;
     po_ridge_info info;
     memset(&info, 0, sizeof info);
-    rc = fit_read_y(run, y_path, &Y);
+    rc = fit_read_y(run, y_path, &rec, &Y);
     if (rc == CLI_EXIT_OK && Y->rows - 2 < o.burn_in)
         rc = cli_fail(run, "%s: --burn-in %zu leaves fewer than 2 of its T = %zu time steps",
                       y_path, o.burn_in, Y->rows);

@@ -4,13 +4,14 @@
 
 #include "cli.h"
 #include "cli_args.h"
-#include "cli_input.h"
 #include "cli_manifest.h"
 #include "cli_output.h"
+#include "cli_recording.h"
 
 int cmd_observe(cli_run *run, int argc, char **argv)
 {
     po_observe_opts o = po_observe_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *index = NULL, *output = NULL;
     cli_opt opts[] = {
         {"d", 0, CLI_SIZE, &o.d, "N",
@@ -24,13 +25,14 @@ int cmd_observe(cli_run *run, int argc, char **argv)
          "observation noise standard deviation, >= 0", 0, "obs_noise", false},
         {"seed", 0, CLI_SEED, &o.seed, "S", "seed of the observation-noise stream", 0, "seed",
          false},
+        CLI_RECORDING_OPTS(&rec),
         {"output", 'o', CLI_OUTPUT, &output, "FILE",
          "output .npy (T x d float64); FILE.manifest.json beside it", CLI_REQUIRED | CLI_MANIFEST,
          "output", false},
     };
     const cli_spec spec = {
         .usage = "X.npy",
-        .pos_help = "activity, T x D, finite",
+        .pos_help = "activity, T x D, finite: " CLI_RECORDING_FORMS,
         .max_pos = 1,
         .pos_inputs = true,
         .about =
@@ -64,7 +66,7 @@ int cmd_observe(cli_run *run, int argc, char **argv)
     }
 
     po_mat *X = NULL, *Y = NULL;
-    rc = cli_read_mat(run, x_path, &X);
+    rc = cli_read_recording(run, x_path, &rec, &X, NULL);
     if (rc == CLI_EXIT_OK && o.d > X->cols) {
         /* o.d comes from --index when --d was not given: name the option the user wrote */
         if (index && !d_seen)

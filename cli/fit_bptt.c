@@ -27,6 +27,7 @@ static void bar_update(void *user, size_t done, size_t total)
 int fit_bptt(cli_run *run, int argc, char **argv)
 {
     po_bptt_opts o = po_bptt_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "bptt", *window = NULL, *optimizer = po_optimizer_name(o.optimizer),
                *output = NULL, *loss_out = NULL;
     const char *init = NULL;
@@ -64,6 +65,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
         FIT_INIT_OPT(&init, "initial W ((d+H) x (d+H), observed units first, finite)"),
         {"verbose", 0, CLI_FLAG, &verbose, NULL,
          "print windows, epochs and the first and last epoch loss on stderr", 0, NULL, false},
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "output .npy; FILE.manifest.json beside it"),
     };
     const cli_spec spec = FIT_SPEC(
@@ -92,7 +94,7 @@ int fit_bptt(cli_run *run, int argc, char **argv)
     po_bptt_info info;
     memset(&info, 0, sizeof info);
     po_mat *W0 = NULL;
-    rc = fit_read_y(run, y_path, &Y);
+    rc = fit_read_y(run, y_path, &rec, &Y);
     if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
     o.init = W0;
     if (rc == CLI_EXIT_OK) {

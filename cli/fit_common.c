@@ -46,9 +46,9 @@ int fit_parse(cli_run *run, const cli_spec *spec, int argc, char **argv, const c
     return cli_parse(run, spec, argc, argv, y_path, &npos);
 }
 
-int fit_read_y(cli_run *run, const char *path, po_mat **Y)
+int fit_read_y(cli_run *run, const char *path, const cli_recording *rec, po_mat **Y)
 {
-    int rc = cli_read_mat(run, path, Y);
+    int rc = cli_read_recording(run, path, rec, Y, NULL);
     if (rc == CLI_EXIT_OK && (*Y)->rows < 2) {
         rc = cli_fail(run, "%s: need at least T = 2 time steps (rows) to fit, got T = %zu", path,
                       (*Y)->rows);

@@ -10,6 +10,7 @@
 int fit_cornn(cli_run *run, int argc, char **argv)
 {
     po_cornn_opts o = po_cornn_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "cornn", *phi = "tanh", *solver = po_cornn_solver_name(o.solver),
                *u_path = NULL, *win_out = NULL, *output = NULL;
     const char *init = NULL;
@@ -35,6 +36,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
          "write the fitted input weights W_in (d x m)", 0, "input_weights_out", false},
         FIT_INIT_OPT(&init, "initial W (d x d, finite); W_in still starts from the ridge start"),
         FIT_VERBOSE_OPT(&verbose),
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
     const cli_spec spec = FIT_SPEC(
@@ -56,7 +58,7 @@ int fit_cornn(cli_run *run, int argc, char **argv)
     po_mat *Y = NULL, *U = NULL, *W = NULL, *Win = NULL;
     po_cornn_info info = {0};
     po_mat *W0 = NULL;
-    rc = fit_read_y(run, y_path, &Y);
+    rc = fit_read_y(run, y_path, &rec, &Y);
     if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
     o.init = W0;
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);

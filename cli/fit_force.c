@@ -11,6 +11,7 @@
 int fit_force(cli_run *run, int argc, char **argv)
 {
     po_force_opts o = po_force_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "force", *phi = "tanh", *window = NULL, *pvar_out = NULL, *output = NULL;
     const char *init = NULL;
     bool verbose = false;
@@ -34,6 +35,7 @@ int fit_force(cli_run *run, int argc, char **argv)
          "write pVar of every pass (passes + free passes, a column)", 0, "pvar_out", false},
         FIT_INIT_OPT(&init, "initial W (d x d, finite), e.g. to continue a fit"),
         FIT_VERBOSE_OPT(&verbose),
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
     const cli_spec spec = FIT_SPEC(
@@ -53,7 +55,7 @@ int fit_force(cli_run *run, int argc, char **argv)
     po_mat *Y = NULL, *W = NULL, *pvar = NULL;
     po_force_info info = {0};
     po_mat *W0 = NULL;
-    rc = fit_read_y(run, y_path, &Y);
+    rc = fit_read_y(run, y_path, &rec, &Y);
     if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
     o.init = W0;
     if (rc == CLI_EXIT_OK) {

@@ -10,6 +10,7 @@
 int fit_gd(cli_run *run, int argc, char **argv)
 {
     po_gd_opts o = po_gd_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "gd", *phi = po_phi_name(o.phi), *output = NULL;
     const char *init = NULL;
     bool verbose = false;
@@ -22,6 +23,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
         {"iters", 0, CLI_SIZE, &o.iters, "N", "iterations", 0, "iters", false},
         FIT_INIT_OPT(&init, "initial W (d x d, finite), e.g. to continue a fit"),
         FIT_VERBOSE_OPT(&verbose),
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "output .npy (d x d float64); FILE.manifest.json beside it"),
     };
     const cli_spec spec = FIT_SPEC(
@@ -40,7 +42,7 @@ int fit_gd(cli_run *run, int argc, char **argv)
     po_mat *Y = NULL, *W = NULL;
     po_gd_info info = {0};
     po_mat *W0 = NULL;
-    rc = fit_read_y(run, y_path, &Y);
+    rc = fit_read_y(run, y_path, &rec, &Y);
     if (rc == CLI_EXIT_OK) rc = fit_read_init(run, init, &W0);
     o.init = W0;
     if (rc == CLI_EXIT_OK) {

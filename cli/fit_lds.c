@@ -30,6 +30,7 @@ static char *json_path_for(const char *output)
 int fit_lds(cli_run *run, int argc, char **argv)
 {
     po_lds_opts o = po_lds_opts_defaults();
+    cli_recording rec = cli_recording_defaults();
     const char *method = "lds", *procedure = po_lds_procedure_name(o.procedure), *u_path = NULL,
                *emissions = po_lds_emissions_name(o.emissions),
                *init = po_lds_init_name(o.init), *smoothed = NULL, *output = NULL;
@@ -57,6 +58,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
         {"smoothed", 0, CLI_OUTPUT, &smoothed, "FILE",
          "write the smoothed latent means E[x_t | Y] (T x K)", 0, "smoothed", false},
         FIT_VERBOSE_OPT(&verbose),
+        CLI_RECORDING_OPTS(&rec),
         FIT_OUTPUT_OPT(&output, "A_cont (K x K); all parameters, the log-likelihood trace and the "
                                 "spectrum of A_cont go to FILE with .npy replaced by .json"),
     };
@@ -94,7 +96,7 @@ int fit_lds(cli_run *run, int argc, char **argv)
     po_lds_info info = {0};
     bool paper = o.procedure == PO_LDS_PAPER;
     double *trace = malloc((paper ? 2 : 1) * (o.iters + 1) * sizeof *trace);
-    rc = trace ? fit_read_y(run, y_path, &Y) : cli_fail(run, "out of memory");
+    rc = trace ? fit_read_y(run, y_path, &rec, &Y) : cli_fail(run, "out of memory");
     if (rc == CLI_EXIT_OK && u_path) rc = cli_read_mat(run, u_path, &U);
     if (rc == CLI_EXIT_OK && U && U->rows != Y->rows)
         rc = cli_fail(run, "%s: has %zu rows, %s has %zu: inputs need one row per time step",

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_recording.h"
 
 typedef struct fit_method {
     const char *name;
@@ -51,7 +52,7 @@ int fit_lds(cli_run *run, int argc, char **argv);   /* SPEC.md §4.8 */
     {                                                                                              \
         "init", 0, CLI_INPUT, (dest), "W0.npy", (help), 0, "init", false                           \
     }
-#define FIT_Y_HELP "observed activity, T x d with T >= 2, finite"
+#define FIT_Y_HELP "observed activity, T x d with T >= 2, finite: " CLI_RECORDING_FORMS
 
 /* The option spec of a method: Y.npy is its one (required) positional input. */
 #define FIT_SPEC(usage_, about_, opts_)                                                            \
@@ -71,8 +72,9 @@ int fit_require_tanh(cli_run *run, const char *method, const char *phi);
  * t1 = 0 meaning T. Usage error on a malformed or empty window. */
 int fit_parse_window(cli_run *run, const char *s, size_t *t0, size_t *t1);
 
-/* Read Y (T x d, T >= 2, finite): 0 or the exit status (error printed). */
-int fit_read_y(cli_run *run, const char *path, po_mat **Y);
+/* Read Y (T x d, T >= 2, finite) from `path` as `rec` says (a .npy, an HDF5
+ * dataset or an NWB recording): 0 or the exit status (error printed). */
+int fit_read_y(cli_run *run, const char *path, const cli_recording *rec, po_mat **Y);
 
 /* Read the --init matrix when `path` is not NULL (else *W0 = NULL); the
  * library checks its shape against the data. 0 or the exit status. */
