@@ -134,6 +134,9 @@ static int teacher_entry(cli_run *run, const cJSON *e, const sweep_axis *D, swee
     if (!a.net)
         return cli_usage(run, "grid key 'teacher': each entry is a generator name or an object "
                               "with a string 'net'");
+    po_net family;
+    if (po_net_from_name(a.net, &family) != PO_OK)
+        return cli_usage(run, "grid key 'teacher': %s", po_errmsg());
     int rc = label_of(run, cJSON_IsObject(e) ? e : NULL, "teacher", a.net, t->label);
     for (const cJSON *o = cJSON_IsObject(e) ? e->child : NULL; rc == CLI_PROCEED && o;
          o = o->next) {
