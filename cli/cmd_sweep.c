@@ -117,16 +117,13 @@ int cmd_sweep(cli_run *run, int argc, char **argv)
         return rc;
     }
     int ranks = sweep_mpi_size(), rank = 0;
-    if (ranks > 1 && !sweep_mpi_built()) {
-        sweep_grid_free(&g);
-        return cli_usage(run, "this partobs was built without MPI (cmake -DPO_MPI=ON): it cannot "
-                              "share a sweep among %d mpirun ranks",
-                         ranks);
-    }
     bool mpi = ranks > 1;
-    if (mpi && !sweep_mpi_start(&rank)) {
+    if (mpi && !sweep_mpi_start(run->argv, &rank)) {
         sweep_grid_free(&g);
-        return cli_fail(run, "MPI_Init failed");
+        if (sweep_mpi_built()) return cli_fail(run, "MPI_Init failed");
+        return cli_fail(run, "cannot share the sweep among %d mpirun ranks: partobs-mpi (cmake "
+                             "-DPO_MPI=ON) is not beside this partobs",
+                        ranks);
     }
     if (rank > 0) {
         rc = sweep_mpi_work(&g, threads);

@@ -23,8 +23,9 @@ static const unsigned long long STOP = ~0ULL;
 
 bool sweep_mpi_built(void) { return true; }
 
-bool sweep_mpi_start(int *rank)
+bool sweep_mpi_start(char **argv, int *rank)
 {
+    (void)argv;
     int provided = 0;
     /* Only the main thread calls MPI; the library's threads never do. */
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return false;
@@ -92,14 +93,29 @@ int sweep_mpi_work(const sweep_grid *g, size_t threads)
     }
 }
 
-#else /* built without MPI: sweep refuses to run under mpirun (cmd_sweep.c) */
+#else /* partobs: under mpirun it becomes partobs-mpi (sweep_mpi_start) */
+#include <unistd.h>
+
+#include "cli_output.h"
 
 bool sweep_mpi_built(void) { return false; }
-bool sweep_mpi_start(int *rank)
+
+bool sweep_mpi_start(char **argv, int *rank)
 {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return false;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash) *slash = '\0';
+    char *path = cli_path_join(self, "partobs-mpi");
+    if (path) execv(path, argv);
+    free(path);
     *rank = 0;
     return false;
 }
+
+/* Not reached: sweep_mpi_start never succeeds here. */
 void sweep_mpi_stop(void) {}
 int sweep_mpi_dispatch(const size_t *todo, size_t n, sweep_store_fn store, void *ctx)
 {

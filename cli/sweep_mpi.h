@@ -1,8 +1,10 @@
 /* partobs sweep: cells across the ranks of an Open MPI job (issue 13 item 1;
  * docs/scaling.md "Sweeps on many machines").
  *
- * Only `partobs sweep`, and only when launched by mpirun (sweep_mpi_size()
- * > 0), calls MPI_Init: every other command, and `partobs sweep` run
+ * Only `partobs sweep`, and only when launched by mpirun with more than one
+ * rank (sweep_mpi_size() > 1), calls MPI_Init, and only in partobs-mpi (the
+ * tool built with MPI, CMakeLists.txt): partobs itself does not link MPI and
+ * re-executes as partobs-mpi. Every other command, and `partobs sweep` run
  * directly, never touches MPI. Rank 0 hands out cell indices one at a time
  * to the workers that ask for one (dynamic: a fast worker takes more cells),
  * receives each row, writes it (sweep_out.h) and at the end writes the
@@ -20,11 +22,13 @@
  * (OMPI_COMM_WORLD_SIZE), else 0. */
 int sweep_mpi_size(void);
 
-/* True when this build has MPI (cmake -DPO_MPI=ON). */
+/* True in partobs-mpi, the build with MPI (cmake -DPO_MPI=ON). */
 bool sweep_mpi_built(void);
 
-/* MPI_Init; *rank: this process's rank. False if it failed. */
-bool sweep_mpi_start(int *rank);
+/* partobs-mpi: MPI_Init; *rank: this process's rank. partobs: re-execute
+ * argv as the partobs-mpi in the same directory (the same process, so
+ * mpirun's environment stays). False if that failed. */
+bool sweep_mpi_start(char **argv, int *rank);
 void sweep_mpi_stop(void);
 
 /* Rank 0: receives a computed row (owned by the callee); 0 or an exit status
