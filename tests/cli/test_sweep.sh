@@ -77,6 +77,31 @@ check same_compare test "$(value match "$c")" = "$(value compare_match "$json")"
 check same_verdict test "$(grep -o '"verdict":[[:space:]]*"[^"]*"' c.json | sed 's/^"verdict":[[:space:]]*//')" = \
     "$(grep -o '"compare_verdict":"[^"]*"' <<<"$json" | cut -d: -f2-)"
 
+# diagnose's verdict from the recording alone, as `partobs diagnose` gives it.
+cat >dg.json <<'EOF'
+{"seed": 5, "teacher": "line-attractor", "D": 16, "d": 8, "T": 4000, "method": "map",
+ "record": ["spectrum", "diagnose"], "diagnose": {"subsets": 3, "bootstrap": 8}, "plot": "tau1"}
+EOF
+"$P" sweep dg.json --out dg >/dev/null 2>&1
+check diagnose_ran test -s dg/results.csv
+IFS=, read -r _ seed _ _ D d _ T _ <<<"$(sed -n 2p dg/results.csv)"
+"$P" teacher --net line-attractor --D "$D" --seed "$seed" -o W2.npy &&
+    "$P" simulate --W W2.npy --T "$T" --seed "$seed" -o X2.npy &&
+    "$P" observe X2.npy --d "$d" --seed "$seed" -o Y2.npy &&
+    "$P" diagnose Y2.npy --subsets 3 --bootstrap 8 --seed "$seed" --out dgcli >dg.txt 2>&1
+check diagnose_cli_ran test $? -eq 0
+verdict=$(sed -n 's/^partobs diagnose: \([a-z-]*\): .*/\1/p' dg.txt)
+check diagnose_same_verdict test -n "$verdict" -a "$(sed -n 2p dg/results.csv | awk -F, '{print $NF}')" = "$verdict"
+
+# A cell whose stage fails is a row with the library's message, not a failed sweep.
+cat >unstable.json <<'EOF'
+{"teacher": {"net": "gaussian", "scale": 5}, "D": 10, "d": 5, "T": 20000, "method": "map"}
+EOF
+"$P" sweep unstable.json --out unstable >/dev/null 2>&1
+check failed_cell_exit_0 test $? -eq 0
+check failed_cell_row grep -q '^0,[0-9]*,0,gaussian,10,5,0.5,20000,linear,map,fit: Y: values too large: .*,,,,,,,,$' unstable/results.csv
+check failed_cell_nulls grep -q '"max_re":null,"tau1":null' unstable/results.jsonl
+
 # The library's threads do not change a bit.
 "$P" sweep grid.json --out t1 --threads 1 >/dev/null 2>&1 &&
     "$P" sweep grid.json --out t2 --threads 2 >/dev/null 2>&1
