@@ -1,6 +1,6 @@
 /* partobs sweep: every cell of a grid of experiments, on one machine or
  * across the ranks of an Open MPI job (issue 13 item 1; docs/formats.md
- * "Sweep grids" and "Sweep results"). The grid is sweep_grid.c, a cell
+ * § Sweeps). The grid is sweep_grid.c, a cell
  * sweep_cell.c, the directory sweep_out.c, the ranks sweep_mpi.c. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +87,7 @@ int cmd_sweep(cli_run *run, int argc, char **argv)
                                         "summary.svg", "manifest.json", NULL};
     const cli_spec spec = {
         .usage = "GRID.json",
-        .pos_help = "the grid of experiments (docs/formats.md \"Sweep grids\")",
+        .pos_help = "the grid of experiments (docs/formats.md § Sweeps)",
         .max_pos = 1,
         .pos_inputs = true,
         .about =

@@ -1,5 +1,5 @@
 /* partobs sweep: running one cell through the library and its result row
- * (issue 13 item 1; docs/formats.md "Sweep results").
+ * (issue 13 item 1; docs/formats.md § Sweeps).
  *
  * A cell is the CLI pipeline teacher -> simulate -> observe -> fit -> analyze
  * (and compare, diagnose when recorded) with the cell's seed as every stage's

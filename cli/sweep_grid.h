@@ -1,4 +1,4 @@
-/* partobs sweep: the grid (GRID.json, docs/formats.md "Sweep grids") and its
+/* partobs sweep: the grid (GRID.json, docs/formats.md § Sweeps) and its
  * cells (issue 13 item 1).
  *
  * A grid crosses lists: teacher (generator + options), D, d or fractions, T,

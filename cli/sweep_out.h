@@ -1,5 +1,5 @@
 /* partobs sweep: the output directory (issue 13 item 1; docs/formats.md
- * "Sweep results").
+ * § Sweeps).
  *
  * DIR/cells/ holds the finished cells, one file cell-NNNNNN.txt each (its
  * row: the CSV line and the JSON line), each written atomically (staged and
