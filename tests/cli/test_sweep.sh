@@ -112,7 +112,7 @@ check threads_same_jsonl cmp -s t2/results.jsonl out/results.jsonl
 # Interrupted half-way (a real signal once some cells are done), then resumed:
 # the same results.csv bytes as the uninterrupted run; in between only
 # DIR/cells (finished cells, no temporaries) and no results.
-sed -e 's/"T": 800/"T": 6000/' -e 's/"D": 12/"D": 30/' grid.json >big.json
+sed -e 's/"T": 800/"T": 12000/' -e 's/"D": 12/"D": 30/' -e 's/, "compare"//' grid.json >big.json
 "$P" sweep big.json --out full >/dev/null 2>&1
 check big_ran test -s full/results.csv
 for sig in TERM INT; do
