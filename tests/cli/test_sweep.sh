@@ -5,6 +5,8 @@
 #
 # usage: bash test_sweep.sh PATH/TO/partobs [tests/data]
 
+# Resolved before lib.sh changes the working directory.
+SMALL=$(cd "${2:-.}/../.." 2>/dev/null && pwd)/examples/sweeps/small.json
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # Job control: background jobs then keep SIGINT (see test_safe_signals.sh).
@@ -168,5 +170,21 @@ bad d_and_fractions "grid key 'd' or 'fractions'" "{$G, \"fractions\": 0.5}"
 bad record "grid key 'record'" "{$G, \"record\": [\"spectrum\", \"everything\"]}"
 bad seeds "grid key 'seeds'" "{$G, \"seeds\": 0}"
 bad diagnose_d "grid key 'record': diagnose needs d >= 2" '{"teacher": "gaussian", "D": 10, "d": 1, "T": 100, "method": "map", "record": "diagnose"}'
+
+# The shipped example: at least 24 cells over two teacher families, three
+# fractions, MAP and two seeds, in under a minute (timed only on a plain
+# build: valgrind and the sanitizers are many times slower).
+if [ -n "${PO_CLI_WRAPPER:-}" ] || grep -q __asan_init "$P"; then
+    echo "skip: examples/sweeps/small.json (under a wrapper or sanitizers)"
+else
+    start=$(date +%s)
+    "$P" sweep "$SMALL" --out small >/dev/null 2>&1
+    check small_ran test $? -eq 0
+    check small_under_a_minute test $(($(date +%s) - start)) -lt 60
+    check small_24_cells test "$(tail -n +2 small/results.csv | wc -l)" -ge 24
+    check small_two_families test "$(tail -n +2 small/results.csv | cut -d, -f4 | sort -u | wc -l)" -eq 2
+    check small_three_fractions test "$(tail -n +2 small/results.csv | cut -d, -f7 | sort -u | wc -l)" -eq 3
+    check small_two_seeds test "$(tail -n +2 small/results.csv | cut -d, -f3 | sort -u | tr '\n' ' ')" = "0 1 "
+fi
 
 finish
