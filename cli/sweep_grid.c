@@ -14,6 +14,9 @@
 const char *const sweep_measure_names[SWEEP_MEASURE_COUNT_] = {"max_re", "tau1", "tau2", "las",
                                                                 "henrici"};
 
+/* 2^53: JSON numbers are doubles, whole numbers are exact up to here. */
+#define JSON_EXACT 9007199254740992.0
+
 /* Grid files are small; anything larger is not a grid. */
 enum { GRID_MAX_BYTES = 1 << 20 };
 
@@ -38,7 +41,7 @@ static char *read_text(cli_run *run, const char *path, int *rc)
     return buf;
 }
 
-/* A whole number in [lo, hi] (JSON numbers are doubles: exact up to 2^53). */
+/* A whole number in [lo, hi]. */
 static bool whole(const cJSON *v, double lo, double hi, size_t *out)
 {
     if (!cJSON_IsNumber(v)) return false;
@@ -75,7 +78,7 @@ static int size_axis(cli_run *run, const cJSON *v, const char *key, size_t lo, s
     a->z = calloc(a->n, sizeof *a->z);
     if (!a->z) rc = cli_fail(run, "out of memory");
     for (size_t k = 0; rc == CLI_PROCEED && k < a->n; k++)
-        if (!whole(it[k], (double)lo, 9007199254740992.0, &a->z[k]))
+        if (!whole(it[k], (double)lo, JSON_EXACT, &a->z[k]))
             rc = cli_usage(run, "grid key '%s': expected whole numbers >= %zu", key, lo);
     free(it);
     return rc;
@@ -155,7 +158,7 @@ static int teacher_entry(cli_run *run, const cJSON *e, const sweep_axis *D, swee
             ok = cJSON_IsBool(o);
             if (ok) *(bool *)opts[k].dest = cJSON_IsTrue(o);
             break;
-        case CLI_SIZE: ok = whole(o, 0, 9007199254740992.0, opts[k].dest); break;
+        case CLI_SIZE: ok = whole(o, 0, JSON_EXACT, opts[k].dest); break;
         default:
             ok = cJSON_IsNumber(o) && isfinite(o->valuedouble);
             if (ok) *(double *)opts[k].dest = o->valuedouble;
@@ -199,7 +202,7 @@ static int method_entry(cli_run *run, const cJSON *e, sweep_method *m)
         if (strcmp(o->string, "rho") == 0)
             rc = real_key(run, o, "method: rho", true, &m->ridge.rho);
         else if (strcmp(o->string, "burn-in") == 0) {
-            if (!whole(o, 0, 9007199254740992.0, &m->ridge.burn_in))
+            if (!whole(o, 0, JSON_EXACT, &m->ridge.burn_in))
                 rc = cli_usage(run, "grid key 'method': option 'burn-in' expects a whole number "
                                     ">= 0");
         } else
@@ -294,7 +297,7 @@ static int parse(cli_run *run, const cJSON *root, sweep_grid *g)
     g->seed = PO_DEFAULT_SEED;
     if ((v = GET("seed"))) {
         size_t s = 0;
-        if (!whole(v, 0, 9007199254740992.0, &s))
+        if (!whole(v, 0, JSON_EXACT, &s))
             return cli_usage(run, "grid key 'seed': expected a whole number in [0, 2^53]");
         g->seed = s;
     }
