@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 # Debian packages the build, tests and benchmarks need (DESIGN.md §4).
 DEB_PACKAGES := cmake make gcc g++ pkg-config libopenblas-dev liblapacke-dev libsleef-dev \
                 libcjson-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core python3-numpy python3-scipy valgrind \
-                python3-venv python3-pytest libhdf5-dev python3-h5py
+                python3-venv python3-pytest libhdf5-dev python3-h5py libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian's python3 (with numpy), not whatever python3 is first on PATH.
 PYTHON ?= /usr/bin/python3

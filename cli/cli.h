@@ -67,5 +67,6 @@ int cmd_curves(cli_run *run, int argc, char **argv);
 int cmd_task(cli_run *run, int argc, char **argv);
 int cmd_reproduce(cli_run *run, int argc, char **argv);
 int cmd_diagnose(cli_run *run, int argc, char **argv);
+int cmd_sweep(cli_run *run, int argc, char **argv);
 
 #endif

@@ -54,6 +54,8 @@ static const cli_cmd commands[] = {
     {"demo", "the paper's two linear headline cases in miniature", cmd_demo},
     {"diagnose", "is the slow mode of a partial recording real? evidence and the experiment",
      cmd_diagnose},
+    {"sweep", "a grid of experiments, one machine or many (Open MPI): results.csv, summary",
+     cmd_sweep},
     {"reproduce", "the paper's figures with their numbers and a claims table (SPEC.md §6)",
      cmd_reproduce},
 };

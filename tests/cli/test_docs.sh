@@ -36,8 +36,8 @@ awk -v P="$P" '
 check generator_runs [ $? -eq 0 ]
 
 n=$(grep -c '^<!-- generated: partobs help --markdown ' "$DOC")
-check every_command_has_a_table [ "$n" -eq 17 ]
-for cmd in teacher simulate observe analyze compare theory curves task demo reproduce diagnose; do
+check every_command_has_a_table [ "$n" -eq 18 ]
+for cmd in teacher simulate observe analyze compare theory curves task demo reproduce diagnose sweep; do
     check "region_$cmd" grep -q "^<!-- generated: partobs help --markdown $cmd -->" "$DOC"
 done
 for m in map cornn force gd bptt lds; do
