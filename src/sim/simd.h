@@ -1,7 +1,7 @@
 /* Internal: which x86-64 vector kernels the library may run (docs/methods.md,
  * "Vector kernels and reproducibility across machines").
  *
- * SLEEF's tanh (sim/phi.c) and CORNN's kernels (fit/cornn_kernel.c) pick
+ * SLEEF's tanh (sim/phi.c), CORNN's kernels (fit/cornn_kernel.c) and FORCE's (fit/rls.c) pick
  * their variant at run time from the CPU's features; variants whose bits
  * may differ (SSE2 without FMA against AVX2 with it) are the reason for the
  * environment variable PARTOBS_SIMD, which caps the choice:
@@ -10,8 +10,8 @@
  *   PARTOBS_SIMD=avx512  at most AVX-512 (the default: whatever the CPU has)
  * so that a run on an AVX-512 machine can be repeated bit for bit on an
  * older one. It is read once per process; other values mean the default.
- * (The dense simulation's and FORCE's AVX2 kernels are built with
- * -ffp-contract=off and give the same bits as their portable twins.) */
+ * (The dense simulation's kernel and FORCE's are built with
+ * -ffp-contract=off and give the same bits on every level.) */
 #ifndef PARTOBS_SIM_SIMD_H
 #define PARTOBS_SIM_SIMD_H
 

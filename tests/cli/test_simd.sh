@@ -1,5 +1,5 @@
 # Vector kernels (docs/methods.md, "Vector kernels and reproducibility across
-# machines"; issue 13 part 2): SLEEF's AVX-512 tanh and CORNN's AVX-512 kernels
+# machines"; issue 13 part 2): SLEEF's AVX-512 tanh, CORNN's and FORCE's AVX-512 kernels
 # give the AVX2 path's bits, so PARTOBS_SIMD=avx2 and the default produce the
 # same files; PARTOBS_SIMD=sse2 (the portable path) runs (its accuracy:
 # tests/test_simd.c). On a CPU (or under valgrind) without AVX-512 the first
@@ -20,10 +20,11 @@ for lv in avx512 avx2 sse2; do
         PARTOBS_SIMD=$lv "$P" simulate --W ../W.npy --phi tanh --T 400 --seed 3 -o sim.npy &&
         PARTOBS_SIMD=$lv "$P" fit ../Y.npy --method cornn --phi tanh --iters 20 -o cornn.npy &&
         PARTOBS_SIMD=$lv "$P" fit ../Y.npy --method cornn --solver robust --phi tanh --iters 5 -o robust.npy &&
+        PARTOBS_SIMD=$lv "$P" fit ../Y.npy --method force --passes 2 -o force.npy &&
         PARTOBS_SIMD=$lv "$P" fit ../Y.npy --method map --phi tanh -o map.npy) >/dev/null 2>"$lv.err" ||
         fail "run PARTOBS_SIMD=$lv" "$(head -c 300 "$lv.err")"
 done
-for f in sim.npy cornn.npy robust.npy map.npy; do
+for f in sim.npy cornn.npy robust.npy force.npy map.npy; do
     check "avx512 = avx2 bits: $f" cmp -s avx512/$f avx2/$f
 done
 check "sse2 path runs every command" test -s sse2/map.npy
