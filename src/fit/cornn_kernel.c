@@ -253,7 +253,8 @@ __attribute__((target("avx512f"))) __m512d Sleef_tanhd8_u35avx512f(__m512d x);
 /* Lanes of the 8 columns from c that lie below dp. */
 static inline __mmask8 cols_mask(size_t c, size_t dp)
 {
-    return c >= dp ? 0 : dp - c >= 8 ? 0xFF : (__mmask8)((1u << (dp - c)) - 1u);
+    unsigned m = c >= dp ? 0u : dp - c >= 8 ? 0xFFu : (1u << (dp - c)) - 1u;
+    return (__mmask8)m;
 }
 
 __attribute__((target("avx512f"))) static void residual_avx512(
