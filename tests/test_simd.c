@@ -15,7 +15,7 @@
 static double ulp_error(double x, double got)
 {
     long double want = tanhl((long double)x);
-    double ulp = nextafter(fabs(got), INFINITY) - fabs(got);
+    double ulp = nextafter(fabs(got), (double)INFINITY) - fabs(got);
     return (double)(fabsl((long double)got - want) / (long double)ulp);
 }
 

@@ -29,10 +29,9 @@ PO_DEFINE_NAMES(po_leaky, PO_LEAKY_LIST, leaky_names, "leaky form")
 
 /* sleef.h declares its AVX entry points only when the whole file is compiled
  * with -mavx; libsleef exports them unconditionally, and these are called
- * only after the CPU check (sim/simd.h). */
+ * only after the CPU check (sim/simd.h). (The SSE2 ones it always declares.) */
 __attribute__((target("avx2,fma"))) __m256d Sleef_tanhd4_u10avx2(__m256d x);
 __attribute__((target("avx512f"))) __m512d Sleef_tanhd8_u10avx512f(__m512d x);
-__m128d Sleef_tanhd2_u10sse2(__m128d x);
 
 /* Eight at a time; the remainder through a masked load (the lanes left out
  * are zero) and store, so it takes the same vector routine. */
