@@ -4,7 +4,9 @@
  * (or PARTOBS_SIMD) selects, for every length (the masked or padded tail
  * goes through the same routine), and independent of the position and the
  * length of the call. */
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +31,22 @@ static void test_level(void)
     if (cap && strcmp(cap, "avx2") == 0) CHECK(l <= PO_SIMD_AVX2);
 }
 
+/* Long double arithmetic carries more bits than double (x87); under valgrind,
+ * which computes x87 operations in double, it does not, and tanhl is then no
+ * reference for a 1-ulp bound. */
+static bool long_double_is_wider(void)
+{
+    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
+    return LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny != one;
+}
+
 static void test_tanh_accuracy(void)
 {
     enum { N = 20000 };
+    if (!long_double_is_wider()) {
+        printf("skip test_tanh_accuracy: long double is no wider than double here (valgrind?)\n");
+        return;
+    }
     double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     CHECK(x && y);
     if (!x || !y) goto out;
