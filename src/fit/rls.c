@@ -162,7 +162,7 @@ __attribute__((target("avx512f"))) static void update_avx512(size_t n, size_t m,
 
 static bool have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return po_simd() >= PO_SIMD_AVX2;
 }
 #endif
 
