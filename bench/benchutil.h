@@ -7,6 +7,11 @@
 /* Monotonic wall clock in seconds. */
 double po_bench_now(void);
 
+/* CPU time of the whole process (all its threads) in seconds: on the shared
+ * machine a one-thread measurement in CPU time moves much less with the
+ * load than wall time does. */
+double po_bench_cpu_now(void);
+
 /* Sort times[0..n) in place and return the median. */
 double po_bench_median(double *times, size_t n);
 

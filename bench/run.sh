@@ -11,8 +11,23 @@ if [ ${#names[@]} -eq 0 ]; then
   for f in bench/bench_*.c; do n=${f#bench/bench_}; names+=("${n%.c}"); done
 fi
 
+# OpenBLAS 0.3.21 does not know newer CPUs (e.g. the family 6 model 207 Xeon)
+# and runs its SSE3 "Prescott" kernels there; the partobs CLI then restarts
+# itself with OPENBLAS_CORETYPE set (po_blas_coretype_hint). Set it here for
+# both sides, so that partobs and NumPy use the same kernels.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] &&
+   OPENBLAS_VERBOSE=2 "$PYTHON" -c 'import numpy' 2>&1 | grep -q 'Core: Prescott'; then
+  flags=$(grep -m1 '^flags' /proc/cpuinfo)
+  if [[ $flags == *avx512f* && $flags == *avx512bw* && $flags == *avx512dq* && $flags == *avx512vl* ]]; then
+    export OPENBLAS_CORETYPE=SkylakeX
+  elif [[ $flags == *avx2* && $flags == *fma* ]]; then
+    export OPENBLAS_CORETYPE=Haswell
+  fi
+fi
+
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "BLAS threads: ${OPENBLAS_NUM_THREADS:-default} (OpenBLAS), numpy $($PYTHON -c 'import numpy; print(numpy.__version__)')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "BLAS threads: ${OPENBLAS_NUM_THREADS:-default}, kernels ${OPENBLAS_CORETYPE:-as detected} (OpenBLAS), numpy $($PYTHON -c 'import numpy; print(numpy.__version__)')"
 echo
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -2,6 +2,7 @@
  * Each subcommand lives in cmd_<name>.c and uses only the public header. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -91,8 +92,20 @@ static const cli_cmd *find_command(const char *name)
     return NULL;
 }
 
+/* OpenBLAS on a CPU it does not know runs SSE3 kernels (po_blas_coretype_hint):
+ * restart once with OPENBLAS_CORETYPE set. A value the user set is kept;
+ * if the restart fails, the run goes on with the slow kernels. */
+static void blas_kernels(char **argv)
+{
+    const char *core = getenv("OPENBLAS_CORETYPE") ? NULL : po_blas_coretype_hint();
+    if (!core || setenv("OPENBLAS_CORETYPE", core, 1) != 0) return;
+    execv("/proc/self/exe", argv);
+    unsetenv("OPENBLAS_CORETYPE");
+}
+
 int main(int argc, char **argv)
 {
+    blas_kernels(argv);
     /* Before anything else, so that every thread started later (the
      * library's workers, BLAS's) inherits the blocked signals (cli_signal.h). */
     cli_signals_start();

@@ -35,6 +35,13 @@ void po_blas_set_threads(int n);
 /* Identification of the BLAS library build (e.g. OpenBLAS's config string). */
 const char *po_blas_info(void);
 
+/* When OpenBLAS did not recognise the CPU and runs its generic SSE3 kernels
+ * although the CPU has AVX2/FMA or AVX-512: the OPENBLAS_CORETYPE value
+ * ("Haswell", "SkylakeX") whose kernels this CPU runs; otherwise NULL.
+ * OpenBLAS reads OPENBLAS_CORETYPE only when it is loaded, so a program acts
+ * on the hint by restarting itself with the variable set (the CLI does). */
+const char *po_blas_coretype_hint(void);
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

@@ -12,7 +12,8 @@
  *              counted per column in count[0..d-1] (added to)
  *   robust:    E = (delta - t) w clipped to [-threshold, threshold]
  * delta and w have the same layout as z (w unused by standard). On x86-64
- * an AVX2 version is chosen at run time. Blocks start at row boundaries and
+ * an AVX-512 or AVX2 version is chosen at run time (sim/simd.h; both give
+ * the same bits). Blocks start at row boundaries and
  * are the same for every thread count, so the result is too. */
 void po_cornn_residual(po_cornn_solver solver, const double *delta, const double *w, double *z,
                        size_t k, size_t d, double threshold, size_t *count);

@@ -1,12 +1,14 @@
 /* Recursive least squares with a symmetric, upper-stored P (rls.h, SPEC.md §4.6).
  *
  * The kernels are written once (the *_body functions, always inlined) and
- * compiled twice: for the baseline ISA and, on x86-64, for AVX2, chosen at
- * run time. The loops are axpy-shaped or use explicit partial sums, and the
+ * compiled three times: for the baseline ISA and, on x86-64, for AVX2 and
+ * AVX-512 (sim/simd.h), chosen at run time. The loops are axpy-shaped or use explicit partial sums, and the
  * build has -ffp-contract=off, so both versions give the same bits. */
 #include "fit/rls.h"
 
 #include <string.h>
+
+#include "sim/simd.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PO_INLINE static inline __attribute__((always_inline))
@@ -141,9 +143,26 @@ __attribute__((target("avx2"))) static void update_avx2(size_t n, size_t m, doub
     update_body(n, m, P, JT, k, err, c, rn, kn, yn);
 }
 
+/* The same bodies for AVX-512 (8 lanes: one register per dot8 chain). */
+__attribute__((target("avx512f"))) static void apply_avx512(size_t n, size_t m, const double *P,
+                                                            const double *JT, const double *r,
+                                                            double *k, double *y)
+{
+    apply_body(n, m, P, JT, r, k, y);
+}
+
+__attribute__((target("avx512f"))) static void update_avx512(size_t n, size_t m, double *P,
+                                                             double *JT, const double *k,
+                                                             const double *err, double c,
+                                                             const double *rn, double *kn,
+                                                             double *yn)
+{
+    update_body(n, m, P, JT, k, err, c, rn, kn, yn);
+}
+
 static bool have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return po_simd() >= PO_SIMD_AVX2;
 }
 #endif
 
@@ -151,6 +170,10 @@ void po_rls_apply(size_t n, size_t m, const double *P, const double *JT, const d
                   double *k, double *y)
 {
 #ifdef PO_RLS_X86
+    if (po_simd() == PO_SIMD_AVX512) {
+        apply_avx512(n, m, P, JT, r, k, y);
+        return;
+    }
     if (have_avx2()) {
         apply_avx2(n, m, P, JT, r, k, y);
         return;
@@ -163,6 +186,10 @@ void po_rls_update(size_t n, size_t m, double *P, double *JT, const double *k, c
                    double c, const double *rn, double *kn, double *yn)
 {
 #ifdef PO_RLS_X86
+    if (po_simd() == PO_SIMD_AVX512) {
+        update_avx512(n, m, P, JT, k, err, c, rn, kn, yn);
+        return;
+    }
     if (have_avx2()) {
         update_avx2(n, m, P, JT, k, err, c, rn, kn, yn);
         return;

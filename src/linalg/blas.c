@@ -1,6 +1,7 @@
 /* BLAS: checked CBLAS wrappers on po_mat, and the BLAS facts (thread count,
  * build) that version.h makes public. */
 #include <cblas.h>
+#include <string.h>
 
 #include "core/parallel.h"
 #include "linalg.h"
@@ -12,12 +13,32 @@
 int openblas_get_num_threads(void);
 void openblas_set_num_threads(int num_threads);
 char *openblas_get_config(void);
+char *openblas_get_corename(void);
 
 int po_blas_threads(void) { return openblas_get_num_threads(); }
 
 void po_blas_set_threads(int n) { openblas_set_num_threads(n); }
 
 const char *po_blas_info(void) { return openblas_get_config(); }
+
+/* OpenBLAS (a DYNAMIC_ARCH build such as Debian's 0.3.21) picks its kernels
+ * from the CPU model at load time; a model it does not know (e.g. family 6
+ * model 207, the Xeon this project is measured on) gets the generic
+ * "Prescott" SSE3 kernels, 4-5x slower than the AVX-512 ones for dgemm/dsyrk
+ * (bench/README.md). The features say which kernels the CPU can run. */
+const char *po_blas_coretype_hint(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    const char *core = openblas_get_corename();
+    if (!core || strcmp(core, "Prescott") != 0) return NULL;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+    return NULL;
+}
 
 void po_la_blas_map_buffer(void)
 {
