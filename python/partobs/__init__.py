@@ -30,13 +30,37 @@ from . import _lib as L
 from ._lib import LibraryNotFound, PartobsError, PartobsMemoryError, PartobsValueError
 
 __all__ = ["teacher", "simulate", "observe", "fit", "analyze", "theory", "curves", "compare",
-           "task", "diagnose", "defaults", "PartobsError", "PartobsValueError",
+           "task", "diagnose", "defaults", "blas_set_threads", "blas_kernels_hint", "PartobsError", "PartobsValueError",
            "PartobsMemoryError", "LibraryNotFound", "DEFAULT_SEED", "FIT_METHODS"]
 __version__ = "0.1.0"
 
 DEFAULT_SEED = 20241210  # PO_DEFAULT_SEED (partobs/rng.h)
 PO_STREAM_CONNECTIVITY = 0
 FIT_METHODS = ("map", "gd", "cornn", "force", "bptt", "lds")
+
+
+def blas_set_threads(n):
+    """Run the BLAS (OpenBLAS) of this whole process on n threads.
+
+    A process-wide setting that also applies to NumPy: call it once at the start
+    of a script, as the partobs CLI does with n = 1. With one BLAS thread the
+    results are bit-identical for any `threads` option and equal to the CLI's
+    (given the same OpenBLAS kernels, see blas_kernels_hint)."""
+    n = int(n)
+    if n < 1:
+        raise ValueError("blas_set_threads: n must be at least 1")
+    L.lib.po_blas_set_threads(n)
+
+
+def blas_kernels_hint():
+    """The OPENBLAS_CORETYPE the CLI starts OpenBLAS with on this CPU, or None.
+
+    Debian's OpenBLAS runs slow generic kernels on CPUs it does not recognise; the
+    CLI then restarts itself with OPENBLAS_CORETYPE set (docs/methods.md, Vector
+    kernels). OpenBLAS reads the variable only when it is loaded, so for the CLI's
+    kernels start Python with it: `OPENBLAS_CORETYPE=<hint> python3 script.py`."""
+    h = L.lib.po_blas_coretype_hint()
+    return h.decode() if h else None
 _FIT_STRUCTS = {"map": L.RidgeOpts, "gd": L.GdOpts, "cornn": L.CornnOpts, "force": L.ForceOpts,
                 "bptt": L.BpttOpts, "lds": L.LdsOpts}
 _FIT_KIND = {"map": "ridge", "gd": "gd", "cornn": "cornn", "force": "force", "bptt": "bptt",

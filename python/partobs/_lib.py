@@ -72,11 +72,14 @@ def _report_library():
 
 report_lib = _report_library()
 
-# The BLAS on one thread, as the partobs CLI runs it (partobs/version.h): only
-# then are the results bit-identical to the CLI's and to each other for any
-# thread count. PARTOBS_BLAS_THREADS=N chooses another count for the process.
+# The BLAS thread count and kernels are process-wide settings that belong to
+# the program owning the process, never to a library (the principle behind
+# po_blas_set_threads, partobs/version.h): importing the package changes
+# neither. blas_set_threads() and blas_kernels_hint() in __init__ let a script
+# run as the CLI runs, so that its numbers are the CLI's to the bit.
 lib.po_blas_set_threads.argtypes = [c_int]
-lib.po_blas_set_threads(int(os.environ.get("PARTOBS_BLAS_THREADS", "1")))
+lib.po_blas_coretype_hint.restype = c_char_p
+lib.po_blas_coretype_hint.argtypes = []
 
 # ---- status codes and errors --------------------------------------------------
 

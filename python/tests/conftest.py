@@ -7,7 +7,11 @@ import subprocess
 import numpy as np
 import pytest
 
-import partobs  # noqa: F401  (fails early and clearly if the library is missing)
+import partobs  # fails early and clearly if the library is missing
+
+# The test process is a program: it owns the BLAS setting and runs it as the
+# CLI does (one thread), so that results can be compared with the CLI's bits.
+partobs.blas_set_threads(1)
 
 
 @pytest.fixture(scope="session")
