@@ -55,15 +55,16 @@ static po_status compare(const sweep_grid *g, const sweep_cell *c, const po_mat 
     return st;
 }
 
-/* diagnose: `partobs diagnose Y --alpha A --phi P --seed S --subsets R
- * --bootstrap B` (method map), its verdict from the recording alone. */
-static po_status diagnose(const sweep_grid *g, const sweep_cell *c, const po_mat *Y,
-                          const po_ridge_opts *ro, size_t threads, cell_result *r)
+/* diagnose: `partobs diagnose Y --alpha A --phi P --rho R --seed S --subsets N
+ * --bootstrap B`, its verdict from the recording alone. diagnose fits MAP
+ * students whatever the cell's method: R is map's rho, or MAP's default. */
+static po_status diagnose(const sweep_grid *g, const sweep_cell *c, const po_mat *Y, double rho,
+                          size_t threads, cell_result *r)
 {
     po_diagnose_opts o = po_diagnose_opts_defaults();
     o.phi = c->phi;
     o.alpha = g->alpha;
-    o.rho = ro->rho;
+    o.rho = rho;
     o.seed = c->seed;
     o.subsets = g->dg_subsets;
     o.bootstrap = g->dg_bootstrap;
@@ -73,6 +74,40 @@ static po_status diagnose(const sweep_grid *g, const sweep_cell *c, const po_mat
     if (st == PO_OK) r->diagnose = po_diagnose_verdict_name(dg->passive_verdict);
     po_diagnose_free(dg);
     return st;
+}
+
+/* fit: `partobs fit Y --method M <its options> --phi P --alpha A` (and
+ * force's --seed S, cornn's --threads N), as the grid gives them. */
+static po_status fit(const sweep_grid *g, const sweep_cell *c, const sweep_method *m,
+                     const po_mat *Y, size_t threads, po_mat *W_hat)
+{
+    switch (m->fit) {
+    case SWEEP_FIT_MAP: {
+        po_ridge_opts o = m->ridge;
+        o.phi = c->phi;
+        o.alpha = g->alpha;
+        return po_fit_ridge(Y, &o, W_hat, NULL);
+    }
+    case SWEEP_FIT_GD: {
+        po_gd_opts o = m->gd;
+        o.phi = c->phi;
+        o.alpha = g->alpha;
+        return po_fit_gd(Y, &o, W_hat, NULL);
+    }
+    case SWEEP_FIT_CORNN: {
+        po_cornn_opts o = m->cornn;
+        o.alpha = g->alpha;
+        o.threads = threads;
+        return po_fit_cornn(Y, NULL, &o, W_hat, NULL, NULL);
+    }
+    case SWEEP_FIT_FORCE: {
+        po_force_opts o = m->force;
+        o.alpha = g->alpha;
+        o.seed = c->seed;
+        return po_fit_force(Y, &o, W_hat, NULL);
+    }
+    }
+    return PO_EINVAL;
 }
 
 static void run_pipeline(const sweep_grid *g, const sweep_cell *c, size_t threads, cell_result *r)
@@ -106,13 +141,10 @@ static void run_pipeline(const sweep_grid *g, const sweep_cell *c, size_t thread
         st = Y ? po_observe(X, &oo, Y) : PO_ENOMEM;
     }
     po_mat_free(X);
-    po_ridge_opts ro = m->ridge;
-    ro.phi = c->phi;
-    ro.alpha = g->alpha;
     if (st == PO_OK) {
         stage = "fit";
         W_hat = po_mat_alloc(c->d, c->d);
-        st = W_hat ? po_fit_ridge(Y, &ro, W_hat, NULL) : PO_ENOMEM;
+        st = W_hat ? fit(g, c, m, Y, threads, W_hat) : PO_ENOMEM;
     }
     if (st == PO_OK) {
         stage = "analyze";
@@ -133,7 +165,8 @@ static void run_pipeline(const sweep_grid *g, const sweep_cell *c, size_t thread
     }
     if (st == PO_OK && g->rec_diagnose) {
         stage = "diagnose";
-        st = diagnose(g, c, Y, &ro, threads, r);
+        double rho = m->fit == SWEEP_FIT_MAP ? m->ridge.rho : po_ridge_opts_defaults().rho;
+        st = diagnose(g, c, Y, rho, threads, r);
     }
     if (st != PO_OK) {
         failed(r, stage, st);

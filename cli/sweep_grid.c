@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,106 @@ static int teacher_entry(cli_run *run, const cJSON *e, const sweep_axis *D, swee
     return CLI_PROCEED;
 }
 
-/* One method entry: "map" or {"name": "map", "label": L, "rho": R, "burn-in": N}. */
+/* A method option: its name in the grid (as `partobs fit`'s flag, without the
+ * dashes), its kind and where it goes in sweep_method. */
+typedef enum { OPT_REAL, OPT_NONNEG, OPT_COUNT, OPT_SOLVER } method_opt_kind;
+typedef struct method_opt {
+    const char *name;
+    method_opt_kind kind;
+    size_t at; /* offsetof(sweep_method, ...) */
+} method_opt;
+#define MOPT(name, kind, field) {(name), (kind), offsetof(sweep_method, field)}
+
+static const method_opt map_opts[] = {MOPT("rho", OPT_NONNEG, ridge.rho),
+                                      MOPT("burn-in", OPT_COUNT, ridge.burn_in), {NULL, 0, 0}};
+static const method_opt gd_opts[] = {MOPT("rho", OPT_NONNEG, gd.rho), MOPT("lr", OPT_REAL, gd.lr),
+                                     MOPT("iters", OPT_COUNT, gd.iters), {NULL, 0, 0}};
+static const method_opt cornn_opts[] = {MOPT("iters", OPT_COUNT, cornn.iters),
+                                        MOPT("l2", OPT_NONNEG, cornn.l2),
+                                        MOPT("threshold", OPT_REAL, cornn.threshold),
+                                        MOPT("solver", OPT_SOLVER, cornn.solver),
+                                        MOPT("subsample", OPT_COUNT, cornn.subsample),
+                                        {NULL, 0, 0}};
+static const method_opt force_opts[] = {MOPT("tau", OPT_REAL, force.tau),
+                                        MOPT("g", OPT_NONNEG, force.g),
+                                        MOPT("p0", OPT_REAL, force.p0),
+                                        MOPT("passes", OPT_COUNT, force.passes),
+                                        MOPT("free-passes", OPT_COUNT, force.free_passes),
+                                        {NULL, 0, 0}};
+#undef MOPT
+
+static const struct {
+    const char *name;
+    sweep_fit fit;
+    const method_opt *opts;
+    const char *opt_names;
+} sweep_fits[] = {
+    {"map", SWEEP_FIT_MAP, map_opts, "rho, burn-in"},
+    {"gd", SWEEP_FIT_GD, gd_opts, "rho, lr, iters"},
+    {"cornn", SWEEP_FIT_CORNN, cornn_opts, "iters, l2, threshold, solver, subsample"},
+    {"force", SWEEP_FIT_FORCE, force_opts, "tau, g, p0, passes, free-passes"},
+};
+#define SWEEP_FIT_NAMES "map, gd, cornn, force"
+
+static int method_option(cli_run *run, const cJSON *o, const char *method, const method_opt *op,
+                         sweep_method *m)
+{
+    char *at = (char *)m + op->at;
+    double x = cJSON_IsNumber(o) ? o->valuedouble : (double)NAN;
+    switch (op->kind) {
+    case OPT_REAL:
+    case OPT_NONNEG:
+        if (!isfinite(x) || (op->kind == OPT_NONNEG && x < 0))
+            return cli_usage(run, "grid key 'method': option '%s' of %s expects a %snumber",
+                             op->name, method, op->kind == OPT_NONNEG ? "non-negative " : "");
+        memcpy(at, &x, sizeof x);
+        return CLI_PROCEED;
+    case OPT_COUNT: {
+        size_t z;
+        if (!whole(o, 0, JSON_EXACT, &z))
+            return cli_usage(run, "grid key 'method': option '%s' of %s expects a whole number "
+                                  ">= 0",
+                             op->name, method);
+        memcpy(at, &z, sizeof z);
+        return CLI_PROCEED;
+    }
+    case OPT_SOLVER: {
+        po_cornn_solver sv;
+        const char *s = cJSON_GetStringValue(o);
+        if (!s || po_cornn_solver_from_name(s, &sv) != PO_OK)
+            return cli_usage(run, "grid key 'method': option 'solver' of %s expects weighted, "
+                                  "standard or robust",
+                             method);
+        memcpy(at, &sv, sizeof sv);
+        return CLI_PROCEED;
+    }
+    }
+    return CLI_PROCEED;
+}
+
+/* The library's own check of the method's options, as `partobs fit` runs it
+ * (phi, alpha and the seed are the cell's; alpha is checked with the grid). */
+static const char *method_check(sweep_method *m, double alpha)
+{
+    switch (m->fit) {
+    case SWEEP_FIT_MAP:
+        m->ridge.alpha = alpha;
+        return po_ridge_opts_check(&m->ridge);
+    case SWEEP_FIT_GD:
+        m->gd.alpha = alpha;
+        return po_gd_opts_check(&m->gd);
+    case SWEEP_FIT_CORNN:
+        m->cornn.alpha = alpha;
+        return po_cornn_opts_check(&m->cornn);
+    case SWEEP_FIT_FORCE:
+        m->force.alpha = alpha;
+        return po_force_opts_check(&m->force);
+    }
+    return NULL;
+}
+
+/* One method entry: "map" or {"name": "cornn", "label": L, <options of that
+ * method, spelled as `partobs fit`'s flags without the dashes>}. */
 static int method_entry(cli_run *run, const cJSON *e, sweep_method *m)
 {
     const cJSON *name = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "name") : e;
@@ -190,26 +290,46 @@ static int method_entry(cli_run *run, const cJSON *e, sweep_method *m)
     if (!s)
         return cli_usage(run, "grid key 'method': each entry is a method name or an object with "
                               "a string 'name'");
-    if (strcmp(s, "map") != 0)
+    size_t k = 0, nfits = sizeof sweep_fits / sizeof sweep_fits[0];
+    while (k < nfits && strcmp(s, sweep_fits[k].name) != 0) k++;
+    if (k == nfits)
         return cli_usage(run, "grid key 'method': method '%s' is not available in sweep (available: "
-                              "map)",
+                              SWEEP_FIT_NAMES ")",
                          s);
+    m->fit = sweep_fits[k].fit;
     m->ridge = po_ridge_opts_defaults();
+    m->gd = po_gd_opts_defaults();
+    m->cornn = po_cornn_opts_defaults();
+    m->force = po_force_opts_defaults();
     int rc = label_of(run, cJSON_IsObject(e) ? e : NULL, "method", s, m->label);
     for (const cJSON *o = cJSON_IsObject(e) ? e->child : NULL; rc == CLI_PROCEED && o;
          o = o->next) {
         if (strcmp(o->string, "name") == 0 || strcmp(o->string, "label") == 0) continue;
-        if (strcmp(o->string, "rho") == 0)
-            rc = real_key(run, o, "method: rho", true, &m->ridge.rho);
-        else if (strcmp(o->string, "burn-in") == 0) {
-            if (!whole(o, 0, JSON_EXACT, &m->ridge.burn_in))
-                rc = cli_usage(run, "grid key 'method': option 'burn-in' expects a whole number "
-                                    ">= 0");
-        } else
-            rc = cli_usage(run, "grid key 'method': unknown option '%s' of map (rho, burn-in)",
-                           o->string);
+        const method_opt *op = sweep_fits[k].opts;
+        while (op->name && strcmp(op->name, o->string) != 0) op++;
+        rc = op->name ? method_option(run, o, s, op, m)
+                      : cli_usage(run, "grid key 'method': unknown option '%s' of %s (%s)",
+                                  o->string, s, sweep_fits[k].opt_names);
     }
     return rc;
+}
+
+/* The methods' options checked by the library, and tanh-only methods never
+ * crossed with a linear phi: both before any cell runs. */
+static int methods_check(cli_run *run, sweep_grid *g)
+{
+    for (size_t k = 0; k < g->n_methods; k++) {
+        sweep_method *m = &g->methods[k];
+        const char *why = method_check(m, g->alpha);
+        if (why) return cli_usage(run, "grid key 'method': %s: %s", m->label, why);
+        if (m->fit != SWEEP_FIT_CORNN && m->fit != SWEEP_FIT_FORCE) continue;
+        for (size_t i = 0; i < g->n_phi; i++)
+            if (g->phi[i] != PO_PHI_TANH)
+                return cli_usage(run, "grid key 'phi': method '%s' fits tanh students only "
+                                      "(give \"phi\": \"tanh\")",
+                                 m->label);
+    }
+    return CLI_PROCEED;
 }
 
 static int record_key(cli_run *run, const cJSON *v, sweep_grid *g)
@@ -364,6 +484,7 @@ static int parse(cli_run *run, const cJSON *root, sweep_grid *g)
         g->plot = (sweep_measure)k;
     }
 #undef GET
+    if ((rc = methods_check(run, g)) != CLI_PROCEED) return rc;
     /* d > D is refused for every pair, before any cell runs */
     for (size_t i = 0; i < g->d.n; i++)
         for (size_t j = 0; j < g->D.n; j++)

@@ -36,9 +36,21 @@ typedef struct sweep_teacher {
     po_teacher_opts *opts; /* one per entry of the D list */
 } sweep_teacher;
 
+/* The fitting methods a grid may cross: the students of `partobs fit` that are
+ * d x d networks of the recorded neurons (bptt and lds are not: bptt needs a
+ * long training per cell and lds fits a latent model, whose spectrum is of K
+ * latents, not of the d neurons). */
+typedef enum sweep_fit { SWEEP_FIT_MAP, SWEEP_FIT_GD, SWEEP_FIT_CORNN, SWEEP_FIT_FORCE } sweep_fit;
+
 typedef struct sweep_method {
     char label[SWEEP_LABEL];
-    po_ridge_opts ridge; /* map (SPEC.md §4.1); phi and alpha come from the cell */
+    sweep_fit fit;
+    /* the options of `fit` (only the one of fit is used); phi, alpha, the seed
+     * and the threads come from the cell */
+    po_ridge_opts ridge; /* map, SPEC.md §4.1 */
+    po_gd_opts gd;       /* gd, §4.4 */
+    po_cornn_opts cornn; /* cornn, §4.5 (tanh only) */
+    po_force_opts force; /* force, §4.6 (tanh only) */
 } sweep_method;
 
 /* A list axis: sizes or reals. */

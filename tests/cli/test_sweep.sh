@@ -81,6 +81,36 @@ check same_compare test "$(value match "$c")" = "$(value compare_match "$json")"
 check same_verdict test "$(grep -o '"verdict":[[:space:]]*"[^"]*"' c.json | sed 's/^"verdict":[[:space:]]*//')" = \
     "$(grep -o '"compare_verdict":"[^"]*"' <<<"$json" | cut -d: -f2-)"
 
+# Every method a grid can cross, each cell against `partobs fit --method M`
+# with the same options (gd, cornn and force, with short trainings).
+cat >methods.json <<'EOF'
+{"seed": 3, "teacher": {"net": "gaussian", "scale": 0.8}, "D": 12, "d": 6, "T": 800, "phi": "tanh",
+ "method": [{"name": "gd", "iters": 200, "lr": 0.05, "rho": 0.01},
+            {"name": "cornn", "iters": 20, "l2": 1e-4, "solver": "robust"},
+            {"name": "force", "passes": 3, "p0": 0.02, "label": "force-p0"}]}
+EOF
+"$P" sweep methods.json --out methods >/dev/null 2>&1
+check methods_ran test -s methods/results.csv
+check methods_labels test "$(tail -n +2 methods/results.csv | cut -d, -f10 | tr '\n' ' ')" = "gd cornn force-p0 "
+fit_opts=("--method gd --iters 200 --lr 0.05 --rho 0.01" "--method cornn --iters 20 --l2 1e-4 --solver robust"
+    "--method force --passes 3 --p0 0.02")
+for k in 0 1 2; do
+    IFS=, read -r _ seed _ _ D d _ T phi method _ <<<"$(sed -n "$((k + 2))p" methods/results.csv)"
+    json=$(sed -n "$((k + 1))p" methods/results.jsonl)
+    extra=""
+    [ "$method" = force-p0 ] && extra="--seed $seed"
+    # shellcheck disable=SC2086
+    "$P" teacher --net gaussian --D "$D" --scale 0.8 --seed "$seed" -o Wm.npy &&
+        "$P" simulate --W Wm.npy --T "$T" --phi "$phi" --seed "$seed" -o Xm.npy &&
+        "$P" observe Xm.npy --d "$d" --seed "$seed" -o Ym.npy &&
+        "$P" fit Ym.npy ${fit_opts[$k]} --phi "$phi" $extra -o Whm.npy &&
+        "$P" analyze Whm.npy --json am.json >/dev/null
+    check "method_${method}_pipeline_ran" test $? -eq 0
+    a=$(tr -d ' \t\n' <am.json)
+    check "method_${method}_same_max_re" test "$(value max_real_eigenvalue "$a")" = "$(value max_re "$json")"
+    check "method_${method}_same_las" test "$(value line_attractor_score "$a")" = "$(value las "$json")"
+done
+
 # diagnose's verdict from the recording alone, as `partobs diagnose` gives it.
 cat >dg.json <<'EOF'
 {"seed": 5, "teacher": "line-attractor", "D": 16, "d": 8, "T": 4000, "method": "map",
@@ -171,6 +201,10 @@ bad bad_json "bad_bad_json.json: not valid JSON (near line " "{$G,"
 bad teacher_option "grid key 'teacher': unknown option 'rnak'" '{"teacher": {"net": "lowrank", "rnak": 2}, "D": 10, "d": 2, "T": 100, "method": "map"}'
 bad foreign_option "--skip-interval: not an option of generator 'gaussian'" '{"teacher": {"net": "gaussian", "skip-interval": 2}, "D": 10, "d": 2, "T": 100, "method": "map"}'
 bad method "grid key 'method': method 'sgd' is not available" "{\"teacher\": \"gaussian\", \"D\": 10, \"d\": 2, \"T\": 100, \"method\": [\"map\", \"sgd\"]}"
+bad method_option "grid key 'method': unknown option 'iter' of gd (rho, lr, iters)" '{"teacher": "gaussian", "D": 10, "d": 2, "T": 100, "method": {"name": "gd", "iter": 5}}'
+bad method_check "grid key 'method': gd: learning rate" '{"teacher": "gaussian", "D": 10, "d": 2, "T": 100, "method": {"name": "gd", "lr": 0}}'
+bad method_solver "grid key 'method': option 'solver' of cornn expects weighted, standard or robust" '{"teacher": "gaussian", "D": 10, "d": 2, "T": 100, "phi": "tanh", "method": {"name": "cornn", "solver": "fast"}}'
+bad tanh_only "grid key 'phi': method 'force' fits tanh students only" '{"teacher": "gaussian", "D": 10, "d": 2, "T": 100, "phi": ["tanh", "linear"], "method": "force"}'
 bad missing "grid key 'T' is missing" '{"teacher": "gaussian", "D": 10, "d": 2, "method": "map"}'
 bad d_and_fractions "grid key 'd' or 'fractions'" "{$G, \"fractions\": 0.5}"
 bad record "grid key 'record'" "{$G, \"record\": [\"spectrum\", \"everything\"]}"
