@@ -176,6 +176,7 @@ static po_status summary_figure(const sweep_grid *g, char *const *rows, po_figur
     ax.ylabel = measure_label[g->plot];
     ax.legend = true;
     po_panel *p = st == PO_OK ? po_figure_panel(f, 0, 0, &ax) : NULL;
+    double y_lo = (double)INFINITY, y_hi = -(double)INFINITY; /* of the bands */
     for (size_t gi = 0; st == PO_OK && gi < n_groups; gi++) {
         double *x = buf, *mean = buf + nd, *lo = buf + 2 * nd, *hi = buf + 3 * nd;
         size_t n = 0;
@@ -212,6 +213,8 @@ static po_status summary_figure(const sweep_grid *g, char *const *rows, po_figur
             mean[j] = mu;
             lo[j] = mu - sem;
             hi[j] = mu + sem;
+            y_lo = fmin(y_lo, lo[j]);
+            y_hi = fmax(y_hi, hi[j]);
         }
         if (n == 0) continue;
         char label[4 * SWEEP_LABEL];
@@ -226,6 +229,15 @@ static po_status summary_figure(const sweep_grid *g, char *const *rows, po_figur
         s.marker = 1;
         s.label = label;
         if (st == PO_OK) st = po_panel_line(p, x, mean, n, &s);
+    }
+    /* Room above the data for the legend (about 6% of the panel per entry),
+     * so that it hides no curve; past 8 entries the legend takes its corner. */
+    double share = 0.04 + 0.06 * (double)n_groups;
+    if (st == PO_OK && n_groups <= 8 && y_hi > y_lo) {
+        double r = 1.05 * (y_hi - y_lo);
+        ax.ymin = y_lo - 0.05 * (y_hi - y_lo);
+        ax.ymax = y_hi + share * r / (1.0 - share);
+        po_figure_panel(f, 0, 0, &ax);
     }
     free(buf);
     if (st != PO_OK) {
