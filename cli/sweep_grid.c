@@ -18,24 +18,20 @@ const char *const sweep_measure_names[SWEEP_MEASURE_COUNT_] = {"max_re", "tau1",
 /* 2^53: JSON numbers are doubles, whole numbers are exact up to here. */
 #define JSON_EXACT 9007199254740992.0
 
-/* Grid files are small; anything larger is not a grid. */
-enum { GRID_MAX_BYTES = 1 << 20 };
-
-static char *read_text(cli_run *run, const char *path, int *rc)
+char *sweep_read_file(const char *path, int *err)
 {
+    *err = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *rc = cli_fail(run, "cannot read '%s': %s", path, strerror(errno));
+        if (errno != ENOENT) *err = errno;
         return NULL;
     }
-    char *buf = malloc(GRID_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, GRID_MAX_BYTES + 1, f) : 0;
-    bool bad = !buf || ferror(f) || n > GRID_MAX_BYTES;
+    char *buf = malloc(SWEEP_FILE_MAX + 1);
+    size_t n = buf ? fread(buf, 1, SWEEP_FILE_MAX + 1, f) : 0;
+    *err = !buf ? ENOMEM : ferror(f) ? EIO : n > SWEEP_FILE_MAX ? EFBIG : 0;
     fclose(f);
-    if (bad) {
+    if (*err) {
         free(buf);
-        *rc = cli_fail(run, "cannot read '%s': %s", path,
-                       n > GRID_MAX_BYTES ? "larger than 1 MiB" : "read error");
         return NULL;
     }
     buf[n] = '\0';
@@ -511,9 +507,11 @@ static int parse(cli_run *run, const cJSON *root, sweep_grid *g)
 int sweep_grid_load(cli_run *run, const char *path, sweep_grid *g)
 {
     memset(g, 0, sizeof *g);
-    int rc = CLI_PROCEED;
-    char *text = read_text(run, path, &rc);
-    if (!text) return rc;
+    int err = 0;
+    char *text = sweep_read_file(path, &err);
+    if (!text)
+        return cli_fail(run, "cannot read '%s': %s", path,
+                        err == EFBIG ? "larger than 1 MiB" : strerror(err ? err : ENOENT));
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, true);
     if (!root) {
@@ -524,7 +522,7 @@ int sweep_grid_load(cli_run *run, const char *path, sweep_grid *g)
         return cli_usage(run, "%s: not valid JSON (near line %zu)", path, line);
     }
     free(text);
-    rc = parse(run, root, g);
+    int rc = parse(run, root, g);
     if (rc == CLI_PROCEED) {
         g->canonical = cJSON_PrintUnformatted(root);
         if (!g->canonical) rc = cli_fail(run, "out of memory");

@@ -89,6 +89,15 @@ typedef struct sweep_cell {
     po_phi phi;
 } sweep_cell;
 
+/* The files of a sweep (the grid, the cell rows) are small: anything larger
+ * than this is not one of them. */
+enum { SWEEP_FILE_MAX = 1 << 20 };
+
+/* A whole file of at most SWEEP_FILE_MAX bytes, NUL-terminated; NULL with
+ * *err = 0 when it does not exist, else with *err the errno (EFBIG when too
+ * large). */
+char *sweep_read_file(const char *path, int *err);
+
 /* Read and check GRID.json; every problem is one usage line naming the key
  * (exit status returned, CLI_PROCEED on success). */
 int sweep_grid_load(cli_run *run, const char *path, sweep_grid *g);

@@ -40,42 +40,6 @@ static int make_dir(cli_run *run, const char *path)
     return cli_fail(run, "cannot create the directory '%s': %s", path, strerror(errno));
 }
 
-/* A whole (small) file, or NULL when it does not exist (*err = 0) or cannot be
- * read (*err = errno). */
-static char *slurp(const char *path, int *err)
-{
-    *err = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno != ENOENT) *err = errno;
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = 2 * cap + 4096 + 1;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                *err = ENOMEM;
-                break;
-            }
-            buf = p;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0) break;
-    }
-    if (ferror(f) && !*err) *err = EIO;
-    fclose(f);
-    if (*err) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
 /* Stage `text` as path in a run of its own and commit it at once: the file
  * appears complete or not at all, and a signal meanwhile removes the
  * staged copy (cli_signal.h). */
@@ -95,7 +59,7 @@ int sweep_dir_prepare(cli_run *run, const char *dir, const sweep_grid *g, bool r
     int rc = cells && grid ? make_dir(run, dir) : cli_fail(run, "out of memory");
     if (rc == CLI_EXIT_OK) rc = make_dir(run, cells);
     int err = 0;
-    char *old = rc == CLI_EXIT_OK && resume ? slurp(grid, &err) : NULL;
+    char *old = rc == CLI_EXIT_OK && resume ? sweep_read_file(grid, &err) : NULL;
     if (rc == CLI_EXIT_OK && err) rc = cli_fail(run, "cannot read '%s': %s", grid, strerror(err));
     size_t n = strlen(g->canonical);
     if (rc == CLI_EXIT_OK && old &&
@@ -117,7 +81,7 @@ char *sweep_cell_load(cli_run *run, const char *dir, const sweep_grid *g, size_t
 {
     char *path = cell_path(dir, k);
     int err = 0;
-    char *row = path ? slurp(path, &err) : NULL;
+    char *row = path ? sweep_read_file(path, &err) : NULL;
     if (!path) err = ENOMEM;
     if (err) *rc = cli_fail(run, "cannot read '%s': %s", path ? path : "cell", strerror(err));
     /* The row starts "<k>,<seed>," and has two lines. */
